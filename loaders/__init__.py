@@ -1,0 +1,1 @@
+"""Loaders: turn documents and reference data into RDF with provenance."""
