@@ -1,0 +1,1 @@
+"""Web API and pages (FastAPI + Jinja2)."""

@@ -1,0 +1,1 @@
+"""Graph store, reasoning and validation."""

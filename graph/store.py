@@ -1,0 +1,144 @@
+"""The on-disk Oxigraph store: one named graph per source, atomic replacement, clear lock errors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from quyhoach.errors import UserError
+from quyhoach.namespaces import GRAPH
+
+#: Staging graphs are filled first, then swapped in with one SPARQL Update (one transaction).
+STAGING_PREFIX = str(GRAPH["staging/"])
+
+DEFAULT_STORE = "./quyhoach-data"
+
+
+def default_store_path() -> Path:
+    """The store path from ``QUYHOACH_STORE`` or ``./quyhoach-data``."""
+    return Path(os.environ.get("QUYHOACH_STORE", DEFAULT_STORE))
+
+
+def rdflib_to_triples(graph: Graph) -> list[ox.Triple]:
+    """Convert an rdflib graph to pyoxigraph triples (through N-Triples, which both speak)."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+class KnowledgeStore:
+    """A pyoxigraph store on disk, one named graph per source.
+
+    Open read-write (one process at a time) or read-only (servers, many readers).
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.read_only = read_only
+        self._store = self._open()
+
+    def _open(self) -> ox.Store:
+        if self.read_only:
+            if not (self.path / "CURRENT").exists():
+                raise UserError(f"no store at {self.path}: run 'quyhoach load' first")
+            try:
+                return ox.Store.read_only(str(self.path))
+            except OSError as exc:
+                raise UserError(f"cannot open store {self.path} read-only: {_first_line(exc)}") from exc
+        if self.path.exists() and not self.path.is_dir():
+            raise UserError(f"store path {self.path} is a file, not a directory")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            store = ox.Store(str(self.path))
+        except OSError as exc:
+            message = str(exc)
+            if "lock" in message.lower():
+                raise UserError(
+                    f"store {self.path} is in use by another process (a running 'quyhoach serve'?); "
+                    "stop it or use another --store"
+                ) from exc
+            raise UserError(f"cannot open store {self.path}: {_first_line(exc)}") from exc
+        self._drop_stale_staging(store)
+        return store
+
+    @staticmethod
+    def _drop_stale_staging(store: ox.Store) -> None:
+        for graph in list(store.named_graphs()):
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING_PREFIX):
+                store.remove_graph(graph)
+
+    # -- access --------------------------------------------------------------------------
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`."""
+        return self._store
+
+    def query(self, sparql: str, **kwargs):
+        """Run a SPARQL query (see :meth:`pyoxigraph.Store.query`)."""
+        return self._store.query(sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph_iri: str) -> bool:
+        """Whether the named graph exists."""
+        return self._store.contains_named_graph(ox.NamedNode(graph_iri))
+
+    def graph_size(self, graph_iri: str) -> int:
+        """Number of triples in one named graph."""
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
+
+    # -- writing -------------------------------------------------------------------------
+    def replace_graph(self, graph_iri: str, data: Graph | Iterable[ox.Triple]) -> int:
+        """Replace the named graph ``graph_iri`` by ``data`` atomically; return the triple count.
+
+        The data is first written into a staging graph (one atomic ``extend``), then a single
+        SPARQL Update drops the old graph and moves the staging graph in: readers see either
+        the old graph or the new one, and a failure at any step leaves the old graph untouched.
+        """
+        self._require_writable()
+        triples = rdflib_to_triples(data) if isinstance(data, Graph) else data
+        staging = ox.NamedNode(STAGING_PREFIX + graph_iri.rsplit("/", 1)[-1] + f"-{os.getpid()}")
+        self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None
+        try:
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, staging) for t in triples)
+            self._store.update(
+                f"DROP SILENT GRAPH <{graph_iri}> ; "
+                f"ADD SILENT GRAPH <{staging.value}> TO GRAPH <{graph_iri}> ; "
+                f"DROP SILENT GRAPH <{staging.value}>"
+            )
+        finally:
+            if self._store.contains_named_graph(staging):
+                self._store.remove_graph(staging)
+        self._store.flush()
+        return self.graph_size(graph_iri)
+
+    def remove_graph(self, graph_iri: str) -> None:
+        """Remove one named graph (no error if absent)."""
+        self._require_writable()
+        self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise UserError(f"store {self.path} is open read-only")
+
+    def close(self) -> None:
+        """Flush and release the store (and its lock)."""
+        if not self.read_only:
+            self._store.flush()
+        del self._store
+
+    def __enter__(self) -> KnowledgeStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,246 @@
+"""The ``quyhoach`` command line: load, export, stats, eval.
+
+Exit codes: 0 success, 1 user error (one-line message, no traceback), 2 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from quyhoach import __version__
+from quyhoach.errors import UserError
+
+EPILOG = """Examples:
+
+\b
+  quyhoach load                       # ontology + reference graph + bundled corpus
+  quyhoach load docs/ new.pdf         # your own documents (files or folders)
+  quyhoach stats --json
+  quyhoach export --format nquads -o graph.nq
+  QUYHOACH_STORE=/data/qh quyhoach stats
+"""
+
+app = typer.Typer(
+    name="quyhoach",
+    help="Knowledge graph of Vietnam's planning system (quy hoạch).",
+    epilog=EPILOG,
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+class State:
+    """Options shared by every command."""
+
+    store_path: Path = Path("quyhoach-data")
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"quyhoach {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    store: Annotated[
+        Path,
+        typer.Option("--store", envvar="QUYHOACH_STORE", help="Store directory (env QUYHOACH_STORE).", show_default=True),
+    ] = Path("./quyhoach-data"),
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Knowledge graph of Vietnam's planning system (quy hoạch)."""
+    state.store_path = store
+
+
+def _open_store(read_only: bool = False):
+    from quyhoach.graph.store import KnowledgeStore
+
+    return KnowledgeStore(state.store_path, read_only=read_only)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+@app.command(epilog="Examples:\n\n  quyhoach load\n\n  quyhoach load corpus/ extra/decision.pdf --strict")
+def load(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders; none: the bundled corpus.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first document that fails.")] = False,
+    no_reference: Annotated[
+        bool, typer.Option("--no-reference", help="Do not (re)load the ontology and reference graph.")
+    ] = False,
+) -> None:
+    """Load the ontology, the reference graph and documents into the store.
+
+    Each source gets its own named graph; loading a source again replaces it. A document that
+    fails loads nothing and is reported; the others still load (exit code 1 if any failed).
+    """
+    from quyhoach import loading
+
+    for path in paths or []:
+        if not path.exists():
+            raise UserError(f"{path}: no such file or directory")
+    targets = list(paths) if paths else [loading.bundled_corpus()]
+    report = loading.LoadReport()
+    with _open_store() as store, _progress() as progress:
+        if not no_reference or not paths:
+            task = progress.add_task("ontology + reference graph", total=2)
+            loading.load_ontology(store, report)
+            progress.advance(task)
+            loading.load_reference(store, report)
+            progress.advance(task)
+        task = progress.add_task("documents", total=None)
+        loading.load_documents(
+            store,
+            targets,
+            report,
+            strict=strict,
+            on_planned=lambda n: progress.update(task, total=n),
+            on_progress=lambda _p: progress.advance(task),
+        )
+    total = sum(report.graphs.values())
+    out.print(
+        f"loaded {len(report.graphs)} graphs ({total} triples), {len(report.documents)} documents"
+        f" into {state.store_path}"
+    )
+    for failure in report.failures:
+        err.print(f"error: {failure.reason}", markup=False, highlight=False)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command(epilog="Examples:\n\n  quyhoach export --format trig -o all.trig\n\n  quyhoach export --format turtle --graph https://w3id.org/quyhoach/graph/reference/units")
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="nquads | trig | turtle | jsonld")] = "nquads",
+    graph: Annotated[str | None, typer.Option("--graph", help="Only this named graph (IRI).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout).")] = None,
+) -> None:
+    """Export the store (or one named graph)."""
+    from quyhoach.graph.export import FORMATS
+    from quyhoach.graph.export import export as do_export
+
+    if format not in FORMATS:
+        raise UserError(f"unknown export format '{format}': choose one of {', '.join(FORMATS)}")
+    with _open_store() as store:
+        if output is None:
+            count = do_export(store, format, sys.stdout.buffer, graph)
+            sys.stdout.buffer.flush()
+        else:
+            if output.parent and not output.parent.exists():
+                raise UserError(f"{output.parent}: no such directory")
+            with output.open("wb") as fh:
+                count = do_export(store, format, fh, graph)
+            err.print(f"wrote {count} statements to {output}")
+
+
+@app.command(epilog="Examples:\n\n  quyhoach stats\n\n  quyhoach stats --json | jq .graphs")
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Triples per named graph and instances per class."""
+    from quyhoach.graph.stats import collect
+
+    with _open_store() as store:
+        result = collect(store)
+    if as_json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    graphs = Table(title=f"Named graphs in {result.path}")
+    graphs.add_column("graph")
+    graphs.add_column("triples", justify="right")
+    for iri, n in result.graphs.items():
+        graphs.add_row(_short(iri), str(n))
+    graphs.add_row("total", str(result.total_triples))
+    out.print(graphs)
+    classes = Table(title="Instances per class")
+    classes.add_column("class")
+    classes.add_column("instances", justify="right")
+    for iri, n in result.classes.items():
+        classes.add_row(_short(iri), str(n))
+    out.print(classes)
+
+
+@app.command(name="eval", epilog="Examples:\n\n  quyhoach load && quyhoach eval")
+def evaluate() -> None:
+    """Precision and recall of extraction per category against the gold set (tests/gold)."""
+    from quyhoach.loaders.evaluate import evaluate as run_eval
+    from quyhoach.loaders.evaluate import format_table
+
+    with _open_store() as store:
+        scores = run_eval(store)
+    print(format_table(scores))
+
+
+def _short(iri: str) -> str:
+    from quyhoach.namespaces import PREFIXES
+
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning errors into one-line messages and exit codes."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="quyhoach", standalone_mode=False)
+    except UserError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        return _exit(1)
+    except Exception as exc:
+        # Typer ships its own copy of click: recognise its exceptions by shape, not by class.
+        kind = type(exc).__name__
+        if kind == "Exit" and hasattr(exc, "exit_code"):
+            return _exit(exc.exit_code)
+        if kind == "Abort":
+            err.print("aborted")
+            return _exit(1)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            err.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+            return _exit(1)
+        err.print(f"internal error: {kind}: {exc}".splitlines()[0], markup=False, highlight=False)
+        return _exit(2)
+    return _exit(0)
+
+
+def _exit(code: int) -> int:
+    if __name__ == "__main__" or sys.argv and Path(sys.argv[0]).name == "quyhoach":
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":
+    main()
