@@ -1,0 +1,100 @@
+"""Benchmarks: extraction throughput on a large synthetic text, and load time for 100 documents.
+
+Run:  python benchmarks/bench_loading.py [--size-mb 2] [--documents 100]
+
+The synthetic text is made by repeating the seed corpus's cleaned article bodies with the document
+numbers, provinces and figures varied, so the extractors see realistic text at scale. The baseline
+in the same run is plain reading + NFC normalisation + cleaning of the same text (the cost every
+load pays before extraction), so the extraction figure can be compared side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from quyhoach.loaders.documents.pipeline import extract, read_source
+from quyhoach.loaders.model import CleanDocument
+from quyhoach.loaders.reference.resolver import get_resolver
+from quyhoach.loading import LoadReport, bundled_corpus, load_documents
+
+PROVINCES = ["Lạng Sơn", "Lai Châu", "Hà Giang", "Cao Bằng", "Sơn La", "Yên Bái", "Tuyên Quang", "Phú Thọ"]
+
+
+def seed_bodies() -> list[str]:
+    """Cleaned article bodies of the bundled corpus."""
+    return [read_source(p).text for p in sorted(bundled_corpus().glob("*.txt"))]
+
+
+def synthetic_text(size_bytes: int, seed: int = 7) -> str:
+    """Seed bodies repeated with numbers and provinces varied, until ``size_bytes`` of UTF-8."""
+    rng = random.Random(seed)
+    bodies = seed_bodies()
+    parts: list[str] = []
+    total = 0
+    while total < size_bytes:
+        body = rng.choice(bodies)
+        body = body.replace("1161", str(rng.randint(100, 2999))).replace("Lạng Sơn", rng.choice(PROVINCES))
+        parts.append(body)
+        total += len(body.encode("utf-8"))
+    return "\n\n".join(parts)
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    """Best wall time of ``repeat`` runs of ``fn``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    """Print extraction throughput (with its reading baseline) and the 100-document load time."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=float, default=2.0)
+    parser.add_argument("--documents", type=int, default=100)
+    args = parser.parse_args()
+    resolver = get_resolver()
+    text = synthetic_text(int(args.size_mb * 1_000_000))
+    size_mb = len(text.encode("utf-8")) / 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "synthetic.txt"
+        big.write_text(text, encoding="utf-8")
+        baseline = best_of(lambda: read_source(big, max_bytes=10**9))
+        document = read_source(big, max_bytes=10**9)
+        extraction = best_of(lambda: extract(CleanDocument(text=document.text, path=str(big)), resolver), repeat=2)
+        print("| step | text | time (s) | throughput (MB/s) |")
+        print("|---|---|---|---|")
+        print(f"| baseline: read + decode + NFC + clean | {size_mb:.2f} MB | {baseline:.3f} | {size_mb / baseline:.2f} |")
+        print(f"| extraction (all categories, RDF + provenance) | {size_mb:.2f} MB | {extraction:.3f} | {size_mb / extraction:.2f} |")
+
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        rng = random.Random(11)
+        bodies = seed_bodies()
+        for i in range(args.documents):
+            body = rng.choice(bodies).replace("1161", str(1000 + i)).replace("Lạng Sơn", rng.choice(PROVINCES))
+            (folder / f"doc-{i:03d}.txt").write_text(body + f"\n\nTài liệu số {i}.", encoding="utf-8")
+        from quyhoach.graph.store import KnowledgeStore
+
+        runs = []
+        for run in range(2):
+            with KnowledgeStore(Path(tmp) / f"store{run}") as store:
+                report = LoadReport()
+                start = time.perf_counter()
+                load_documents(store, [folder], report)
+                runs.append(time.perf_counter() - start)
+                assert not report.failures, report.failures
+        print()
+        print(f"| load {args.documents} documents into a fresh on-disk store | {statistics.median(runs):.2f} s "
+              f"| {args.documents / statistics.median(runs):.1f} documents/s |")
+
+
+if __name__ == "__main__":
+    main()
