@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning errors into one-line messages and exit codes."""
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="quyhoach", standalone_mode=False)
+        result = command.main(args=argv, prog_name="quyhoach", standalone_mode=False)
     except UserError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         return _exit(1)
@@ -233,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             return _exit(1)
         err.print(f"internal error: {kind}: {exc}".splitlines()[0], markup=False, highlight=False)
         return _exit(2)
-    return _exit(0)
+    # Without standalone mode, click returns the code of a raised Exit.
+    return _exit(result if isinstance(result, int) else 0)
 
 
 def _exit(code: int) -> int:
