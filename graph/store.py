@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +18,45 @@ from quyhoach.namespaces import GRAPH
 STAGING_PREFIX = str(GRAPH["staging/"])
 
 DEFAULT_STORE = "./quyhoach-data"
+
+#: A running server holds an exclusive lock on this file inside the store directory. Servers open
+#: the store read-only (no Oxigraph lock), so this is what keeps a writer away while one runs.
+SERVER_LOCK = "quyhoach-serve.lock"
+
+
+@contextmanager
+def server_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Hold the server lock of the store at ``path`` while the block runs."""
+    lock_path = Path(path) / SERVER_LOCK
+    fh = lock_path.open("a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        fh.close()
+        raise UserError(f"store {path} is already being served by another 'quyhoach serve'") from exc
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def _served_by(path: Path) -> str | None:
+    """The pid of a server holding ``path``'s server lock, or None when no server runs."""
+    lock_path = path / SERVER_LOCK
+    if not lock_path.exists():
+        return None
+    with lock_path.open("r") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return fh.read().strip() or "?"
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return None
 
 
 def default_store_path() -> Path:
@@ -35,9 +76,13 @@ class KnowledgeStore:
     Open read-write (one process at a time) or read-only (servers, many readers).
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike | None = None, read_only: bool = False, while_served: bool = False
+    ) -> None:
+        """Open the store; ``while_served`` lets a server's own update process write."""
         self.path = Path(path) if path is not None else default_store_path()
         self.read_only = read_only
+        self.while_served = while_served
         self._store = self._open()
 
     def _open(self) -> ox.Store:
@@ -50,6 +95,11 @@ class KnowledgeStore:
                 raise UserError(f"cannot open store {self.path} read-only: {_first_line(exc)}") from exc
         if self.path.exists() and not self.path.is_dir():
             raise UserError(f"store path {self.path} is a file, not a directory")
+        if not self.while_served and self.path.is_dir() and (pid := _served_by(self.path)):
+            raise UserError(
+                f"store {self.path} is in use by another process (a running 'quyhoach serve', pid {pid}); "
+                "stop it or use another --store"
+            )
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             store = ox.Store(str(self.path))

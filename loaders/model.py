@@ -156,7 +156,7 @@ class Emitter:
             g.add((node, QH.sourceKind, Literal(doc.kind)))
         if doc.path:
             g.add((node, QH.fileName, Literal(doc.path.rsplit("/", 1)[-1])))
-        g.add((node, DCTERMS.format, Literal(doc.media_type)))
+        g.add((node, DCTERMS["format"], Literal(doc.media_type)))  # .format is str.format
         g.add((node, QH.sha256, Literal(doc.sha256)))
         g.add((node, QH.text, Literal(doc.text)))
         return node

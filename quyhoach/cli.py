@@ -212,8 +212,21 @@ def _short(iri: str) -> str:
     return iri
 
 
+def _register_plugins() -> None:
+    """Add the commands that live beside their subsystems (serve, query, check, reason)."""
+    from quyhoach.api.commands import register as register_serve
+
+    register_serve(app)
+    try:
+        from quyhoach.graph.commands import register as register_graph
+    except ImportError:  # pragma: no cover - during development of the query library
+        return
+    register_graph(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning errors into one-line messages and exit codes."""
+    _register_plugins()
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="quyhoach", standalone_mode=False)

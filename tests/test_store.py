@@ -120,3 +120,27 @@ def test_store_locked_by_another_process_gives_clear_error(store_path):
 def test_read_only_open_of_missing_store_is_user_error(tmp_path):
     with pytest.raises(UserError, match="no store"):
         KnowledgeStore(tmp_path / "absent", read_only=True)
+
+
+def test_store_being_served_refuses_writers_but_not_the_servers_own_updates(store_path):
+    from quyhoach.graph.store import server_lock
+
+    KnowledgeStore(store_path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys,time; from quyhoach.graph.store import server_lock\n"
+         f"with server_lock({str(store_path)!r}):\n    print('ok', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(UserError, match="quyhoach serve"):
+            KnowledgeStore(store_path)
+        with pytest.raises(UserError, match="already being served"):
+            with server_lock(store_path):
+                pass
+        KnowledgeStore(store_path, while_served=True).close()
+    finally:
+        holder.kill()
+        holder.wait()
+    KnowledgeStore(store_path).close()  # released when the server ends

@@ -1,0 +1,93 @@
+"""The ``quyhoach serve`` command, added to the CLI by :func:`register`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+SERVE_EPILOG = """Examples:
+
+\b
+  quyhoach serve                                  # http://127.0.0.1:8000
+  quyhoach serve --host 0.0.0.0 --port 8080 --cors https://example.org
+  QUYHOACH_TOKEN=secret quyhoach serve            # allow SPARQL Update with that bearer token
+"""
+
+
+def ensure_loaded(store_path) -> bool:
+    """Load the ontology, reference graph and bundled corpus if the store is empty.
+
+    Opens the store read-write, then closes it (the server opens it read-only). Returns whether
+    anything was loaded.
+    """
+    from quyhoach import loading
+    from quyhoach.graph.store import KnowledgeStore
+
+    with KnowledgeStore(store_path) as store:
+        if store.named_graphs():
+            return False
+        report = loading.LoadReport()
+        loading.load_ontology(store, report)
+        loading.load_reference(store, report)
+        loading.load_documents(store, [loading.bundled_corpus()], report)
+    for failure in report.failures:
+        typer.echo(f"warning: {failure.reason}", err=True)
+    typer.echo(f"loaded {len(report.graphs)} graphs, {len(report.documents)} documents into {store_path}", err=True)
+    return True
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run before it is stopped.")] = 30.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Most rows (or triples) a query returns; 0: no cap.")] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", help="Query worker processes.", min=1)] = 2,
+    token: Annotated[
+        str | None, typer.Option("--token", envvar="QUYHOACH_TOKEN", help="Bearer token that enables SPARQL Update.")
+    ] = None,
+    cors: Annotated[
+        list[str] | None, typer.Option("--cors", help="Origin allowed to call the API from a browser (repeatable).")
+    ] = None,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option("--allow-service", help="Host that SERVICE may query (repeatable); none by default."),
+    ] = None,
+) -> None:
+    """Serve the SPARQL endpoint, entity pages, search and the query editor.
+
+    Loads the bundled corpus first if the store is empty. Queries run in worker processes that
+    open the store read-only; a query past --timeout is stopped and answered with HTTP 503.
+    """
+    import uvicorn
+
+    from quyhoach.api.app import create_app
+    from quyhoach.api.settings import Settings
+    from quyhoach.cli import state
+    from quyhoach.errors import UserError
+
+    if timeout <= 0:
+        raise UserError("--timeout must be positive")
+    if max_rows < 0:
+        raise UserError("--max-rows must be 0 (no cap) or positive")
+    ensure_loaded(state.store_path)
+    settings = Settings(
+        store_path=state.store_path,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        token=token or None,
+        cors=tuple(cors or ()),
+        service_allow=tuple(h.lower() for h in allow_service or ()),
+    )
+    from quyhoach.graph.store import server_lock
+
+    with server_lock(state.store_path):
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command to the CLI ``app`` (idempotent)."""
+    if any((info.name or getattr(info.callback, "__name__", "")) == "serve" for info in app.registered_commands):
+        return
+    app.command(name="serve", epilog=SERVE_EPILOG)(serve)

@@ -1,0 +1,400 @@
+"""What an entity page and a source view show, gathered with bounded queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quyhoach.api.execute import Rows
+from quyhoach.api.state import AppState
+from quyhoach.api.svgmap import Place, SvgMap, layout, parse_point
+from quyhoach.api.terms import Term
+from quyhoach.namespaces import DCTERMS, GEO, ID, OA, ORG, PROV, QH, SKOS
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+PAGE_SIZE = 20  # links per property on the entity page
+GROUP_PAGE_SIZE = 100  # links per page when one property is paged
+
+#: Facts shown first, in this order; the rest follow by property label.
+FACT_ORDER = [
+    str(SKOS.altLabel), str(QH.unitKind), str(QH.unitCode), str(QH.abbreviation), "http://data.europa.eu/eli/ontology#id_local",
+    str(QH.typeCode), str(QH.issuerCode), str(QH.documentNumber), str(QH.documentYear),
+    "http://data.europa.eu/eli/ontology#date_document", str(QH.validFrom), str(QH.validUntil),
+    str(QH.periodStart), str(QH.periodEnd), str(QH.visionYear), str(QH.value), str(QH.minValue),
+    str(QH.maxValue), str(QH.comparator), str(QH.measureUnit), str(QH.targetYear), str(QH.totalAmount),
+    str(QH.amount), str(QH.share), str(QH.currency), str(QH.routeNumber), str(QH.position), str(QH.changeDate),
+    str(QH.taskText), str(QH.deadline), str(QH.recurrence), str(QH.meetingDate), str(QH.ordinal),
+    str(DCTERMS.title), str(DCTERMS.publisher), str(DCTERMS.date), str(QH.sourceKind), str(QH.fileName),
+    str(QH.sha256), str(RDFS + "comment"),
+]
+#: Properties not listed among facts or links (shown elsewhere on the page, or plumbing).
+HIDDEN = {RDF + "type", RDFS + "label", str(QH.text), str(PROV.wasDerivedFrom), str(SKOS.hiddenLabel), str(GEO.hasGeometry)}
+HIDDEN_INCOMING = {RDF + "subject", RDF + "object"}
+
+
+@dataclass
+class Value:
+    """One object (or subject) on the page, with the label to show."""
+
+    term: Term
+    label: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    """Where a fact was read: the quote and its place in the source text."""
+
+    iri: str
+    quote: str
+    source: str
+    sha: str | None
+    start: int | None
+    end: int | None
+
+    @property
+    def link(self) -> str:
+        """The source view with this quote highlighted (or the evidence's own page)."""
+        from quyhoach.api.entity import source_link
+        from quyhoach.api.views import href
+
+        return source_link(self.sha, self.start, self.end) if self.sha else href(self.iri)
+
+
+@dataclass
+class Group:
+    """The values of one property in one direction, one page of them."""
+
+    prop: str
+    prop_label: str
+    direction: str  # 'out' | 'in'
+    count: int
+    values: list[Value] = field(default_factory=list)
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        """Number of pages at this group's page size."""
+        return max(1, -(-self.count // self.page_size))
+
+
+@dataclass
+class TimelineItem:
+    """A predecessor or successor, with the change event when one is recorded."""
+
+    relation: str  # 'predecessor' | 'successor'
+    other: Value
+    date: str | None = None
+    kind: str | None = None
+    event: str | None = None
+
+
+@dataclass
+class EntityPage:
+    """Everything ``entity.html`` shows."""
+
+    iri: str
+    label_vi: str | None
+    label_en: str | None
+    types: list[Value]
+    facts: list[Group]
+    links: list[Group]
+    incoming: list[Group]
+    blank: dict[str, list[tuple[str, Value]]]
+    evidence: list[Evidence]
+    timeline: list[TimelineItem]
+    map: SvgMap | None
+    source_sha: str | None
+
+    @property
+    def title(self) -> str:
+        """The heading: Vietnamese label, else English, else the IRI."""
+        return self.label_vi or self.label_en or self.iri
+
+
+def _vocab_label(state: AppState, iri: str) -> str:
+    from quyhoach.api.views import short
+
+    vi, en = state.vocabulary.get(iri, (None, None))
+    return en or vi or short(iri)
+
+
+def _label(state: AppState, term: Term) -> str:
+    if term.kind != "iri":
+        return term.value
+    entry = state.index.entries.get(term.value) if state.index else None
+    if entry:
+        return entry.label
+    if term.value in state.vocabulary:
+        return _vocab_label(state, term.value)
+    from quyhoach.api.views import short
+
+    return short(term.value)
+
+
+def _value(state: AppState, term: Term) -> Value:
+    return Value(term, _label(state, term))
+
+
+def _sha_of(source: str) -> str | None:
+    prefix = str(ID["source/"])
+    return source[len(prefix):] if source.startswith(prefix) else None
+
+
+async def _rows(state: AppState, query: str, cap: int = 5000) -> Rows:
+    return await state.executor.rows(query, max_rows=cap)
+
+
+async def build_page(state: AppState, iri: str) -> EntityPage | None:
+    """Gather the page of ``iri``; ``None`` if the store knows nothing about it."""
+    out_counts = await _rows(state, f"""
+        SELECT ?p (COUNT(DISTINCT ?o) AS ?n) (SUM(IF(isLiteral(?o), 1, 0)) AS ?lits)
+        WHERE {{ <{iri}> ?p ?o }} GROUP BY ?p""")
+    in_counts = await _rows(state, f"""
+        SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> }} GROUP BY ?p""")
+    if not out_counts.rows and not in_counts.rows:
+        return None
+    labels = await _rows(state, f"""
+        SELECT ?l WHERE {{ <{iri}> <{RDFS}label> ?l }}""")
+    label_vi = next((t.value for (t,) in labels.rows if t and t.lang == "vi"), None)
+    label_en = next((t.value for (t,) in labels.rows if t and t.lang and t.lang.startswith("en")), None)
+    if not label_vi and not label_en:
+        label_vi = next((t.value for (t,) in labels.rows if t), None)
+    types_rows = await _rows(state, f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t }}")
+    types = [_value(state, t) for (t,) in types_rows.rows if t]
+    for v in types:
+        v.label = _vocab_label(state, v.term.value) if v.term.is_iri else v.label
+    evidence_all, fact_evidence = await _provenance(state, iri)
+    facts: list[Group] = []
+    links: list[Group] = []
+    for p, n, lits in out_counts.rows:
+        if p is None or p.value in HIDDEN:
+            continue
+        group = Group(p.value, _vocab_label(state, p.value), "out", int(n.value))
+        group.values = await _group_values(state, iri, "out", p.value, PAGE_SIZE, 0)
+        for value in group.values:
+            value.evidence = fact_evidence.get((p.value, value.term.value), [])
+        (facts if lits and int(lits.value) == group.count else links).append(group)
+    order = {p: i for i, p in enumerate(FACT_ORDER)}
+    facts.sort(key=lambda g: (order.get(g.prop, len(order)), g.prop_label.lower()))
+    links.sort(key=lambda g: g.prop_label.lower())
+    incoming: list[Group] = []
+    for p, n in in_counts.rows:
+        if p is None or p.value in HIDDEN_INCOMING:
+            continue
+        group = Group(p.value, _vocab_label(state, p.value), "in", int(n.value))
+        group.values = await _group_values(state, iri, "in", p.value, PAGE_SIZE, 0)
+        incoming.append(group)
+    incoming.sort(key=lambda g: (-g.count, g.prop_label.lower()))
+    blank = await _blank_nodes(state, iri)
+    sha = _sha_of(iri)
+    return EntityPage(
+        iri=iri, label_vi=label_vi, label_en=label_en, types=types, facts=facts, links=links,
+        incoming=incoming, blank=blank, evidence=evidence_all, timeline=await _timeline(state, iri),
+        map=await _map(state, iri), source_sha=sha if any(t.term.value == str(QH.SourceDocument) for t in types) else None,
+    )
+
+
+async def _group_values(state: AppState, iri: str, direction: str, prop: str, limit: int, offset: int) -> list[Value]:
+    if direction == "out":
+        query = f"SELECT DISTINCT ?v WHERE {{ <{iri}> <{prop}> ?v }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
+    else:
+        query = f"SELECT DISTINCT ?v WHERE {{ ?v <{prop}> <{iri}> }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
+    rows = await _rows(state, query, limit)
+    return [_value(state, v) for (v,) in rows.rows if v is not None]
+
+
+async def paged_group(state: AppState, iri: str, direction: str, prop: str, page: int) -> Group:
+    """One page of the values of ``prop`` (``direction`` 'out' or 'in') for ``iri``."""
+    pattern = f"<{iri}> <{prop}> ?v" if direction == "out" else f"?v <{prop}> <{iri}>"
+    count = await _rows(state, f"SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {pattern} }}")
+    total = int(count.rows[0][0].value) if count.rows and count.rows[0][0] else 0
+    group = Group(prop, _vocab_label(state, prop), direction, total, page=page, page_size=GROUP_PAGE_SIZE)
+    group.values = await _group_values(state, iri, direction, prop, GROUP_PAGE_SIZE, (page - 1) * GROUP_PAGE_SIZE)
+    return group
+
+
+async def _provenance(state: AppState, iri: str) -> tuple[list[Evidence], dict[tuple[str, str], list[Evidence]]]:
+    rows = await _rows(state, f"""
+        SELECT ?p ?o ?ev ?exact ?start ?end ?src WHERE {{
+          {{ <{iri}> <{PROV.wasDerivedFrom}> ?ev }}
+          UNION {{ ?st <{RDF}subject> <{iri}> ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
+                       <{PROV.wasDerivedFrom}> ?ev }}
+          OPTIONAL {{ ?ev <{OA.hasSource}> ?src }}
+          OPTIONAL {{ ?ev <{OA.hasSelector}> ?q . ?q <{OA.exact}> ?exact }}
+          OPTIONAL {{ ?ev <{OA.hasSelector}> ?ps . ?ps <{OA.start}> ?start ; <{OA.end}> ?end }}
+        }}""", 2000)
+    entity: list[Evidence] = []
+    per_fact: dict[tuple[str, str], list[Evidence]] = {}
+    seen: set[tuple] = set()
+    for p, o, ev, exact, start, end, src in rows.rows:
+        if ev is None:
+            continue
+        key = (p.value if p else None, o.value if o else None, ev.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        item = Evidence(
+            iri=ev.value, quote=exact.value if exact else "", source=src.value if src else "",
+            sha=_sha_of(src.value) if src else None,
+            start=_int(start), end=_int(end),
+        )
+        if p is None:
+            entity.append(item)
+        else:
+            per_fact.setdefault((p.value, o.value if o else ""), []).append(item)
+    entity.sort(key=lambda e: (e.source, e.start or 0))
+    return entity, per_fact
+
+
+def _int(term: Term | None) -> int | None:
+    try:
+        return int(term.value) if term else None
+    except ValueError:
+        return None
+
+
+async def _blank_nodes(state: AppState, iri: str) -> dict[str, list[tuple[str, Value]]]:
+    rows = await _rows(state, f"""
+        SELECT ?b ?p ?o WHERE {{ <{iri}> ?x ?b . FILTER(isBlank(?b) && ?x != <{GEO.hasGeometry}>) ?b ?p ?o }}""", 500)
+    out: dict[str, list[tuple[str, Value]]] = {}
+    for b, p, o in rows.rows:
+        if b and p and o:
+            out.setdefault(b.value, []).append((_vocab_label(state, p.value), _value(state, o)))
+    return out
+
+
+async def _timeline(state: AppState, iri: str) -> list[TimelineItem]:
+    original = f"<{QH.originalUnit}>|<{ORG.originalOrganization}>"
+    resulting = f"<{QH.resultingUnit}>|<{ORG.resultingOrganization}>"
+    rows = await _rows(state, f"""
+        SELECT DISTINCT ?rel ?other ?date ?kind ?event WHERE {{
+          {{ <{iri}> <{QH.successor}>|<{QH.successorAgency}> ?other BIND("successor" AS ?rel) }}
+          UNION {{ ?other <{QH.successor}>|<{QH.successorAgency}> <{iri}> BIND("predecessor" AS ?rel) }}
+          UNION {{ <{iri}> <{QH.predecessor}> ?other BIND("predecessor" AS ?rel) }}
+          UNION {{ ?other <{QH.predecessor}> <{iri}> BIND("successor" AS ?rel) }}
+          UNION {{ ?event {original} <{iri}> ; {resulting} ?other BIND("successor" AS ?rel)
+                  OPTIONAL {{ ?event <{QH.changeDate}> ?date }} OPTIONAL {{ ?event <{QH.changeKind}> ?kind }} }}
+          UNION {{ ?event {resulting} <{iri}> ; {original} ?other BIND("predecessor" AS ?rel)
+                  OPTIONAL {{ ?event <{QH.changeDate}> ?date }} OPTIONAL {{ ?event <{QH.changeKind}> ?kind }} }}
+          FILTER(?other != <{iri}>)
+        }}""", 500)
+    merged: dict[tuple[str, str], TimelineItem] = {}
+    for rel, other, date, kind, event in rows.rows:
+        if rel is None or other is None:
+            continue
+        key = (rel.value, other.value)
+        item = merged.get(key) or TimelineItem(rel.value, _value(state, other))
+        item.date = item.date or (date.value if date else None)
+        item.kind = item.kind or (_label(state, kind) if kind else None)
+        item.event = item.event or (event.value if event and event.is_iri else None)
+        merged[key] = item
+    return sorted(merged.values(), key=lambda t: (t.relation != "predecessor", t.date or "", t.other.label))
+
+
+async def _map(state: AppState, iri: str) -> SvgMap | None:
+    wkt = f"<{GEO.hasGeometry}>/<{GEO.asWKT}>"
+    rows = await _rows(state, f"""
+        SELECT ?role ?thing ?wkt ?pos WHERE {{
+          {{ <{iri}> {wkt} ?wkt BIND(<{iri}> AS ?thing) BIND("self" AS ?role) }}
+          UNION {{ <{iri}> <{QH.hasStop}> ?stop . ?stop <{QH.stopUnit}> ?thing . ?thing {wkt} ?wkt
+                  OPTIONAL {{ ?stop <{QH.position}> ?pos }} BIND("stop" AS ?role) }}
+          UNION {{ <{iri}> <{QH.locatedIn}>|<{QH.connects}>|<{QH.covers}>|<{QH.partOf}> ?thing .
+                  ?thing {wkt} ?wkt BIND("related" AS ?role) }}
+          UNION {{ ?thing <{QH.partOf}>|<{QH.memberOfRegion}>|<{QH.locatedIn}> <{iri}> .
+                  ?thing {wkt} ?wkt BIND("related" AS ?role) }}
+        }}""", 400)
+    rank = {"self": 0, "stop": 1, "related": 2}
+    places: dict[str, Place] = {}  # one marker per thing, in its strongest role
+    for role, thing, text, pos in rows.rows:
+        point = parse_point(text.value) if text else None
+        if point is None or thing is None or role is None:
+            continue
+        known = places.get(thing.value)
+        if known is None or rank[role.value] < rank[known.role]:
+            places[thing.value] = Place(thing.value, _label(state, thing), point[0], point[1], role.value, _int(pos))
+    return layout(list(places.values()))
+
+
+# ------------------------------------------------------------------------- source view
+@dataclass
+class Segment:
+    """A run of text covered by the same evidence spans (none: plain text)."""
+
+    text: str
+    targets: list[Value] = field(default_factory=list)
+    focus: bool = False
+    start: int = 0
+    marked: bool = False
+
+
+@dataclass
+class SourceView:
+    """What ``source.html`` shows."""
+
+    sha: str
+    iri: str
+    title: str
+    segments: list[Segment]
+    spans: int
+    focus: tuple[int, int] | None
+
+
+async def build_source_view(state: AppState, sha: str, start: int | None, end: int | None) -> SourceView | None:
+    """The text of source document ``sha`` cut into segments at every evidence boundary."""
+    iri = str(ID[f"source/{sha}"])
+    doc = await _rows(state, f"""
+        SELECT ?text ?title WHERE {{ <{iri}> <{QH.text}> ?text OPTIONAL {{ <{iri}> <{DCTERMS.title}> ?title }} }} LIMIT 1""")
+    if not doc.rows or doc.rows[0][0] is None:
+        return None
+    text = doc.rows[0][0].value
+    title = doc.rows[0][1].value if doc.rows[0][1] else sha
+    spans = await _rows(state, f"""
+        SELECT DISTINCT ?start ?end ?thing WHERE {{
+          ?ev <{OA.hasSource}> <{iri}> ; <{OA.hasSelector}> ?ps . ?ps <{OA.start}> ?start ; <{OA.end}> ?end .
+          OPTIONAL {{
+            {{ ?thing <{PROV.wasDerivedFrom}> ?ev FILTER NOT EXISTS {{ ?thing a <{RDF}Statement> }} }}
+            UNION {{ ?st <{PROV.wasDerivedFrom}> ?ev ; <{RDF}subject> ?thing }}
+          }}
+        }}""", 50000)
+    marks: dict[tuple[int, int], list[Value]] = {}
+    for s, e, thing in spans.rows:
+        a, b = _int(s), _int(e)
+        if a is None or b is None or not 0 <= a < b <= len(text):
+            continue
+        targets = marks.setdefault((a, b), [])
+        if thing is not None and all(t.term.value != thing.value for t in targets):
+            targets.append(_value(state, thing))
+    focus = (start, end) if start is not None and end is not None and start < end else None
+    return SourceView(sha, iri, title, _segments(text, marks, focus), len(marks), focus)
+
+
+def _segments(text: str, marks: dict[tuple[int, int], list[Value]], focus: tuple[int, int] | None) -> list[Segment]:
+    bounds = {0, len(text)}
+    for a, b in marks:
+        bounds.update((a, b))
+    if focus:
+        bounds.update(max(0, min(x, len(text))) for x in focus)
+    points = sorted(bounds)
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for span in marks:
+        starts.setdefault(span[0], []).append(span)
+    active: set[tuple[int, int]] = set()
+    segments: list[Segment] = []
+    for left, right in zip(points, points[1:], strict=False):
+        active = {s for s in active if s[1] > left} | set(starts.get(left, []))
+        targets: list[Value] = []
+        for span in sorted(active):
+            for value in marks[span]:
+                if all(t.term.value != value.term.value for t in targets):
+                    targets.append(value)
+        in_focus = bool(focus) and focus[0] <= left and right <= focus[1]
+        segments.append(Segment(text[left:right], targets, in_focus, left, bool(active)))
+    merged: list[Segment] = []
+    for seg in segments:  # join neighbouring plain runs
+        if merged and not seg.marked and not seg.focus and not merged[-1].marked and not merged[-1].focus:
+            merged[-1].text += seg.text
+        else:
+            merged.append(seg)
+    return merged

@@ -1,0 +1,116 @@
+"""Home, search, ontology documentation and the query editor."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from quyhoach.api.negotiation import parse_accept
+from quyhoach.api.ontology_doc import ontology_terms
+from quyhoach.api.state import get_state
+from quyhoach.api.views import EDITOR_PREFIXES, href, render, short
+from quyhoach.graph.stats import CLASS_COUNTS, GRAPH_COUNTS
+from quyhoach.namespaces import DCTERMS, QH
+
+router = APIRouter(tags=["Pages"])
+
+DOCUMENTS_QUERY = f"""
+SELECT ?doc ?sha (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?pub) AS ?publisher) WHERE {{
+  ?doc a <{QH.SourceDocument}> ; <{QH.sha256}> ?sha .
+  OPTIONAL {{ ?doc <{DCTERMS.title}> ?t }} OPTIONAL {{ ?doc <{DCTERMS.date}> ?d }}
+  OPTIONAL {{ ?doc <{DCTERMS.publisher}> ?pub }}
+}} GROUP BY ?doc ?sha ORDER BY ?date
+"""
+
+DEFAULT_QUERY = """SELECT ?class (COUNT(?s) AS ?n) WHERE {
+  ?s a ?class .
+} GROUP BY ?class ORDER BY DESC(?n) LIMIT 20
+"""
+
+
+@router.get("/", summary="Home page", response_class=Response)
+async def home(request: Request) -> Response:
+    """What the graph holds: counts by class, named graphs, loaded documents; search box."""
+    state = get_state(request)
+    classes = await state.executor.rows(CLASS_COUNTS, max_rows=500)
+    graphs = await state.executor.rows(GRAPH_COUNTS, max_rows=5000)
+    documents = await state.executor.rows(DOCUMENTS_QUERY, max_rows=5000)
+    vocabulary = state.vocabulary
+    counts = [
+        {"iri": c.value, "label": (vocabulary.get(c.value, (None, None))[1] or short(c.value)), "count": int(n.value)}
+        for c, n in classes.rows
+        if c is not None and n is not None
+    ]
+    total = sum(int(n.value) for _g, n in graphs.rows if n is not None)
+    docs = [
+        {"iri": d.value, "sha": sha.value, "title": t.value if t else sha.value,
+         "date": date.value if date else "", "publisher": pub.value if pub else ""}
+        for d, sha, t, date, pub in documents.rows
+        if d is not None and sha is not None
+    ]
+    return render(request, "home.html", {
+        "counts": counts, "graphs": len(graphs.rows), "triples": total, "documents": docs,
+        "indexed": len(state.index) if state.index else 0,
+    })
+
+
+def _wants_json(request: Request, fmt: str | None) -> bool:
+    if fmt:
+        return fmt == "json"
+    accepted = parse_accept(request.headers.get("accept"))
+    return bool(accepted) and accepted[0][0] in ("application/json", "application/*")
+
+
+@router.get("/search", summary="Search labels (accents and case ignored)", response_class=Response)
+async def search(
+    request: Request,
+    q: str = Query("", max_length=200, description="Words to find, e.g. 'lang son'"),
+    limit: int = Query(50, ge=1, le=500),
+    format: str | None = Query(None, pattern="^(json|html)$"),
+) -> Response:
+    """HTML results, or JSON with ``Accept: application/json`` (or ``format=json``)."""
+    state = get_state(request)
+    hits = state.index.search(q, limit) if state.index and q.strip() else []
+    if _wants_json(request, format):
+        return JSONResponse({
+            "query": q,
+            "results": [
+                {"iri": h.entry.iri, "label": h.entry.label, "label_vi": h.entry.label_vi,
+                 "label_en": h.entry.label_en, "type": h.entry.type, "page": href(h.entry.iri)}
+                for h in hits
+            ],
+        })
+    return render(request, "search.html", {"q": q, "hits": hits, "vocabulary": state.vocabulary})
+
+
+@router.get("/ontology", summary="Ontology documentation", response_class=Response)
+async def ontology(request: Request) -> Response:
+    """Every class and property of the ontology graph: labels, comments, domains, ranges."""
+    state = get_state(request)
+    classes, properties = await ontology_terms(state)
+    return render(request, "ontology.html", {"classes": classes, "properties": properties})
+
+
+def example_queries() -> list[dict[str, str]]:
+    """Named queries shipped in ``queries/`` (``*.rq``), offered as examples in the editor."""
+    out: list[dict[str, str]] = []
+    try:
+        folder = resources.files("quyhoach.queries")
+    except ModuleNotFoundError:
+        return out
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq") and entry.is_file():
+            out.append({"name": entry.name[:-3], "query": entry.read_text(encoding="utf-8")})
+    return out
+
+
+@router.get("/editor", summary="SPARQL query editor", response_class=Response)
+async def editor(request: Request, query: str | None = Query(None, max_length=100_000)) -> Response:
+    """A form that posts to ``/sparql``; works without JavaScript."""
+    return render(request, "editor.html", {
+        "query": query if query is not None else EDITOR_PREFIXES + "\n" + DEFAULT_QUERY,
+        "examples": example_queries(),
+        "updates": bool(get_state(request).settings.token),
+    })

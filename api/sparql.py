@@ -1,0 +1,271 @@
+"""The SPARQL 1.1 Protocol endpoint ``/sparql``: parsing, negotiation, execution, updates, logging."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from quyhoach.api import negotiation
+from quyhoach.api.querytext import analyse, refused_remote
+from quyhoach.api.state import AppState, get_state
+from quyhoach.api.update import update_store
+from quyhoach.api.workers import Job, QueryFailed
+
+log = logging.getLogger("quyhoach.api.sparql")
+router = APIRouter(tags=["SPARQL"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+@dataclass
+class ProtocolRequest:
+    """One SPARQL Protocol operation, whatever way it was sent."""
+
+    query: str | None = None
+    update: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    using_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+
+
+def _first(params: dict[str, list[str]], *names: str) -> str | None:
+    for name in names:
+        if params.get(name):
+            return params[name][0]
+    return None
+
+
+def _operation(params: dict[str, list[str]], body_query: str | None = None, body_update: str | None = None) -> ProtocolRequest:
+    queries = params.get("query", [])
+    updates = params.get("update", [])
+    if body_query is not None:
+        queries = [body_query]
+    if body_update is not None:
+        updates = [body_update]
+    if len(queries) > 1 or len(updates) > 1:
+        raise QueryFailed(400, "give exactly one 'query' or 'update' parameter")
+    if queries and updates:
+        raise QueryFailed(400, "a request carries either a query or an update, not both")
+    raw_format = _first(params, "format", "output", "results")
+    fmt = negotiation.format_name(raw_format)
+    if raw_format and params.get("format") and fmt is None:
+        raise QueryFailed(400, f"unknown format '{raw_format}'; use one of {', '.join(sorted(set(negotiation.FORMAT_NAMES)))}")
+    return ProtocolRequest(
+        query=queries[0] if queries else None,
+        update=updates[0] if updates else None,
+        default_graphs=params.get("default-graph-uri", []),
+        named_graphs=params.get("named-graph-uri", []),
+        using_graphs=params.get("using-graph-uri", []) + params.get("using-named-graph-uri", []),
+        format=fmt,
+    )
+
+
+async def parse(request: Request) -> ProtocolRequest:
+    """Read a Protocol operation from a GET or POST request (400/415 on malformed requests)."""
+    url_params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method == "GET":
+        op = _operation(url_params)
+        if op.update is not None:
+            raise QueryFailed(400, "updates must be sent by POST")
+        return op
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = (await request.body()).decode("utf-8", errors="strict")
+    if media == FORM:
+        params = parse_qs(body, keep_blank_values=True)
+        for key, values in url_params.items():
+            params.setdefault(key, values)
+        return _operation(params)
+    if media == QUERY_TYPE:
+        return _operation(url_params, body_query=body)
+    if media == UPDATE_TYPE:
+        return _operation(url_params, body_update=body)
+    raise QueryFailed(
+        415, f"unsupported Content-Type '{media or 'none'}': use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}"
+    )
+
+
+def _wants_html(request: Request, fmt: str | None) -> bool:
+    if fmt:
+        return fmt == "html"
+    accepted = negotiation.parse_accept(request.headers.get("accept"))
+    return bool(accepted) and accepted[0][0] in ("text/html", "application/xhtml+xml")
+
+
+@router.api_route(
+    "/sparql",
+    methods=["GET", "POST"],
+    summary="SPARQL 1.1 Protocol endpoint",
+    description=(
+        "Query by GET (`?query=`) or POST (form-encoded `query=`/`update=`, or a body of type "
+        "`application/sparql-query` / `application/sparql-update`). Parameters `default-graph-uri`, "
+        "`named-graph-uri` and `format` (json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml, html). "
+        "Without a query: the service description. The default graph is the union of all named graphs."
+    ),
+    response_class=Response,
+)
+async def sparql(request: Request) -> Response:
+    """SPARQL 1.1 Protocol: query, update or service description."""
+    state = get_state(request)
+    started = time.monotonic()
+    op: ProtocolRequest | None = None
+    try:
+        op = await parse(request)
+        if op.update is not None:
+            return await _update(request, state, op, started)
+        if op.query is None:
+            if request.method == "GET" and _wants_html(request, op.format):
+                return RedirectResponse("/editor", status_code=303)
+            if request.method == "GET":
+                return service_description(request, state)
+            raise QueryFailed(400, "no 'query' or 'update' in the request")
+        return await _query(request, state, op, started)
+    except QueryFailed as exc:
+        _log(request, op, exc.status, started, None, exc.message)
+        if _wants_html(request, op.format if op else None) and op and op.query is not None:
+            from quyhoach.api.views import render
+
+            return render(request, "error.html", {"status": exc.status, "message": exc.message, "query": op.query}, exc.status, exc.headers)
+        return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+    except UnicodeDecodeError:
+        _log(request, op, 400, started, None, "body is not UTF-8")
+        return PlainTextResponse("the request body is not UTF-8\n", status_code=400)
+
+
+async def _query(request: Request, state: AppState, op: ProtocolRequest, started: float) -> Response:
+    text = op.query or ""
+    info = analyse(text)
+    if info.form == "UPDATE":
+        raise QueryFailed(400, "this is an update: send it as 'update' by POST (and with the bearer token)")
+    reason = refused_remote(info, state.settings.service_allow)
+    if reason:
+        raise QueryFailed(403, reason)
+    settings = state.settings
+    union = not op.default_graphs and not info.has_dataset
+    if _wants_html(request, op.format):
+        return await _html_results(request, state, text, union, op, started)
+    job = Job(
+        query=text,
+        accept=request.headers.get("accept"),
+        format=op.format,
+        html=False,
+        union=union,
+        default_graphs=op.default_graphs,
+        named_graphs=op.named_graphs,
+        max_rows=settings.max_rows,
+    )
+    stream = await state.executor.stream(job)
+    headers = {"Vary": "Accept", "X-Row-Limit": str(settings.max_rows)}
+    if stream.head.get("truncated"):
+        headers["X-Result-Truncated"] = "true"
+        headers["Warning"] = f'199 - "results truncated to {settings.max_rows} rows"'
+
+    async def body():
+        try:
+            async for chunk in stream.body():
+                yield chunk
+        finally:
+            if stream.error:
+                note = f"failed while streaming: {stream.error}"
+            elif not stream.complete:
+                note = "incomplete: the client went away or the stream stalled; worker replaced"
+            else:
+                note = "truncated" if stream.head.get("truncated") else ""
+            _log(request, op, 200, started, stream.rows, note)
+
+    media = stream.head["media_type"]
+    if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
+        media += "; charset=utf-8"
+    return StreamingResponse(body(), media_type=media, headers=headers)
+
+
+async def _html_results(request: Request, state: AppState, text: str, union: bool, op: ProtocolRequest, started: float) -> Response:
+    from quyhoach.api.views import render
+
+    if op.default_graphs or op.named_graphs:
+        raise QueryFailed(400, "the HTML view does not take default-graph-uri/named-graph-uri; ask for another format")
+    result = await state.executor.rows(text, max_rows=min(state.settings.max_rows or 1000, 1000), union=union)
+    _log(request, op, 200, started, len(result.rows), "html")
+    return render(request, "results.html", {"query": text, "result": result})
+
+
+async def _update(request: Request, state: AppState, op: ProtocolRequest, started: float) -> Response:
+    token = state.settings.token
+    if request.method != "POST":
+        raise QueryFailed(400, "updates must be sent by POST")
+    if not token:
+        raise QueryFailed(403, "this server is read-only: SPARQL Update is disabled (start it with --token to enable updates)")
+    given = request.headers.get("authorization", "")
+    scheme, _, credentials = given.partition(" ")
+    if scheme.lower() != "bearer" or not credentials:
+        raise QueryFailed(401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": 'Bearer realm="quyhoach"'})
+    if not hmac.compare_digest(credentials.strip().encode(), token.encode()):
+        raise QueryFailed(403, "wrong bearer token")
+    if op.using_graphs:
+        raise QueryFailed(400, "using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
+    text = op.update or ""
+    reason = refused_remote(analyse(text), state.settings.service_allow)
+    if reason:
+        raise QueryFailed(403, reason)
+    await run_in_threadpool(update_store, state.pool, state.settings.store_path, text, state.settings.timeout)
+    from quyhoach.api.app import refresh_caches
+
+    await refresh_caches(state)
+    _log(request, op, 200, started, None, "update")
+    return PlainTextResponse("update applied\n")
+
+
+def _log(request: Request, op: ProtocolRequest | None, status: int, started: float, rows: int | None, note: str) -> None:
+    text = (op.query or op.update or "") if op else ""
+    log.info(
+        "sparql status=%d duration=%.3fs rows=%s client=%s %s| %s",
+        status,
+        time.monotonic() - started,
+        "-" if rows is None else rows,
+        request.client.host if request.client else "-",
+        f"note={note!r} " if note else "",
+        " ".join(text.split())[:200],
+    )
+
+
+def service_description(request: Request, state: AppState) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in Turtle."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import RDF
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    formats = Namespace("http://www.w3.org/ns/formats/")
+    g = Graph()
+    g.bind("sd", sd)
+    g.bind("formats", formats)
+    endpoint = URIRef(str(request.url.replace(query="", fragment="")))
+    service = BNode()
+    g.add((service, RDF.type, sd.Service))
+    g.add((service, sd.endpoint, endpoint))
+    g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    if state.settings.token:
+        g.add((service, sd.supportedLanguage, sd.SPARQL11Update))
+    g.add((service, sd.feature, sd.UnionDefaultGraph))
+    if state.settings.service_allow:
+        g.add((service, sd.feature, sd.BasicFederatedQuery))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        g.add((service, sd.resultFormat, formats[name]))
+    dataset = BNode()
+    g.add((service, sd.defaultDataset, dataset))
+    g.add((dataset, RDF.type, sd.Dataset))
+    default = BNode()
+    g.add((dataset, sd.defaultGraph, default))
+    g.add((default, RDF.type, sd.Graph))
+    g.add((default, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+           Literal("The default graph is the union of all named graphs.", lang="en")))
+    return Response(g.serialize(format="turtle"), media_type="text/turtle; charset=utf-8")

@@ -1,0 +1,29 @@
+"""What the running application holds: settings, the worker pool, caches built from the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from quyhoach.api.execute import Executor
+from quyhoach.api.settings import Settings
+from quyhoach.api.workers import WorkerPool
+
+
+@dataclass
+class AppState:
+    """Shared by every request of one server process."""
+
+    settings: Settings
+    pool: WorkerPool
+    executor: Executor
+    #: Search index over labels (``quyhoach.api.search.LabelIndex``), rebuilt after updates.
+    index: object | None = None
+    #: Labels of ontology terms: IRI -> (vi, en).
+    vocabulary: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+def get_state(request: Request) -> AppState:
+    """The :class:`AppState` of the application serving ``request``."""
+    return request.app.state.qh
