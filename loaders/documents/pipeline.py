@@ -1,0 +1,130 @@
+"""The document pipeline: read a file into a :class:`CleanDocument`, extract its RDF graph.
+
+``read_source`` reads, decodes and cleans one file and attaches its metadata; ``extract``
+describes the source, then runs the extractors in a fixed order: legal documents and
+citations, plans, events and people (they fill the shared :class:`ExtractionContext`), then
+the thematic extractors (corridors, infrastructure, targets, funding, tasks). An exception in
+any extractor aborts the whole document with a :class:`DocumentError`: the caller loads
+nothing from it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import XSD, Graph, Literal
+
+from quyhoach.loaders.documents.clean import clean_text
+from quyhoach.loaders.documents.errors import DocumentError
+from quyhoach.loaders.documents.read import DEFAULT_MAX_BYTES, read_raw
+from quyhoach.loaders.extract.dates import find_dates, parse_iso
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext
+from quyhoach.namespaces import DCTERMS
+
+#: Extractor modules under ``quyhoach.loaders.extract``, in the order they run.
+EXTRACTORS = ("citations", "plans", "events", "corridors", "infrastructure", "targets", "funding", "tasks")
+
+Extractor = Callable[[CleanDocument, Emitter, ExtractionContext], None]
+
+
+def read_source(
+    path: str | os.PathLike, metadata: dict | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> CleanDocument:
+    """Read ``path`` into a :class:`CleanDocument`; raise :class:`DocumentError` if it cannot be read."""
+    path = Path(path)
+    metadata = dict(metadata or {})
+    raw = read_raw(path, max_bytes)
+    cleaned = clean_text(raw.text, title=str(metadata.get("title") or raw.title or ""))
+    if not cleaned.text.strip():
+        raise DocumentError(path, "no article text left after removing page furniture")
+    text = cleaned.text
+    title = str(metadata.get("title") or raw.title or _first_line(text))
+    published, precision = parse_iso(metadata.get("date"))
+    extra: dict = {
+        "encoding": raw.encoding,
+        "source_credit": cleaned.source_credit,
+        "stamps": cleaned.stamps,
+        "removed_lines": cleaned.removed_lines,
+    }
+    if published is not None:
+        extra["date_precision"] = precision
+        extra["date_source"] = "metadata"
+    else:
+        for stamp in cleaned.stamps:
+            found = find_dates(stamp, include_short=False)
+            if found and found[0].precision == "day":
+                published, precision = found[0].value, "day"
+                extra["date_precision"] = "day"
+                extra["date_source"] = "page stamp"
+                break
+    for key in ("title_en", "seed", "kind"):
+        if metadata.get(key):
+            extra[key] = metadata[key]
+    return CleanDocument(
+        text=text,
+        path=str(path),
+        title=title,
+        kind=str(metadata.get("kind") or ""),
+        publisher=str(metadata.get("publisher") or ""),
+        published=published if precision == "day" else None,
+        url=str(metadata.get("url") or cleaned.source_url or ""),
+        media_type=raw.media_type,
+        extra={**extra, "published_approx": published},
+    )
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= 200 else line[:197].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def _default_resolver():
+    try:
+        from quyhoach.loaders.reference.resolver import get_resolver
+    except ImportError:
+        return None
+    return get_resolver()
+
+
+def load_extractor(name: str) -> Extractor:
+    """The ``extract`` function of the extractor module ``name``."""
+    module = importlib.import_module(f"quyhoach.loaders.extract.{name}")
+    return module.extract
+
+
+def extract(doc: CleanDocument, resolver=None, extractors: tuple[str | Extractor, ...] = EXTRACTORS) -> Graph:
+    """Extract the RDF graph of ``doc``; any extractor failure raises :class:`DocumentError`.
+
+    ``extractors`` names modules of ``quyhoach.loaders.extract`` (or gives extractor functions);
+    they run in order and share one :class:`ExtractionContext`.
+    """
+    if resolver is None:
+        resolver = _default_resolver()
+    emitter = Emitter(doc)
+    emitter.describe_source()
+    approx = doc.extra.get("published_approx")
+    if doc.published is None and approx is not None:
+        precision = doc.extra.get("date_precision")
+        if precision == "month":
+            emitter.graph.add((doc.iri, DCTERMS.date, Literal(f"{approx:%Y-%m}", datatype=XSD.gYearMonth)))
+        elif precision == "year":
+            emitter.graph.add((doc.iri, DCTERMS.date, Literal(f"{approx:%Y}", datatype=XSD.gYear)))
+    ctx = ExtractionContext(as_of=doc.published or approx, resolver=resolver)
+    for item in extractors:
+        name = item if isinstance(item, str) else getattr(item, "__name__", "extractor")
+        try:
+            function = load_extractor(item) if isinstance(item, str) else item
+            function(doc, emitter, ctx)
+        except DocumentError:
+            raise
+        except Exception as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            reason = f"extractor '{name}' failed: {type(exc).__name__}" + (f": {message}" if message else "")
+            raise DocumentError(doc.path or "<text>", reason) from exc
+    return emitter.graph

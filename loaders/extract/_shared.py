@@ -1,0 +1,216 @@
+"""Helpers shared by the thematic extractors: sentences, time expressions, resolver access, literals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import XSD, Literal
+
+from quyhoach.loaders.model import ExtractionContext, Match
+from quyhoach.text import DASHES
+
+D = f"[{DASHES}-]"
+
+#: A period "giai đoạn 2021 - 2030" / "thời kỳ quy hoạch 2021-2030" / "2021–2030".
+PERIOD_RE = re.compile(
+    rf"(?:(?:giai đoạn|thời kỳ|thời kì|cả thời kỳ|trong thời kỳ|trong giai đoạn)(?:\s+quy hoạch)?\s+)?"
+    rf"(?<!\d)((?:19|20)\d\d)\s*{D}\s*((?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+#: A period introduced by a period word (for trailing adverbials).
+PERIOD_WORD_RE = re.compile(
+    rf"(?:giai đoạn|thời kỳ|thời kì)(?:\s+quy hoạch)?\s+((?:19|20)\d\d)\s*{D}\s*((?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+#: A target year "đến năm 2030" / "năm 2030" / "vào năm 2030".
+YEAR_RE = re.compile(r"(?:(?:đến|tới|vào|trong)\s+)?năm\s+((?:19|20)\d\d)(?!\d|\s*[-–—]\s*\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    """A target year or a period found in the text."""
+
+    year: int | None
+    start_year: int | None
+    end_year: int | None
+    pos: int
+
+    @property
+    def key(self) -> str:
+        """``2030`` or ``2021-2030``."""
+        return str(self.year) if self.year else f"{self.start_year}-{self.end_year}"
+
+
+def time_refs(text: str, offset: int = 0) -> list[TimeRef]:
+    """Years and periods of ``text`` in order of position (offsets shifted by ``offset``)."""
+    refs: list[TimeRef] = []
+    taken: list[tuple[int, int]] = []
+    for m in PERIOD_RE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if b > a:
+            refs.append(TimeRef(None, a, b, offset + m.start()))
+            taken.append((m.start(), m.end()))
+    for m in YEAR_RE.finditer(text):
+        if any(s <= m.start(1) < e for s, e in taken):
+            continue
+        refs.append(TimeRef(int(m.group(1)), None, None, offset + m.start()))
+    return sorted(refs, key=lambda r: r.pos)
+
+
+def plan_period(ctx: ExtractionContext, text: str) -> TimeRef | None:
+    """The period of the plan the document is about: from ``ctx.main_plan`` or the first 'thời kỳ A-B'."""
+    if ctx.main_plan is not None:
+        m = re.search(r"(\d{4})-(\d{4})$", str(ctx.main_plan))
+        if m:
+            return TimeRef(None, int(m.group(1)), int(m.group(2)), -1)
+    m = PERIOD_WORD_RE.search(text)
+    if m:
+        return TimeRef(None, int(m.group(1)), int(m.group(2)), -1)
+    return None
+
+
+def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the paragraph (line) holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (len(text) if end < 0 else end)
+
+
+_SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ỸĐ\"“(])|\n+")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: split at line breaks and at '.'/'!'/'?' followed by a capital."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    """An ``xsd:decimal`` literal in plain notation (``545000``, ``9.5``)."""
+    d = value.normalize()
+    text = format(d, "f")
+    return Literal(text, datatype=XSD.decimal)
+
+
+def find_units(
+    ctx: ExtractionContext, text: str, offset: int = 0, hint: bool = False
+) -> list[tuple[int, int, Match]]:
+    """Unit mentions of ``text`` through the resolver (empty without one), offsets shifted.
+
+    With ``hint``, ``ctx.scope_unit`` is passed as the province hint (districts named bare or
+    ambiguous across provinces resolve in the document's province).
+    """
+    if ctx.resolver is None:
+        return []
+    try:
+        if hint and province_code(ctx) is not None:
+            found = ctx.resolver.find_units(text, as_of=ctx.as_of, province=ctx.scope_unit)
+        else:
+            found = ctx.resolver.find_units(text, as_of=ctx.as_of)
+    except Exception:  # noqa: BLE001 - a resolver failure must not stop extraction
+        return []
+    return [(offset + s, offset + e, m) for s, e, m in found]
+
+
+def resolve_unit(ctx: ExtractionContext, name: str, level: str | None = None) -> Match | None:
+    """Resolve a unit name through the resolver (``None`` without one or when unknown)."""
+    if ctx.resolver is None or not name.strip():
+        return None
+    try:
+        return ctx.resolver.unit(name.strip(), as_of=ctx.as_of, level=level)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def province_code(ctx: ExtractionContext) -> str | None:
+    """Legacy code of ``ctx.scope_unit`` when it is a province (``…/unit/province/20`` -> ``20``)."""
+    if ctx.scope_unit is None:
+        return None
+    m = re.search(r"/unit/province(?:-2025)?/(\d+)$", str(ctx.scope_unit))
+    return m.group(1) if m else None
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
+_SEQ_SEP = re.compile(rf"\s*{D}\s*")
+#: Lower-case words that may sit inside a proper name ("Trung du và miền núi" is not one).
+NAME_JOINERS: frozenset[str] = frozenset()
+
+
+def is_title_word(word: str) -> bool:
+    """True for a capitalised syllable (``Lạng``, ``Sơn``, ``U``)."""
+    return bool(word) and word[0].isupper()
+
+
+def title_run(text: str, pos: int, max_words: int = 5) -> int:
+    """End of the run of capitalised words starting at ``pos`` (``pos`` itself when none)."""
+    end = pos
+    i = pos
+    words = 0
+    while words < max_words:
+        m = _WORD_RE.match(text, i)
+        if not m or not is_title_word(m.group()):
+            break
+        end = m.end()
+        words += 1
+        sp = re.match(r"[ \u00a0]+", text[end:])
+        if not sp:
+            break
+        i = end + sp.end()
+    return end
+
+
+@dataclass(frozen=True)
+class DashSequence:
+    """Capitalised names joined by dashes: ``Hà Nội – Bắc Giang – Lạng Sơn``."""
+
+    start: int
+    end: int
+    items: tuple[tuple[int, int], ...]
+
+    def names(self, text: str) -> list[str]:
+        """The item names as written."""
+        return [text[s:e] for s, e in self.items]
+
+
+def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items: int = 2) -> list[DashSequence]:
+    """All maximal dash sequences of capitalised names in ``text[start:end]``."""
+    end = len(text) if end is None else end
+    out: list[DashSequence] = []
+    i = start
+    while i < end:
+        m = _WORD_RE.search(text, i, end)
+        if not m:
+            break
+        s = m.start()
+        if not is_title_word(m.group()) or (s > 0 and (text[s - 1].isalnum())):
+            i = m.end()
+            continue
+        items = []
+        cur = s
+        while True:
+            e = title_run(text, cur)
+            if e <= cur or e > end:
+                break
+            items.append((cur, e))
+            sep = _SEQ_SEP.match(text, e)
+            if not sep or sep.end() == e or sep.end() >= end or not re.search(D, text[e : sep.end()]):
+                break
+            nxt = _WORD_RE.match(text, sep.end())
+            if not nxt or not is_title_word(nxt.group()):
+                break
+            cur = sep.end()
+        if len(items) >= min_items:
+            out.append(DashSequence(items[0][0], items[-1][1], tuple(items)))
+            i = items[-1][1]
+        else:
+            i = (items[0][1] if items else m.end())
+    return out

@@ -1,0 +1,620 @@
+"""Legal documents and citations: numbers, dates, issuers, signers and links between documents.
+
+A document number is read from its code: ``1161/QĐ-TTg`` (number / type - issuer),
+``37/2019/NĐ-CP`` (number / year / type - issuer), ``21/2017/QH14`` (a law or resolution of
+the National Assembly: the type comes from the word before it), ``4286/TTr- UBND`` (spaces
+around ``/`` and ``-`` tolerated). The word before the code (``Quyết định số``, ``Luật``…) and
+the date after it (``ngày 11/10/2024``, ``ngày 07 tháng 12 năm 2023``) complete the mention.
+Named laws without a number (``Luật Quy hoạch``) come from a list of law titles.
+
+The document the text *is* or reports on becomes ``ctx.main_document``: the decision a text
+is attached to ("Kèm theo Quyết định số …"), the one just signed or issued ("vừa ký Quyết
+định …", "vừa ban hành Kế hoạch …"), one named in the title, or the first one in the lead.
+The main document ``eli:cites`` every other document mentioned; it ``qh:implements`` those
+it carries out ("triển khai thực hiện Quyết định …") and ``eli:amends`` those it changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import OWL, RDFS, XSD, Literal, URIRef
+
+from quyhoach.loaders.extract import mentions
+from quyhoach.loaders.extract.dates import DateMention, date_at
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.namespaces import ELI, FOAF, ID, ORG, QH
+from quyhoach.text import slugify
+
+#: Type code -> (IRI slug, ontology class, Vietnamese word, English word).
+TYPES: dict[str, tuple[str, str, str, str]] = {
+    "QĐ": ("qd", "Decision", "Quyết định", "Decision"),
+    "NĐ": ("nd", "Decree", "Nghị định", "Decree"),
+    "NQ": ("nq", "Resolution", "Nghị quyết", "Resolution"),
+    "KH": ("kh", "ProvincialPlanDocument", "Kế hoạch", "Plan"),
+    "TTr": ("ttr", "Submission", "Tờ trình", "Submission"),
+    "TTLT": ("ttlt", "Circular", "Thông tư liên tịch", "Joint Circular"),
+    "TT": ("tt", "Circular", "Thông tư", "Circular"),
+    "CV": ("cv", "OfficialLetter", "Công văn", "Official Letter"),
+    "BC": ("bc", "Report", "Báo cáo", "Report"),
+    "CT": ("ct", "LegalDocument", "Chỉ thị", "Directive"),
+    "TB": ("tb", "LegalDocument", "Thông báo", "Notice"),
+    "HD": ("hd", "LegalDocument", "Hướng dẫn", "Guidance"),
+    "Luật": ("luat", "Law", "Luật", "Law"),
+    "PL": ("pl", "LegalDocument", "Pháp lệnh", "Ordinance"),
+}
+#: The word before a number -> type code.
+HEAD_WORDS = {
+    "quyết định": "QĐ",
+    "nghị định": "NĐ",
+    "nghị quyết": "NQ",
+    "kế hoạch": "KH",
+    "tờ trình": "TTr",
+    "thông tư liên tịch": "TTLT",
+    "thông tư": "TT",
+    "công văn": "CV",
+    "văn bản": "CV",
+    "báo cáo": "BC",
+    "bộ luật": "Luật",
+    "luật": "Luật",
+    "chỉ thị": "CT",
+    "thông báo": "TB",
+    "hướng dẫn": "HD",
+    "pháp lệnh": "PL",
+}
+_TYPE_ALT = "TTLT|TTr|QĐ|QD|NĐ|ND|NQ|KH|TT|CV|BC|CT|TB|HD|PL"
+_ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+CODE_RE = re.compile(
+    rf"(?<![\w/])(?P<num>\d{{1,5}})\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
+    rf"(?:(?P<type>{_TYPE_ALT})\s?-\s?)?(?P<issuer>{_ISSUER}(?:\s?-\s?{_ISSUER})?)(?![\w/])"
+)
+_HEAD_RE = re.compile(
+    r"(?<!\w)(?P<head>(?i:thông tư liên tịch|quyết định|nghị định|nghị quyết|kế hoạch|tờ trình|thông tư|công văn|"
+    r"văn bản|báo cáo|bộ luật|chỉ thị|thông báo|hướng dẫn|pháp lệnh)|Luật)"
+    r"(?:\s+(?i:số|so))?\s*[:.]?\s*$"
+)
+
+#: Titles of laws (after "Luật"), longest first when matched.
+LAW_NAMES = (
+    "Quy hoạch đô thị và nông thôn", "Quy hoạch đô thị", "Quy hoạch", "Đất đai", "Đầu tư công",
+    "Đầu tư theo phương thức đối tác công tư", "Đầu tư", "Xây dựng", "Bảo vệ môi trường",
+    "Ngân sách nhà nước", "Tổ chức chính quyền địa phương", "Tổ chức Chính phủ", "Tổ chức Quốc hội",
+    "Ban hành văn bản quy phạm pháp luật", "Lâm nghiệp", "Thủy lợi", "Tài nguyên nước", "Đường bộ",
+    "Giao thông đường bộ", "Trật tự, an toàn giao thông đường bộ", "Đường sắt", "Giao thông đường thủy nội địa",
+    "Hàng không dân dụng Việt Nam", "Biển Việt Nam", "Khoáng sản", "Địa chất và khoáng sản", "Nhà ở",
+    "Kinh doanh bất động sản", "Di sản văn hóa", "Du lịch", "Điện lực", "Quốc phòng", "An ninh quốc gia",
+    "Biên giới quốc gia", "Thủ đô", "Đa dạng sinh học", "Phòng, chống thiên tai", "Đê điều", "Thủy sản",
+    "Trồng trọt", "Chăn nuôi", "Doanh nghiệp", "Đấu thầu", "Quản lý, sử dụng tài sản công", "Quản lý nợ công",
+    "Tài nguyên, môi trường biển và hải đảo", "Khí tượng thủy văn", "Năng lượng nguyên tử",
+    "Sử dụng năng lượng tiết kiệm và hiệu quả", "Tiếp cận thông tin", "Phòng cháy và chữa cháy",
+    "Phòng cháy, chữa cháy và cứu nạn, cứu hộ", "Giáo dục", "Giáo dục đại học", "Giáo dục nghề nghiệp",
+    "Khám bệnh, chữa bệnh", "Thể dục, thể thao", "Viễn thông", "Công nghệ thông tin", "Dầu khí", "Hợp tác xã",
+    "Thuế thu nhập doanh nghiệp", "Chuyển giao công nghệ", "Khoa học và công nghệ", "Cán bộ, công chức",
+    "Dân quân tự vệ", "Công an nhân dân", "Cảnh sát biển Việt Nam", "Biên phòng Việt Nam", "Thanh tra",
+    "Bảo vệ và phát triển rừng", "Tần số vô tuyến điện", "Bưu chính", "Thống kê", "Kiến trúc",
+)
+_LAW_RE = re.compile(
+    r"(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
+    + "|".join(re.escape(n) for n in sorted(LAW_NAMES, key=len, reverse=True))
+    + r"))(?!\w)(?:\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
+)
+
+#: Triggers before a document mention.
+_ATTACHED_RE = re.compile(r"(?i:kèm theo|ban hành kèm theo|đính kèm)\s*$")
+_ISSUED_RE = re.compile(
+    r"(?:(?i:vừa|đã|mới)\s+(?i:ký|ký ban hành|ban hành|phê duyệt|thông qua|ký phê duyệt)|"
+    r"(?<!về )(?<!về việc )(?i:ban hành|ký ban hành))\s*(?:[^\s.;]+\s+){0,1}$"
+)
+#: The document's own number in the header of a legal text: "Số: 1363/QĐ-TTg".
+_SELF_RE = re.compile(r"^\s*(?i:số)\s*[:.]\s*$")
+#: The place and date line of a legal text's header: "Hà Nội, ngày 08 tháng 11 năm 2022".
+_PLACE_DATE_RE = re.compile(r"^[^\n,]{2,40},\s*(?=ngày\s+\d)", re.MULTILINE)
+#: A date opening the sentence of a news report: "Ngày 12/3/2024, UBND tỉnh … ban hành …".
+_LEADING_DATE_RE = re.compile(r"^\s*(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+")
+_IMPLEMENTS_RE = re.compile(
+    r"(?i:(?:triển khai\s+)?thực hiện|thi hành|cụ thể hóa|cụ thể hoá)"
+    r"(?:\s+(?i:có hiệu quả|hiệu quả|nghiêm túc|đầy đủ|tốt|kịp thời))?\s*$"
+)
+_AMENDS_RE = re.compile(
+    r"(?i:sửa đổi, bổ sung|sửa đổi|bổ sung|điều chỉnh|thay thế|bãi bỏ)"
+    r"(?:\s+(?i:một số điều của|một số điều tại|một số nội dung của|một số nội dung tại|nội dung của|"
+    r"khoản \d+ điều \d+ (?:của|tại)|điều \d+ (?:của|tại)))?\s*$"
+)
+
+
+@dataclass
+class DocMention:
+    """One mention of a legal document in a text."""
+
+    start: int  # span of the mention (head word .. code .. date)
+    end: int
+    code_start: int
+    code_end: int
+    type_code: str
+    issuer: str  # "TTg", "UBND", "QH14", "BKHĐT-QLQH"; "" for a named law
+    number: int | None
+    number_text: str
+    year: int | None
+    id_local: str  # "1161/QĐ-TTg" as written, normalised
+    date: DateMention | None = None
+    name: str = ""  # title of a named law
+    year_unknown: bool = False
+    key: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def cls(self) -> str:
+        return TYPES[self.type_code][1]
+
+    @property
+    def label_vi(self) -> str:
+        word = TYPES[self.type_code][2]
+        if self.id_local:
+            named = f"{word} {self.name}" if self.name else word
+            return f"{named} số {self.id_local}"
+        return f"{word} {self.name}".strip()
+
+    @property
+    def label_en(self) -> str:
+        word = TYPES[self.type_code][3]
+        if self.id_local:
+            return f"{word} No. {self.id_local}"
+        return ""
+
+
+def _type_of(code: str) -> str:
+    return {"QD": "QĐ", "ND": "NĐ"}.get(code, code)
+
+
+def _norm_code(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _key(type_code: str, issuer: str, year: int | None, number: int) -> str:
+    prefix = f"{TYPES[type_code][0]}-{slugify(issuer)}"
+    return f"{prefix}/{year}/{number}" if year else f"{prefix}/{number}"
+
+
+def find_documents(text: str, default_year: int | None = None) -> tuple[DocMention, ...]:
+    """All legal-document mentions of ``text`` with years resolved and IRI keys set."""
+    found: list[DocMention] = []
+    for m in CODE_RE.finditer(text):
+        issuer = _norm_code(m["issuer"])
+        type_code = _type_of(m["type"]) if m["type"] else ""
+        before = text[max(0, m.start() - 100) : m.start()]
+        head_type, name, start = "", "", m.start()
+        head = _HEAD_RE.search(before)
+        if head:
+            head_type = HEAD_WORDS[head["head"].lower()]
+            start = m.start() - (len(before) - head.start())
+        else:
+            for law in _LAW_RE.finditer(before):
+                if re.fullmatch(r"\s+(?:(?i:số)\s*)?", before[law.end() :]) and not law["year"]:
+                    head_type, name = "Luật", _law_title(law["name"])
+                    start = m.start() - (len(before) - law.start())
+        if not type_code:
+            if re.fullmatch(r"QH\d*", issuer):
+                type_code = head_type if head_type in ("Luật", "NQ", "PL") else "Luật"
+            elif head_type in ("CV", "BC", "TTr") and m["year"] is None:
+                type_code = head_type
+            else:
+                continue  # a slash-separated code without a type: not a document number
+        number_text = m["num"]
+        year = int(m["year"]) if m["year"] else None
+        when = date_at(text, m.end(), default_year)
+        if when is not None and when.inferred_year:
+            when = None
+        end = when.end if when else m.end()
+        if type_code in ("Luật", "PL") or (m["type"] is None and re.fullmatch(r"QH\d*", issuer)):
+            id_local = f"{number_text}/{year}/{issuer}" if year else f"{number_text}/{issuer}"
+        elif m["type"] is None:
+            id_local = f"{number_text}/{issuer}"
+        else:
+            id_local = f"{number_text}/{year}/{type_code}-{issuer}" if year else f"{number_text}/{type_code}-{issuer}"
+        issuer_key = issuer.split("-")[0] if m["type"] is None and not re.fullmatch(r"QH\d*", issuer) else issuer
+        found.append(
+            DocMention(
+                start=start,
+                end=end,
+                code_start=m.start(),
+                code_end=m.end(),
+                type_code=type_code,
+                issuer=issuer_key,
+                number=int(number_text),
+                number_text=number_text,
+                year=year,
+                id_local=id_local,
+                date=when,
+                name=name,
+            )
+        )
+    # years from dates, then from another mention of the same number that has one
+    for d in found:
+        if d.year is None and d.date is not None:
+            d.year = d.date.value.year
+    known: dict[tuple[str, str, int], int] = {}
+    for d in found:
+        if d.year is not None:
+            known.setdefault((d.type_code, d.issuer, d.number), d.year)
+    for d in found:
+        if d.year is None:
+            d.year = known.get((d.type_code, d.issuer, d.number))
+            d.year_unknown = d.year is None
+        d.key = _key(d.type_code, d.issuer, d.year, d.number)
+        if d.name:
+            d.aliases.append(_law_key(d.name, None))
+    # named laws without a number
+    taken = [(d.start, d.end) for d in found]
+    for m in _LAW_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        title = _law_title(m["name"])
+        year = int(m["year"]) if m["year"] else None
+        when = None
+        amended_by_other = re.search(r"(?i:sửa đổi|bổ sung)[^.;]{0,60}$", text[max(0, m.start() - 80) : m.start()])
+        if year is None and not amended_by_other:
+            when = date_at(text, m.end(), default_year)
+            if when is not None and not when.inferred_year:
+                year = when.value.year
+            else:
+                when = None
+        found.append(
+            DocMention(
+                start=m.start(),
+                end=when.end if when else m.end(),
+                code_start=m.start(),
+                code_end=m.end(),
+                type_code="Luật",
+                issuer="",
+                number=None,
+                number_text="",
+                year=year,
+                id_local="",
+                name=title + (f" năm {year}" if year else ""),
+                key=_law_key(title, year),
+                date=when,
+            )
+        )
+    found.sort(key=lambda d: d.start)
+    return tuple(found)
+
+
+def _law_title(name: str) -> str:
+    for title in LAW_NAMES:
+        if title.lower() == name.lower():
+            return title
+    return name
+
+
+def _law_key(title: str, year: int | None) -> str:
+    slug = slugify(f"Luật {title}")
+    return f"luat/{slug}-{year}" if year else f"luat/{slug}"
+
+
+def doc_iri(key: str) -> URIRef:
+    """IRI of a legal document from its key (``qd-ttg/2024/1161``)."""
+    return ID[f"doc/{key}"]
+
+
+# -- main document ----------------------------------------------------------------------------
+
+def choose_main(doc: CleanDocument, found: tuple[DocMention, ...]) -> tuple[DocMention | None, str]:
+    """The document the text is or reports on, and why (``attached``, ``issued``, ``title``, ``lead``)."""
+    text = doc.text
+    numbered = [d for d in found if d.id_local]
+    for d in numbered:
+        line_start = text.rfind("\n", 0, d.code_start) + 1
+        if d.start < 800 and _SELF_RE.match(text[line_start : d.code_start]):
+            return d, "self"
+    for d in numbered:
+        if d.start < 1500 and _ATTACHED_RE.search(text[max(0, d.start - 40) : d.start]):
+            return d, "attached"
+    for d in numbered:
+        if _ISSUED_RE.search(text[max(0, d.start - 40) : d.start]):
+            return d, "issued"
+    title = _norm_code(doc.title)
+    for d in numbered:
+        if _norm_code(d.id_local) in title:
+            return d, "title"
+    lead_end = text.find("\n", 200)
+    lead_end = len(text) if lead_end < 0 else lead_end
+    for d in numbered:
+        if d.start >= lead_end:
+            break
+        if d.type_code in ("QĐ", "KH", "NQ", "NĐ", "TT", "CT") and not _IMPLEMENTS_RE.search(
+            text[max(0, d.start - 60) : d.start]
+        ):
+            return d, "lead"
+    return None, ""
+
+
+def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple[DocMention, ...], DocMention | None, str]:
+    """The document mentions of ``doc``, its main document and why; computed once per document.
+
+    A main document reported as just issued ("vừa ban hành Kế hoạch 268/KH-UBND") without a
+    year in its number or a date takes the year of the report's publication date.
+    """
+    cached = doc.extra.get("_documents")
+    if cached is not None:
+        return cached
+    approx = doc.published or doc.extra.get("published_approx")
+    default_year = approx.year if isinstance(approx, date) else None
+    found = find_documents(doc.text, default_year)
+    main, why = choose_main(doc, found)
+    if main is not None and main.date is None:
+        main.date = _main_date(doc.text, main, why, default_year)
+        if main.date is not None and main.year is None:
+            main.year, main.year_unknown = main.date.value.year, False
+            main.key = _key(main.type_code, main.issuer, main.year, main.number)
+    if main is not None and main.year_unknown and why == "issued" and default_year is not None:
+        for d in found:
+            if (d.type_code, d.issuer, d.number) == (main.type_code, main.issuer, main.number) and d.year is None:
+                d.year, d.year_unknown = default_year, False
+                d.key = _key(d.type_code, d.issuer, d.year, d.number)
+    result = (found, main, why)
+    doc.extra["_documents"] = result
+    return result
+
+
+def _main_date(text: str, main: DocMention, why: str, default_year: int | None) -> DateMention | None:
+    """The date of the main document when it does not follow the number.
+
+    A legal text's header gives it on the place-and-date line ("Hà Nội, ngày 08 tháng 11 năm
+    2022"); a news report often opens the sentence with it ("Ngày 12/3/2024, UBND tỉnh … ban
+    hành Kế hoạch số 45/KH-UBND").
+    """
+    if why == "self":
+        for m in _PLACE_DATE_RE.finditer(text, 0, min(len(text), main.end + 300)):
+            found = date_at(text, m.end() - 1, None)
+            if found is not None:
+                return found
+        return None
+    s, _e = mentions.sentence_at(text, main.start)
+    lead = _LEADING_DATE_RE.match(text, s)
+    if lead and lead.end() < main.start:
+        from quyhoach.loaders.extract.dates import find_dates
+
+        found = find_dates(text[lead.end() : main.start], default_year, include_short=False)
+        if found and found[0].start == 0:
+            d = found[0]
+            return DateMention(lead.end() + d.start, lead.end() + d.end, d.value, d.precision)
+    return None
+
+
+# -- issuers ------------------------------------------------------------------------------------
+
+_CENTRAL_ISSUERS = {"TTg": "TTg", "CP": "CP"}
+
+
+def issuer_agency(d: DocMention, text: str, ctx: ExtractionContext, doc: CleanDocument) -> URIRef | None:
+    """The agency that issued the document, from its issuer code and, for provinces, the context."""
+    issuer = d.issuer
+    if not issuer:
+        return ID["agency/quoc-hoi"] if d.type_code == "Luật" else None
+    if re.fullmatch(r"QH\d*", issuer):
+        match = mentions.agency(ctx, "QH")
+        return match.iri if match else ID["agency/quoc-hoi"]
+    if issuer in ("UBND", "HĐND"):
+        province = mentions.province_near(text, d.start, ctx) or mentions.dominant_province(doc, ctx)
+        if province is None:
+            return None
+        match = mentions.agency(ctx, f"{issuer} tỉnh", province)
+        return match.iri if match else None
+    province = mentions.dominant_province(doc, ctx) if issuer.startswith("S") else None
+    match = mentions.agency(ctx, issuer, province)
+    if match is not None:
+        return match.iri
+    if issuer == "TTg":
+        return ID["agency/thu-tuong-chinh-phu"]
+    if issuer == "CP":
+        return ID["agency/chinh-phu"]
+    return None
+
+
+# -- signers ------------------------------------------------------------------------------------
+
+_POST_WORDS = (
+    r"Phó Thủ tướng(?: Thường trực)?(?: Chính phủ)?|Thủ tướng(?: Chính phủ)?|Bộ trưởng(?: Bộ [^\s,.;]+(?: [^\s,.;A-Z]+)*)?|"
+    r"Phó Chủ tịch(?: Thường trực)?(?: (?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân) (?:tỉnh|thành phố)(?: [A-ZĐ][^\s,.;]*){0,3})?|"
+    r"Chủ tịch(?: (?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân) (?:tỉnh|thành phố)(?: [A-ZĐ][^\s,.;]*){0,3})?|"
+    r"Thứ trưởng(?: Bộ [^\s,.;]+(?: [^\s,.;A-Z]+)*)?"
+)
+_PROSE_SIGNER_RE = re.compile(
+    rf"(?P<post>{_POST_WORDS})\s+(?P<name>[A-ZĐ][^\s,.;]*(?: [A-ZĐ][^\s,.;]*){{1,3}})\s+"
+    r"(?:(?:vừa|đã|mới)\s+)*(?:ký|thay mặt[^.;]{0,40}?ký)\s+(?:ban hành\s+)?"
+)
+_BLOCK_RE = re.compile(
+    r"^(?:(?P<on_behalf>KT|TM|TL|TUQ|Q)\.\s*(?P<for>[^\n]{2,60})\n+)?"
+    r"(?P<post>(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN)[^\n]{0,40})\n+"
+    r"(?:\s*\((?:Đã ký|đã ký|Đã ký và đóng dấu)\)\s*\n+)?"
+    r"(?:\s*\n)*\s*(?P<name>[^\n]{4,40})$",
+    re.MULTILINE,
+)
+
+
+@dataclass
+class Signer:
+    """A person who signed a document, the post they signed in, and where the text says so."""
+
+    name: str
+    post_text: str
+    span: Span
+    document: DocMention | None
+
+
+def find_signers(text: str, found: tuple[DocMention, ...], main: DocMention | None) -> list[Signer]:
+    """Signers in prose ("Phó Thủ tướng … Trần Hồng Hà vừa ký Quyết định số …") and signature blocks."""
+    result: list[Signer] = []
+    for m in _PROSE_SIGNER_RE.finditer(text):
+        name = m["name"]
+        if not mentions.is_person_name(name):
+            # the post may carry an agency whose last words look like a name; take the name suffix
+            ending = mentions.person_name_ending(text, m.end("name"))
+            if ending is None:
+                continue
+            name = ending[2]
+        following = [d for d in found if m.end() <= d.start <= m.end() + 40]
+        target = following[0] if following else None
+        result.append(Signer(name, m["post"], Span(m.start(), m.end() if target is None else target.end), target))
+    for m in _BLOCK_RE.finditer(text):
+        name = mentions.normalise_name(m["name"].strip())
+        if not mentions.is_person_name(name):
+            continue
+        post_text = m["post"].strip()
+        result.append(Signer(name, post_text, Span(m.start(), m.end()), main))
+    return result
+
+
+def _post_for(signer: Signer, d: DocMention | None, ctx: ExtractionContext, doc: CleanDocument, text: str) -> tuple[URIRef, str, str, URIRef | None]:
+    """(post IRI, Vietnamese label, English label, agency) of a signer's post."""
+    words = " ".join(signer.post_text.split())
+    lower = words.lower()
+    province = mentions.province_near(text, signer.span.start, ctx) or mentions.dominant_province(doc, ctx)
+    match = mentions.post(ctx, _title_words(words), province)
+    if match is None and lower.startswith(("phó thủ tướng", "thủ tướng")):
+        match = mentions.post(ctx, "Phó Thủ tướng Chính phủ" if lower.startswith("phó") else "Thủ tướng Chính phủ")
+    if match is None and lower.startswith(("chủ tịch", "phó chủ tịch")) and d is not None and d.issuer == "UBND":
+        base = "Phó Chủ tịch" if lower.startswith("phó") else "Chủ tịch"
+        match = mentions.post(ctx, f"{base} UBND tỉnh", province)
+    if match is not None:
+        return match.iri, match.label, "", None
+    role = slugify(words)
+    return ID[f"post/{role}"], _title_words(words), "", None
+
+
+def _title_words(words: str) -> str:
+    if words.isupper():
+        parts = words.lower().split()
+        return " ".join(p.capitalize() if i == 0 else p for i, p in enumerate(parts)).replace(
+            "thủ tướng", "Thủ tướng"
+        ).replace("chính phủ", "Chính phủ").replace("chủ tịch", "Chủ tịch")
+    return words
+
+
+# -- emission -----------------------------------------------------------------------------------
+
+def person_iri(name: str) -> URIRef:
+    """IRI of a person from the slug of their name."""
+    return ID[f"person/{slugify(name)}"]
+
+
+def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
+    """Emit the legal documents of ``doc``, its main document, citations, amendments and signers."""
+    text = doc.text
+    found, main, why = resolve_documents(doc, ctx)
+    g = emitter.graph
+    source = doc.iri
+    declared: set[str] = set()
+    for d in found:
+        iri = doc_iri(d.key)
+        span = Span(d.start, d.end)
+        if d.key not in declared:
+            declared.add(d.key)
+            emitter.entity(iri, QH[d.cls], span, d.label_vi, d.label_en or None)
+            if d.id_local:
+                emitter.add(iri, ELI.id_local, Literal(d.id_local), span)
+                emitter.add(iri, QH.documentNumber, Literal(d.number, datatype=XSD.integer))
+                emitter.add(iri, QH.typeCode, Literal(d.type_code))
+                emitter.add(iri, QH.issuerCode, Literal(d.issuer))
+            if d.name and d.id_local:
+                g.add((iri, RDFS.label, Literal(f"Luật {d.name}", lang="vi")))
+            if d.year is not None:
+                g.add((iri, QH.documentYear, Literal(str(d.year), datatype=XSD.gYear)))
+            if d.year_unknown:
+                emitter.add(iri, QH.yearUnknown, Literal(True), span)
+            agency = issuer_agency(d, text, ctx, doc)
+            if agency is not None:
+                emitter.add(iri, ELI.passed_by, agency, span)
+            for alias in d.aliases:
+                emitter.add(iri, OWL.sameAs, doc_iri(alias), span)
+        else:
+            emitter.cite(iri, span)
+        if d.date is not None:
+            emitter.add(iri, ELI.date_document, Literal(d.date.value, datatype=XSD.date), span)
+        emitter.add(source, QH.mentions, iri, span)
+
+    if main is not None:
+        main_iri = doc_iri(main.key)
+        ctx.main_document = main_iri
+        main_span = Span(main.start, main.end)
+        emitter.add(source, QH.describes, main_iri, main_span)
+        if why == "attached":
+            emitter.add(source, QH.attachedTo, main_iri, main_span)
+        if doc.published is None and main.date is not None:
+            approx = doc.extra.get("published_approx")
+            if approx is None or (approx.year, approx.month) == (main.date.value.year, main.date.value.month):
+                ctx.as_of = main.date.value
+        for d in found:
+            if d.key == main.key:
+                continue
+            emitter.add(main_iri, ELI.cites, doc_iri(d.key), Span(d.start, d.end))
+    _relations(doc, emitter, found, main)
+    for signer in find_signers(text, found, main):
+        target = signer.document
+        if target is None:
+            continue
+        person = person_iri(signer.name)
+        emitter.entity(person, QH.Person, signer.span, signer.name)
+        emitter.add(person, FOAF.name, Literal(signer.name), signer.span)
+        post_iri, post_label, _en, _agency = _post_for(signer, target, ctx, doc, text)
+        emitter.entity(post_iri, ORG.Post, signer.span, post_label)
+        target_iri = doc_iri(target.key)
+        emitter.add(target_iri, QH.signer, person, signer.span)
+        emitter.add(target_iri, QH.signerPost, post_iri, signer.span)
+        emitter.add(source, QH.mentions, person, signer.span)
+        signed = target.date.value if target.date is not None else None
+        when = signed or ctx.as_of
+        holding = emitter.local_iri("holding", f"{slugify(signer.name)}/{str(post_iri).rsplit('id/', 1)[-1]}")
+        emitter.entity(holding, QH.PostHolding, signer.span)
+        emitter.add(holding, QH.person, person, signer.span)
+        emitter.add(holding, QH.post, post_iri, signer.span)
+        if when is not None:
+            emitter.add(holding, QH.asOf, Literal(when, datatype=XSD.date), signer.span)
+
+
+def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ...], main: DocMention | None) -> None:
+    """``qh:implements`` and ``eli:amends`` between the documents of one sentence (or the main one)."""
+    text = doc.text
+    implemented: set[int] = set()
+    for i, d in enumerate(found):
+        if main is not None and d.key == main.key:
+            continue
+        s, _e = mentions.sentence_at(text, d.start)
+        before = text[max(s, d.start - 80) : d.start]
+        previous = found[i - 1] if i > 0 else None
+        same_sentence = previous is not None and previous.start >= s
+        chained = (
+            same_sentence
+            and (i - 1) in implemented
+            and re.search(r"(?:[;,]|\svà)\s*$", text[previous.end : d.start])
+            and not re.search(r"[.:]\s", text[previous.end : d.start])
+        )
+        span = Span(d.start, d.end)
+        if main is not None and (_IMPLEMENTS_RE.search(before) or chained):
+            implemented.add(i)
+            emitter.add(doc_iri(main.key), QH.implements, doc_iri(d.key), span)
+            continue
+        if _AMENDS_RE.search(before):
+            subject = None
+            if same_sentence and previous is not None and not re.search(r"[;.]", text[previous.end : d.start]):
+                subject = previous
+            elif main is not None and d.start < 800:
+                trigger = _AMENDS_RE.search(before)
+                opening = text[text.rfind("\n", 0, d.start) + 1 : max(s, d.start - len(before) + trigger.start())]
+                if re.fullmatch(r"\s*(?:(?i:về việc|v/v)\s*)?", opening):
+                    subject = main  # the title of the main document: "Về việc sửa đổi … Quyết định số …"
+            if subject is not None and subject.key != d.key:
+                emitter.add(doc_iri(subject.key), ELI.amends, doc_iri(d.key), Span(subject.start, d.end))
+
+
+def main_mention(doc: CleanDocument, ctx: ExtractionContext) -> DocMention | None:
+    """The mention of ``ctx.main_document`` in ``doc`` (for other extractors)."""
+    if ctx.main_document is None:
+        return None
+    for d in resolve_documents(doc, ctx)[0]:
+        if doc_iri(d.key) == ctx.main_document:
+            return d
+    return None
+

@@ -1,0 +1,116 @@
+"""Dates as Vietnamese documents write them.
+
+``11/10/2024``, ``19/3/2024``, ``11-10-2024``, ``11.10.2024``; ``ngày 07 tháng 12 năm 2023``;
+``4/6`` or ``ngày 20/6`` with the year taken from the context (the document's date); a
+month ``tháng 11/2024`` / ``tháng 11 năm 2024``. Day-first throughout, as in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_NUMERIC = re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{2})(?![\d/])")
+_WORDS = re.compile(
+    r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*(?:,\s*)?năm\s+(?P<y>(?:19|20)\d{2})",
+    re.IGNORECASE,
+)
+#: Day and month without a year: "4/6", "(4/6)", "ngày 20/6". Not inside a longer number or code.
+_SHORT = re.compile(r"(?<![\d/.\-\w])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/\-]|\.\d)")
+_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|\s+năm\s+)(?P<y>(?:19|20)\d{2})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found at ``[start, end)``; ``precision`` is 'day' or 'month'; ``inferred_year`` when the year came from context."""
+
+    start: int
+    end: int
+    value: date
+    precision: str = "day"
+    inferred_year: bool = False
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, default_year: int | None = None) -> date | None:
+    """Parse one date written in ``text`` (the first found), or ``None``."""
+    found = find_dates(text, default_year)
+    return found[0].value if found else None
+
+
+def find_dates(text: str, default_year: int | None = None, include_short: bool = True) -> list[DateMention]:
+    """All dates in ``text``, in order; short ``d/m`` dates only when ``default_year`` is given."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in _WORDS.finditer(text):
+        value = _make(int(m["y"]), int(m["m"]), int(m["d"]))
+        if value:
+            found.append(DateMention(m.start(), m.end(), value))
+            taken.append((m.start(), m.end()))
+    for m in _NUMERIC.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = _make(int(m["y"]), int(m["m"]), int(m["d"]))
+        if value:
+            found.append(DateMention(m.start(), m.end(), value))
+            taken.append((m.start(), m.end()))
+    for m in _MONTH.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = _make(int(m["y"]), int(m["m"]), 1)
+        if value:
+            found.append(DateMention(m.start(), m.end(), value, precision="month"))
+            taken.append((m.start(), m.end()))
+    if include_short and default_year:
+        for m in _SHORT.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            value = _make(default_year, int(m["m"]), int(m["d"]))
+            if value:
+                found.append(DateMention(m.start(), m.end(), value, inferred_year=True))
+                taken.append((m.start(), m.end()))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def date_at(text: str, pos: int, default_year: int | None = None, window: int = 60) -> DateMention | None:
+    """The date that a legal-document number at ``pos`` carries: ``ngày …`` right after it.
+
+    Tolerates a comma, ``ban hành``, ``được ký`` between number and date, but not a new clause.
+    """
+    tail = text[pos : pos + window]
+    m = re.match(r"\s*,?\s*(?:(?:ban hành|ký|được ký|đã ký)\s+)?(?=ngày\b)", tail, re.IGNORECASE)
+    if not m:
+        return None
+    start = pos + m.end()
+    for found in find_dates(text[start : start + 40], default_year):
+        if found.start <= 6:
+            return DateMention(start + found.start, start + found.end, found.value, found.precision, found.inferred_year)
+        break
+    return None
+
+
+def parse_iso(value) -> tuple[date | None, str]:
+    """A metadata date (``date`` object, ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) and its precision."""
+    if value is None or value == "":
+        return None, ""
+    if isinstance(value, date):
+        return value, "day"
+    text = str(value).strip()
+    m = re.fullmatch(r"((?:19|20)\d{2})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if m:
+        y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+        value = _make(y, mo, d)
+        return value, "day" if m[3] else ("month" if m[2] else "year")
+    return parse_date(text), "day"

@@ -1,0 +1,368 @@
+"""Infrastructure named in plans: routes, economic and border-gate zones, border gates, industrial
+parks and clusters, growth poles and centres, with location, status and the plan that lists them.
+
+Rules (general patterns of the genre):
+
+* Routes: ``cao tốc`` + a dash name (``cao tốc Bắc Giang - Lạng Sơn``, ``cao tốc cửa khẩu Hữu Nghị -
+  Chi Lăng``) -> ``qh:Expressway``; ``đường sắt [tốc độ cao]`` + dash names (a comma list continues the
+  kind: ``các tuyến đường sắt tốc độ cao Lạng Sơn – Hà Nội, Lào Cai – Hà Nội – Hải Phòng – Quảng Ninh``)
+  -> ``qh:Railway`` / ``qh:HighSpeedRailway``; ``quốc lộ 4A`` / ``QL.4B`` / ``QL 279`` (and lists
+  ``quốc lộ 4A, 4B``) -> ``qh:NationalHighway`` with ``qh:routeNumber``. ``ID/route/{kind}/{slug}``.
+  ``qh:connects`` the units of a route's name and those of ``nối X với Y`` right after it (shared by
+  routes coordinated with ``và`` just before ``nối``).
+* Zones: ``khu kinh tế cửa khẩu`` + name -> ``qh:BorderGateEconomicZone``; ``khu kinh tế`` + name ->
+  ``qh:EconomicZone``; ``ID/zone/{slug of kind + name, dashes folded, "tỉnh" dropped}`` so the same zone
+  gets the same IRI in every document. ``khu kinh tế cửa khẩu tại cửa khẩu X`` names zone X.
+* Border gates: ``cửa khẩu [quốc tế|chính|phụ|song phương]`` + a capitalised name -> ``qh:BorderGate``,
+  ``ID/border-gate/{slug}``; not inside a zone or route name; lower-case words (``cửa khẩu thông minh``)
+  are not names.
+* Industrial parks / clusters: a capitalised name (``Khu công nghiệp Đồng Bành``) or a group located
+  by a list of places (``các khu công nghiệp trên địa bàn các huyện Hữu Lũng, Chi Lăng, Lộc Bình``: one
+  group entity located in each district, districts resolved with the document's province hint).
+* Growth poles: ``cực tăng trưởng … tại A, B, C`` -> one ``qh:GrowthPole`` per place;
+  ``X … là một trong các cực tăng trưởng`` -> a pole at the first unit of the sentence.
+* Centres: ``trung tâm <what> tại A [và B]`` -> ``qh:UrbanCentre`` located at each place.
+* Location: ``…, tỉnh X`` right after the name, else a unit inside the name, else the document's
+  province. Status: ``ưu tiên`` earlier in the sentence -> priority; ``nghiên cứu`` earlier in the
+  sentence -> to-be-studied for the first entity after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import RDF, Literal, URIRef
+
+from quyhoach.loaders.extract._shared import (
+    D,
+    dash_sequences,
+    find_units,
+    province_code,
+    resolve_unit,
+    sentences,
+    title_run,
+)
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Match, Span
+from quyhoach.namespaces import ID, QH, SKOS
+from quyhoach.text import fold_dashes, slugify
+
+STATUS = {s: ID[f"development-status/{s}"] for s in ("planned", "to-be-studied", "priority", "existing")}
+
+
+@dataclass
+class Item:
+    """One infrastructure entity found in the text."""
+
+    iri: URIRef
+    cls: URIRef
+    label: str
+    span: Span
+    written: str = ""
+    locations: list[Match] = field(default_factory=list)
+    connects: list[Match] = field(default_factory=list)
+    route_number: str = ""
+    status: str = ""
+
+
+_EXPRESSWAY = re.compile(r"(?:đường\s+)?cao tốc\s+(?P<pre>cửa khẩu\s+)?", re.IGNORECASE)
+_RAILWAY = re.compile(r"đường sắt(?P<hs>\s+tốc độ cao|\s+cao tốc)?(?P<kind>\s+đô thị|\s+quốc gia)?\s+", re.IGNORECASE)
+_HIGHWAY = re.compile(
+    r"(?:[Qq]uốc lộ|QL)\s*\.?\s*(?P<n>\d{1,3}[A-Z]?)(?![\w/])(?P<more>(?:\s*(?:,|và)\s*\d{1,3}[A-Z]?(?![\w/]))*)"
+)
+_BGEZ = re.compile(r"khu kinh tế cửa khẩu\s+(?:(?P<at>tại\s+cửa khẩu)\s+|(?:tỉnh|thành phố)\s+)?", re.IGNORECASE)
+_EZ = re.compile(r"khu kinh tế\s+(?!cửa khẩu)", re.IGNORECASE)
+_GATE = re.compile(r"cửa khẩu(?P<kind>\s+quốc tế|\s+chính|\s+phụ|\s+song phương)?\s+", re.IGNORECASE)
+_PARK = re.compile(r"(?P<kind>khu|cụm) công nghiệp\s+", re.IGNORECASE)
+_PLACE_INTRO = re.compile(r"(?:trên địa bàn|tại|ở)\s+", re.IGNORECASE)
+_POLE = re.compile(r"cực tăng trưởng(?:\s+(?:của|quốc gia)[^,.;:]{0,30}?)?\s+(?:tại|là|gồm|ở)\s+", re.IGNORECASE)
+_POLE_SUBJECT = re.compile(r"là một trong (?:các|những) cực tăng trưởng", re.IGNORECASE)
+_CENTRE = re.compile(r"trung tâm\s+(?P<what>[^.;:\n]{3,120}?)\s+tại\s+", re.IGNORECASE)
+_PROVINCE_AFTER = re.compile(r",?\s*(?P<u>(?:tỉnh|thành phố)\s+[^\W\d_][\w]*(?:\s+[^\W\d_][\w]*){0,3})")
+_CONNECT = re.compile(r"\s*,?\s*(?:kết\s+)?nối\s+(?P<body>[^.;,\n]{3,80})", re.IGNORECASE)
+_LIST_GAP = re.compile(
+    r"^\s*(?:,|và|,\s*và|;)?\s*(?:các\s+)?(?:(?:tỉnh|thành phố|huyện|thị xã|quận)\s*)?$", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[.;:\n]")
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = _CLAUSE_END.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _name_at(text: str, pos: int) -> int:
+    """End of a capitalised name at ``pos``, dash-joined parts included (``Đồng Đăng – Lạng Sơn``)."""
+    seqs = [s for s in dash_sequences(text, pos, min(len(text), pos + 120)) if s.start == pos]
+    if seqs:
+        return seqs[0].end
+    return title_run(text, pos)
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"\s*-\s*", " - ", fold_dashes(name)).strip()
+
+
+def _unit_list(text: str, pos: int, ctx: ExtractionContext) -> list[tuple[int, int, Match]]:
+    """Units listed from ``pos`` on (``A, B và C``), stopping at the first gap that is not a separator."""
+    end = _clause_end(text, pos)
+    out = []
+    last = pos
+    for s, e, m in find_units(ctx, text[pos:end], pos, hint=True):
+        if not _LIST_GAP.match(text[last:s]):
+            break
+        out.append((s, e, m))
+        last = e
+    return out
+
+
+def _location(text: str, name_start: int, name_end: int, ctx: ExtractionContext) -> list[Match]:
+    m = _PROVINCE_AFTER.match(text, name_end)
+    if m:
+        unit = resolve_unit(ctx, m.group("u"), level="province")
+        if unit is not None:
+            return [unit]
+    inside = [u for _, _, u in find_units(ctx, text[name_start:name_end], name_start, hint=True)]
+    if not inside:
+        # bare names inside zone names ("Cao Bằng", "Đồng Đăng - Lạng Sơn")
+        for part in re.split(D, text[name_start:name_end]):
+            u = resolve_unit(ctx, part.strip(), level="province")
+            if u is not None:
+                inside.append(u)
+    if inside:
+        return [inside[-1]]
+    return []
+
+
+def _scope_province(ctx: ExtractionContext) -> list[Match]:
+    if province_code(ctx) and ctx.scope_unit is not None:
+        return [Match(ctx.scope_unit, "", "province", province_code(ctx) or "")]
+    return []
+
+
+def _route_connects(text: str, name_start: int, name_end: int, ctx: ExtractionContext) -> list[Match]:
+    out = []
+    for part in re.split(D, text[name_start:name_end]):
+        u = resolve_unit(ctx, part.strip())
+        if u is not None:
+            out.append(u)
+    return out
+
+
+def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> list[Item]:
+    items: list[Item] = []
+    for m in _EXPRESSWAY.finditer(text):
+        p = m.end()
+        if not text[p : p + 1].isupper():
+            continue
+        e = _name_at(text, p)
+        if e <= p:
+            continue
+        name = (m.group("pre") or "") + _clean(text[p:e])
+        slug = slugify(name)
+        it = Item(ID[f"route/expressway/{slug}"], QH.Expressway, f"Cao tốc {name}", Span(m.start(), e), text[m.start() : e])
+        it.connects = _route_connects(text, p, e, ctx)
+        items.append(it)
+        taken.append((m.start(), e))
+    for m in _RAILWAY.finditer(text):
+        p = m.end()
+        high = bool(m.group("hs"))
+        while p < len(text) and text[p].isupper():
+            seqs = [s for s in dash_sequences(text, p, min(len(text), p + 160)) if s.start == p]
+            if not seqs:
+                break
+            s = seqs[0]
+            name = _clean(text[s.start : s.end])
+            kind, cls, word = ("high-speed-railway", QH.HighSpeedRailway, "Đường sắt tốc độ cao") if high else (
+                "railway", QH.Railway, "Đường sắt")
+            it = Item(ID[f"route/{kind}/{slugify(name)}"], cls, f"{word} {name}", Span(m.start(), s.end), text[s.start : s.end])
+            it.connects = _route_connects(text, s.start, s.end, ctx)
+            items.append(it)
+            taken.append((s.start, s.end))
+            gap = re.match(r"\s*(?:,|và)\s*", text[s.end :])
+            if not gap:
+                break
+            p = s.end + gap.end()
+    for m in _HIGHWAY.finditer(text):
+        numbers = [m.group("n")] + re.findall(r"\d{1,3}[A-Z]?", m.group("more") or "")
+        for n in numbers:
+            it = Item(ID[f"route/national-highway/{n.lower()}"], QH.NationalHighway, f"Quốc lộ {n}", Span(m.start(), m.end()), m.group())
+            it.route_number = n
+            items.append(it)
+    # "… nối X với Y": the route right before, and routes joined to it by "và"
+    items.sort(key=lambda i: i.span.start)
+    for idx, it in enumerate(items):
+        c = _CONNECT.match(text, it.span.end)
+        if not c:
+            continue
+        units = [u for _, _, u in find_units(ctx, c.group("body"), c.start("body"))]
+        group = [it]
+        j = idx
+        while j > 0 and re.fullmatch(r"\s*và\s*", text[items[j - 1].span.end : items[j].span.start]):
+            group.append(items[j - 1])
+            j -= 1
+        for g in group:
+            g.connects.extend(units)
+    return items
+
+
+def _zone_iri(kind_words: str, name: str) -> URIRef:
+    return ID["zone/" + slugify(f"{kind_words} {fold_dashes(name)}")]
+
+
+def _zones_and_gates(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> list[Item]:
+    items: list[Item] = []
+    zone_spans: list[tuple[int, int]] = []
+    for m in _BGEZ.finditer(text):
+        p = m.end()
+        if not text[p : p + 1].isupper():
+            continue
+        e = _name_at(text, p)
+        name = _clean(text[p:e])
+        it = Item(_zone_iri("khu kinh tế cửa khẩu", name), QH.BorderGateEconomicZone,
+                  f"Khu kinh tế cửa khẩu {name}", Span(m.start(), e), text[m.start() : e])
+        it.locations = _location(text, p, e, ctx) or _scope_province(ctx)
+        items.append(it)
+        zone_spans.append((m.start(), m.start("at") if m.group("at") else e))
+    for m in _EZ.finditer(text):
+        p = m.end()
+        if not text[p : p + 1].isupper():
+            continue
+        e = _name_at(text, p)
+        name = _clean(text[p:e])
+        it = Item(_zone_iri("khu kinh tế", name), QH.EconomicZone, f"Khu kinh tế {name}", Span(m.start(), e), text[m.start() : e])
+        it.locations = _location(text, p, e, ctx) or _scope_province(ctx)
+        items.append(it)
+        zone_spans.append((m.start(), e))
+    for m in _GATE.finditer(text):
+        p = m.end()
+        if not text[p : p + 1].isupper():
+            continue
+        if any(s <= m.start() < e for s, e in zone_spans + taken):
+            continue
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if "cao tốc" in before or "kinh tế" in before:
+            continue
+        e = _name_at(text, p)
+        name = _clean(text[p:e])
+        it = Item(ID[f"border-gate/{slugify(name)}"], QH.BorderGate, f"Cửa khẩu {name}", Span(m.start(), e), text[m.start() : e])
+        it.locations = _location(text, p, e, ctx) or _scope_province(ctx)
+        items.append(it)
+    return items
+
+
+def _parks(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
+    items: list[Item] = []
+    for m in _PARK.finditer(text):
+        cls = QH.IndustrialPark if m.group("kind").lower() == "khu" else QH.IndustrialCluster
+        kind_words = "khu công nghiệp" if cls == QH.IndustrialPark else "cụm công nghiệp"
+        p = m.end()
+        if text[p : p + 1].isupper():
+            e = _name_at(text, p)
+            name = _clean(text[p:e])
+            it = Item(_zone_iri(kind_words, name), cls, f"{kind_words.capitalize()} {name}", Span(m.start(), e), text[m.start() : e])
+            it.locations = _location(text, p, e, ctx) or _scope_province(ctx)
+            items.append(it)
+            continue
+        intro = _PLACE_INTRO.match(text, p)
+        if not intro:
+            continue
+        units = _unit_list(text, intro.end(), ctx)
+        if not units:
+            continue
+        start = m.start()
+        if text[max(0, start - 4) : start].lower() == "các ":
+            start -= 4
+        end = units[-1][1]
+        label = text[start:end]
+        label = label[0].upper() + label[1:]
+        it = Item(emitter.local_iri("industrial-area", slugify(label)), cls, label, Span(start, end), text[start:end])
+        it.locations = [u for _, _, u in units]
+        items.append(it)
+    return items
+
+
+def _poles_and_centres(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
+    items: list[Item] = []
+    for m in _POLE.finditer(text):
+        for s, e, u in _unit_list(text, m.end(), ctx):
+            it = Item(emitter.local_iri("growth-pole", slugify(u.label or text[s:e])), QH.GrowthPole,
+                      f"Cực tăng trưởng {text[s:e]}", Span(m.start(), e), text[s:e])
+            it.locations = [u]
+            items.append(it)
+    for ss, se in sentences(text):
+        m = _POLE_SUBJECT.search(text, ss, se)
+        if not m:
+            continue
+        units = [(s, e, u) for s, e, u in find_units(ctx, text[ss : m.start()], ss) if u.level == "province"]
+        if not units:
+            continue
+        s, e, u = units[0]
+        it = Item(emitter.local_iri("growth-pole", slugify(u.label or text[s:e])), QH.GrowthPole,
+                  f"Cực tăng trưởng {text[s:e]}", Span(s, m.end()), text[s:e])
+        it.locations = [u]
+        items.append(it)
+    for m in _CENTRE.finditer(text):
+        what = m.group("what")
+        if "trung tâm" in what.lower():
+            continue
+        units = _unit_list(text, m.end(), ctx)
+        if not units:
+            continue
+        label = f"Trung tâm {what}"
+        it = Item(emitter.local_iri("centre", slugify(what)), QH.UrbanCentre, label, Span(m.start(), units[-1][1]), label)
+        it.locations = [u for _, _, u in units]
+        items.append(it)
+    return items
+
+
+def _statuses(text: str, items: list[Item]) -> None:
+    for ss, se in sentences(text):
+        inside = sorted((it for it in items if ss <= it.span.start < se), key=lambda i: i.span.start)
+        if not inside:
+            continue
+        pri = re.search(r"ưu tiên", text[ss:se], re.IGNORECASE)
+        for it in inside:
+            if pri and ss + pri.start() < it.span.start:
+                it.status = "priority"
+        for st in re.finditer(r"\bnghiên cứu\b", text[ss:se], re.IGNORECASE):
+            pos = ss + st.start()
+            after = [it for it in inside if it.span.start > pos and it.cls != QH.BorderGate]
+            if after:
+                after[0].status = "to-be-studied"
+
+
+def find_items(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
+    """All infrastructure entities of ``text`` (see the module rules)."""
+    taken: list[tuple[int, int]] = []
+    items = _routes(text, ctx, taken)
+    items += _zones_and_gates(text, ctx, taken)
+    items += _parks(text, ctx, emitter)
+    items += _poles_and_centres(text, ctx, emitter)
+    _statuses(text, items)
+    return items
+
+
+def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
+    """Emit routes, zones, gates, parks, poles and centres with location, status and ``qh:listedIn``."""
+    g = emitter.graph
+    listed_in = ctx.main_plan or ctx.main_document or doc.iri
+    for it in find_items(doc.text, ctx, emitter):
+        emitter.entity(it.iri, it.cls, it.span, label_vi=it.label)
+        if it.written and _clean(it.written) != it.label:
+            g.add((it.iri, SKOS.altLabel, Literal(_clean(it.written), lang="vi")))
+        emitter.add(it.iri, QH.listedIn, listed_in, it.span)
+        for u in it.locations:
+            emitter.add(it.iri, QH.locatedIn, u.iri, it.span)
+        seen = set()
+        for u in it.connects:
+            if u.iri not in seen:
+                seen.add(u.iri)
+                emitter.add(it.iri, QH.connects, u.iri, it.span)
+        if it.route_number:
+            emitter.add(it.iri, QH.routeNumber, Literal(it.route_number), it.span)
+        if it.status:
+            emitter.add(it.iri, QH.developmentStatus, STATUS[it.status], it.span)
+            g.add((STATUS[it.status], RDF.type, SKOS.Concept))
+            if it.status == "priority":
+                emitter.add(it.iri, QH.priority, Literal("ưu tiên", lang="vi"), it.span)

@@ -1,0 +1,358 @@
+"""Quantified development targets (chỉ tiêu): indicator, value or range, comparator, unit, year or period.
+
+Rules (general, not tied to a seed file):
+
+* An indicator phrase (``tốc độ tăng trưởng GRDP``, ``thu nhập bình quân đầu người``, ``tỷ lệ che phủ
+  rừng`` …, see :data:`INDICATORS`) opens a *segment* that runs to the next indicator phrase or the end
+  of the clause (``;`` or sentence end). The first quantity of a compatible unit in the segment is the
+  target's figure; for phrases whose figure is written first (``80% số xã đạt chuẩn nông thôn mới``,
+  ``trên 99% hộ dân được sử dụng điện``) the quantity right before the phrase is taken.
+* A second quantity in the same segment is a further target only when introduced by ``và đạt`` (a level
+  after a growth rate: ``tăng bình quân 20%/năm và đạt 2 triệu khách``) or ``riêng`` (a subgroup).
+* ``tăng … X%/năm`` on a level indicator gives its ``-growth`` variant, ``tăng … X%`` its ``-increase``.
+* Economic structure (``cơ cấu kinh tế … nông, lâm và thủy sản chiếm 10,3%, công nghiệp - xây dựng
+  chiếm 47,5% …``) gives one target per sector.
+* Time: the nearest year/period between phrase and figure, else in the clause before the phrase,
+  else a period adverbial after the figure (``trong giai đoạn 2021-2030``); rates with no time
+  take the plan period; levels take the last year stated earlier in the paragraph, else the plan's
+  end year.
+* A phrase with no figure in its clause (a qualitative goal) is not a target; ranks
+  (``trong nhóm 05 tỉnh dẫn đầu``) are not targets.
+* Status: ``ctx.status`` (``draft`` for meetings and drafts, else ``approved``); scope:
+  ``ctx.scope_unit`` unless the segment names a province or region.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+
+from quyhoach.loaders.extract._shared import (
+    PERIOD_WORD_RE,
+    TimeRef,
+    decimal_literal,
+    find_units,
+    paragraph_bounds,
+    plan_period,
+    time_refs,
+)
+from quyhoach.loaders.extract.numbers import Quantity, find_quantities
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.namespaces import ID, QH, SKOS
+from quyhoach.text import slugify
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator phrase pattern and what its figure looks like."""
+
+    slug: str
+    pattern: str
+    kind: str  # 'pct' | 'money' | 'count' | 'any'
+    before: bool = False  # figure written before the phrase
+    label_en: str = ""
+
+
+#: Indicator phrases, most specific first. ``before`` phrases take the quantity written just before.
+INDICATORS: list[Indicator] = [
+    Indicator("grdp-per-capita", r"(?:GRDP|tổng sản phẩm(?: trên địa bàn)?)(?: \(GRDP\))? bình quân (?:trên )?đầu người", "money", label_en="GRDP per capita"),
+    Indicator("grdp-growth", r"(?:tốc độ )?tăng trưởng (?:kinh tế|GRDP|tổng sản phẩm(?: trên địa bàn)?(?: \((?:GRDP)\))?)", "pct", label_en="GRDP growth"),
+    Indicator("grdp", r"quy mô (?:nền )?(?:kinh tế|GRDP)", "money", label_en="size of the economy"),
+    Indicator("income-per-capita", r"thu nhập bình quân(?: đầu người| trên đầu người)?", "money", label_en="income per capita"),
+    Indicator("population-growth", r"(?:tốc độ )?(?:gia )?tăng dân số", "pct", label_en="population growth"),
+    Indicator("rural-clean-water-share", r"dân số nông thôn được sử dụng nước(?: sạch| hợp vệ sinh)?", "pct", before=True, label_en="rural population with clean water"),
+    Indicator("urban-clean-water-share", r"dân số đô thị được sử dụng nước(?: sạch)?", "pct", before=True, label_en="urban population with clean water"),
+    Indicator("population", r"(?:quy mô )?dân số(?! nông thôn| đô thị)", "count", label_en="population"),
+    Indicator("urbanisation-rate", r"tỷ lệ đô thị hó?a|tỷ lệ đô thị hoá", "pct", label_en="urbanisation rate"),
+    Indicator("forest-cover", r"(?:tỷ lệ |tỉ lệ )?(?:độ )?che phủ rừng", "pct", label_en="forest cover"),
+    Indicator("trained-labour-share", r"tỷ lệ lao động (?:đã )?qua đào tạo", "pct", label_en="share of trained labour"),
+    Indicator("poverty-rate-reduction", r"tỷ lệ (?:hộ )?nghèo", "pct", label_en="poverty rate reduction"),
+    Indicator("budget-revenue", r"thu ngân sách(?: nhà nước| nội địa)?", "money", label_en="budget revenue"),
+    Indicator("export-value", r"kim ngạch xuất khẩu", "money", label_en="export value"),
+    Indicator("tourist-arrivals", r"(?:tổng )?(?:lượng |lượt )?khách du lịch", "count", label_en="tourist arrivals"),
+    Indicator("advanced-new-rural-communes-share", r"xã đạt chuẩn nông thôn mới nâng cao", "pct", before=True, label_en="communes meeting the advanced new-rural standard"),
+    Indicator("model-new-rural-communes-share", r"xã đạt chuẩn nông thôn mới kiểu mẫu", "pct", before=True, label_en="communes meeting the model new-rural standard"),
+    Indicator("new-rural-communes-share", r"xã đạt chuẩn nông thôn mới", "pct", before=True, label_en="communes meeting the new-rural standard"),
+    Indicator("new-rural-districts", r"huyện đạt chuẩn nông thôn mới|huyện hoàn thành nhiệm vụ xây dựng nông thôn mới", "count", before=True, label_en="districts meeting the new-rural standard"),
+    Indicator("schools-national-standard-share", r"tỷ lệ trường(?: học)? đạt chuẩn quốc gia", "pct", label_en="schools meeting the national standard"),
+    Indicator("village-cultural-house-share", r"tỷ lệ (?:thôn|bản|thôn, bản|thôn, bản, tổ dân phố) có nhà văn hó?a", "pct", label_en="villages with a cultural house"),
+    Indicator("household-electricity-access", r"hộ (?:dân|gia đình) được sử dụng điện", "pct", before=True, label_en="households with electricity"),
+    Indicator("district-road-paving", r"đường huyện", "pct", before=True, label_en="paved district roads"),
+    Indicator("commune-road-hardening", r"đường xã", "pct", before=True, label_en="hardened commune roads"),
+    Indicator("hospital-beds-per-10000", r"giường bệnh(?: trên| /)? ?(?:1 vạn|10\.000) dân", "count", before=True, label_en="hospital beds per 10,000 people"),
+]
+
+_IND_RE = re.compile("|".join(f"(?P<i{n}>{ind.pattern})" for n, ind in enumerate(INDICATORS)), re.IGNORECASE)
+
+#: Economic-structure sectors, written after "cơ cấu kinh tế".
+SECTORS: list[tuple[str, str, str]] = [
+    ("agriculture", r"nông(?:, | - |-| và )?lâm(?: nghiệp)?(?:,| và|, và)? (?:ngư nghiệp|thủy sản|thuỷ sản)|nông nghiệp", "agriculture, forestry and fisheries"),
+    ("industry-construction", r"công nghiệp(?:\s*[-–—]\s*|\s+và\s+|,\s*)xây dựng|công nghiệp", "industry and construction"),
+    ("services", r"(?:các ngành )?dịch vụ|thương mại\s*[-–—]\s*dịch vụ", "services"),
+    ("product-taxes", r"thuế sản phẩm(?: trừ trợ cấp sản phẩm)?", "product taxes less subsidies"),
+]
+_STRUCT_RE = re.compile(r"cơ cấu (?:kinh tế|GRDP|ngành kinh tế)", re.IGNORECASE)
+_SECTOR_RE = re.compile(
+    "|".join(f"(?P<s{n}>{pat})" for n, (_, pat, _) in enumerate(SECTORS)),
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r";|\.(?=\s|$)|\n|…")
+_RANK_RE = re.compile(r"(?:nhóm|top|tốp|xếp thứ|đứng thứ)\s*$", re.IGNORECASE)
+_GROWTH_RE = re.compile(r"\btăng(?:\s+trưởng)?(?:\s+bình quân)?(?:\s+(?:mỗi năm|hằng năm|hàng năm))?[^;]*$", re.IGNORECASE)
+_REDUCE_RE = re.compile(r"\bgiảm\b", re.IGNORECASE)
+_BEFORE_GAP = re.compile(r"^\s*(?:số\s+|đơn vị cấp\s+|các\s+)?$", re.IGNORECASE)
+
+
+@dataclass
+class _Found:
+    indicator: str
+    quantity: Quantity
+    time: TimeRef | None
+    span: Span
+    phrase: str
+    sector: str = ""
+    group: str = ""
+
+
+def _kind_ok(kind: str, q: Quantity) -> bool:
+    unit = q.unit.lower()
+    if kind == "pct":
+        return unit.startswith("%")
+    if kind == "money":
+        return q.is_money
+    if kind == "count":
+        return not unit.startswith("%") and not q.is_money
+    return True
+
+
+def _usable(q: Quantity, text: str) -> bool:
+    if q.is_year:
+        return False
+    if q.is_range and q.min is not None and 1900 <= q.min <= 2100 and not q.unit:
+        return False
+    return not _RANK_RE.search(text[max(0, q.start - 12) : q.start])
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = _CLAUSE_END.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _clause_start(text: str, pos: int) -> int:
+    best = 0
+    for m in _CLAUSE_END.finditer(text, 0, pos):
+        best = m.end()
+    return best
+
+
+def _last_time(text: str, start: int, end: int) -> TimeRef | None:
+    refs = time_refs(text[start:end], start)
+    return refs[-1] if refs else None
+
+
+def _time_for(text: str, q: Quantity, phrase_start: int, phrase_end: int, seg_end: int,
+              prefix_start: int, is_rate: bool, plan: TimeRef | None) -> TimeRef | None:
+    lo = min(q.start, phrase_start)
+    # 1. between the phrase and the figure (nearest to the figure)
+    if q.start > phrase_end:
+        t = _last_time(text, phrase_end, q.start)
+        if t:
+            return t
+    # 1b. figure written first ("60% số xã đạt chuẩn … vào năm 2025"): the time after the phrase
+    if q.start < phrase_start:
+        after = time_refs(text[phrase_end:seg_end], phrase_end)
+        if after:
+            return after[0]
+    # 2. in the clause before the phrase (or before the figure when it comes first)
+    t = _last_time(text, prefix_start, lo)
+    if t:
+        return t
+    # 3. a period adverbial after the figure, within the segment
+    m = PERIOD_WORD_RE.search(text, q.end, seg_end)
+    if m:
+        return TimeRef(None, int(m.group(1)), int(m.group(2)), m.start())
+    # 4. rates: the plan period
+    if is_rate and plan:
+        return plan
+    # 5. levels: last year stated earlier in the paragraph, else the plan's end year
+    pstart, _ = paragraph_bounds(text, lo)
+    para_refs = [r for r in time_refs(text[pstart:lo], pstart) if r.year]
+    if para_refs:
+        return para_refs[-1]
+    # previous paragraph (headings like "các chỉ tiêu cụ thể đến năm 2030" stand above the list)
+    if pstart > 1:
+        qs, _ = paragraph_bounds(text, pstart - 2)
+        prev = [r for r in time_refs(text[qs : pstart - 1], qs) if r.year]
+        if prev:
+            return prev[-1]
+    if plan and plan.end_year:
+        return TimeRef(plan.end_year, None, None, -1)
+    return None
+
+
+def _mentions(text: str) -> list[tuple[int, int, Indicator]]:
+    out = []
+    for m in _IND_RE.finditer(text):
+        for n, ind in enumerate(INDICATORS):
+            if m.group(f"i{n}") is not None:
+                out.append((m.start(), m.end(), ind))
+                break
+    return out
+
+
+def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
+    """All quantified targets of ``text`` (see the module rules)."""
+    plan = plan_period(ctx, text)
+    found: list[_Found] = []
+    structure_spans = _structure_targets(text, plan, found)
+    mentions = [m for m in _mentions(text) if not any(s <= m[0] < e for s, e in structure_spans)]
+    used: set[tuple[int, int]] = set()
+    prev_q_end = 0
+    for idx, (ms, me, ind) in enumerate(mentions):
+        clause_end = _clause_end(text, me)
+        nxt = mentions[idx + 1][0] if idx + 1 < len(mentions) else len(text)
+        seg_end = min(clause_end, nxt)
+        cstart = _clause_start(text, ms)
+        prefix_start = max(cstart, prev_q_end if prev_q_end <= ms else cstart)
+        qs = [q for q in find_quantities(text[cstart:clause_end], cstart) if _usable(q, text)]
+        chosen: list[tuple[Quantity, str]] = []
+        before = [q for q in qs if q.end <= ms and _BEFORE_GAP.match(text[q.end : ms])]
+        after = [q for q in qs if ms < q.start < seg_end and (q.start, q.end) not in used]
+        if ind.before and before:
+            chosen.append((before[-1], ""))
+        else:
+            first = next((q for q in after if _kind_ok(ind.kind, q) or _is_level_of_growth(ind, q)), None)
+            if first is None:
+                continue
+            chosen.append((first, ""))
+            last = first
+            for q in after:
+                if q.start <= first.start:
+                    continue
+                between = text[last.end : q.start]
+                if re.search(r"\briêng\b", between, re.IGNORECASE):
+                    grp = re.search(r"riêng\s+(.*?)\s+(?:giảm|tăng|đạt|là|chiếm)", between, re.IGNORECASE)
+                    chosen.append((q, grp.group(1) if grp else "riêng"))
+                    last = q
+                elif re.search(r"\bđạt\b", between) and q.unit != first.unit:
+                    chosen.append((q, ""))
+                    last = q
+        for q, group in chosen:
+            used.add((q.start, q.end))
+            slug = _variant(ind, q, text, ms, me)
+            is_rate = q.unit.endswith("/năm") or slug.endswith(("-growth", "-reduction"))
+            t = _time_for(text, q, ms, me, seg_end, prefix_start, is_rate, plan)
+            lo, hi = min(ms, q.start), max(me, q.end)
+            found.append(_Found(slug, q, t, Span(lo, hi), text[ms:me], group=group))
+            prev_q_end = max(prev_q_end, q.end)
+    return found
+
+
+def _is_level_of_growth(ind: Indicator, q: Quantity) -> bool:
+    # "khách du lịch tăng bình quân 20%/năm": a percentage on a count indicator is its growth rate
+    return ind.kind in {"count", "money"} and q.unit.startswith("%")
+
+
+def _variant(ind: Indicator, q: Quantity, text: str, ms: int, me: int) -> str:
+    slug = ind.slug
+    lead = text[me : q.start] if q.start > me else ""
+    if slug == "poverty-rate-reduction":
+        return slug if (_REDUCE_RE.search(lead) or _REDUCE_RE.search(text[ms:me])) else "poverty-rate"
+    if slug.endswith(("-growth", "-reduction")):
+        return slug
+    growing = bool(_GROWTH_RE.search(lead)) if lead else False
+    if q.unit.startswith("%") and ind.kind in {"count", "money"}:
+        return f"{slug}-growth"
+    if growing and q.unit.endswith("/năm"):
+        return f"{slug}-growth"
+    if growing and re.search(r"\btăng(?:\s+thêm)?(?:\s+(?:khoảng|trên|ít nhất))?\s*$", lead.strip() + " ", re.IGNORECASE):
+        return f"{slug}-increase"
+    if re.search(r"\btăng\b(?:\s+thêm)?\s*(?:khoảng|trên|ít nhất|gần)?\s*$", lead, re.IGNORECASE):
+        return f"{slug}-increase"
+    return slug
+
+
+def _structure_targets(text: str, plan: TimeRef | None, found: list[_Found]) -> list[tuple[int, int]]:
+    """Economic-structure targets; returns the spans consumed (so sector words are not re-read)."""
+    spans = []
+    for m in _STRUCT_RE.finditer(text):
+        end = _clause_end(text, m.end())
+        # a structure list runs over commas; stop at ';' or sentence end
+        body = text[m.end() : end]
+        qs = [q for q in find_quantities(body, m.end()) if q.unit.startswith("%")]
+        if not qs:
+            continue
+        cstart = _clause_start(text, m.start())
+        t = _last_time(text, cstart, qs[0].start)
+        if t is None and plan and plan.end_year:
+            t = TimeRef(plan.end_year, None, None, -1)
+        prev = m.end()
+        for q in qs:
+            seg = text[prev : q.start]
+            sec = None
+            for sm in _SECTOR_RE.finditer(seg):
+                for n, (key, _, _) in enumerate(SECTORS):
+                    if sm.group(f"s{n}") is not None:
+                        sec = (key, prev + sm.start())
+                        break
+            if sec:
+                found.append(
+                    _Found(f"grdp-structure-{sec[0]}", q, t, Span(sec[1], q.end), text[sec[1] : q.end], sector=sec[0])
+                )
+            prev = q.end
+        spans.append((m.start(), end))
+    return spans
+
+
+def _scope(text: str, f: _Found, ctx: ExtractionContext) -> URIRef | None:
+    for _, _, match in find_units(ctx, text[f.span.start : f.span.end], f.span.start):
+        if match.level in {"province", "region"} and match.iri != ctx.scope_unit:
+            return match.iri
+    return ctx.scope_unit
+
+
+def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
+    """Emit one ``qh:Target`` per quantified target of the document."""
+    text = doc.text
+    g = emitter.graph
+    status = QH.Draft if ctx.status == "draft" else QH.Approved
+    stated_in = ctx.main_document or doc.iri
+    seen: set[str] = set()
+    for f in find_targets(text, ctx):
+        key = f.indicator + (f"-{f.time.key}" if f.time else "")
+        if f.group:
+            key += f"-{slugify(f.group)}"
+        if key in seen:
+            key += f"-{f.span.start}"
+        seen.add(key)
+        iri = emitter.local_iri("target", key)
+        q = f.quantity
+        label = f"{f.phrase}: {q.text}" + (f" ({f.time.key})" if f.time else "")
+        emitter.entity(iri, QH.Target, f.span, label_vi=label)
+        ind_iri = ID[f"indicator/{f.indicator}"]
+        emitter.add(iri, QH.indicator, ind_iri, f.span)
+        g.add((ind_iri, RDF.type, SKOS.Concept))
+        g.add((ind_iri, SKOS.inScheme, QH.IndicatorScheme))
+        if q.value is not None:
+            emitter.add(iri, QH.value, decimal_literal(q.value), f.span)
+        else:
+            emitter.add(iri, QH.minValue, decimal_literal(q.min), f.span)
+            emitter.add(iri, QH.maxValue, decimal_literal(q.max), f.span)
+        if q.comparator:
+            emitter.add(iri, QH.comparator, Literal(q.comparator), f.span)
+        if q.unit:
+            emitter.add(iri, QH.measureUnit, Literal(q.unit), f.span)
+        if f.time and f.time.year:
+            emitter.add(iri, QH.targetYear, Literal(str(f.time.year), datatype=XSD.gYear), f.span)
+        elif f.time:
+            emitter.add(iri, QH.periodStart, Literal(str(f.time.start_year), datatype=XSD.gYear), f.span)
+            emitter.add(iri, QH.periodEnd, Literal(str(f.time.end_year), datatype=XSD.gYear), f.span)
+        scope = _scope(text, f, ctx)
+        if scope is not None:
+            emitter.add(iri, QH.scope, scope, f.span)
+        emitter.add(iri, QH.targetStatus, status, f.span)
+        emitter.add(iri, QH.statedIn, stated_in)
+        if f.group:
+            g.add((iri, RDFS.comment, Literal(f"áp dụng cho: {f.group}", lang="vi")))

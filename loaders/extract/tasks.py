@@ -1,0 +1,417 @@
+"""Tasks and responsibilities: who must do what, in which role, by when or how often.
+
+Two shapes of text are read:
+
+* **Numbered agency headings** ("Tổ chức thực hiện"): a line ``2. Chủ tịch Ủy ban nhân dân tỉnh X:``
+  whose text names an agency (or a collective such as ``Bộ trưởng, Thủ trưởng cơ quan ngang bộ``),
+  followed by items ``a) … b) …`` (or plain paragraphs) up to the next numbered or Roman heading.
+  Each item is a ``qh:Task`` whose lead (``role/lead``) is the heading agency.
+* **Prose**: a sentence whose subject is an agency (``Bộ X chủ trì, phối hợp với Bộ Y …``,
+  ``Thủ tướng Chính phủ giao Bộ X công bố …`` — the agency after ``giao`` is the subject, the one
+  before it only assigns), a collective (``Các địa phương vùng …``, ``Các huyện, thành phố, các ngành``,
+  ``đơn vị tư vấn``) or a province acting (``tỉnh Lạng Sơn sẽ thực hiện …`` -> its People's Committee).
+  A following sentence that opens with a role verb and names no subject (``Đồng thời, chủ trì …``,
+  ``Xây dựng Kế hoạch …``) carries the subject over, within the same or the next paragraph.
+
+Roles come from verbs (:data:`ROLE_VERBS`): chủ trì -> lead, phối hợp -> cooperate, báo cáo -> report,
+công bố / tuyên truyền / phổ biến -> publish, hướng dẫn -> guide, trình / gửi -> submit, thẩm định ->
+appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa -> implement, kiểm tra / giám sát -> monitor. A verb
+belongs to the nearest subject before it in its clause; ``phối hợp với Y`` gives Y the cooperate role;
+``gửi Y để tổng hợp, báo cáo`` makes Y the subject of the purpose clause. Agencies after ``của``,
+``với``, ``tới``, ``cho``, ``được``, ``báo cáo``, ``trình``, ``gửi``, ``hướng dẫn`` are objects, not
+subjects. Verbs in the past (``đã``, ``vừa``), passive (``được``), nominal (``kế hoạch thực hiện``,
+``kết quả thực hiện``, ``quá trình …``, ``việc …``) or purpose clauses without their own subject
+(``để …``, ``nhằm …``) are ignored, as are meeting formalities (``chủ trì Phiên họp``).
+
+Deadlines: ``Từ nay đến ngày 20/6`` (year from the document date), ``trước ngày 31/12/2025``,
+``trong quý IV năm 2024``; recurrence: ``định kỳ hằng năm và 05 năm`` -> ``annual``, ``five-yearly``;
+``định kỳ`` alone -> ``periodic``. Agencies resolve through the resolver with the document's province
+as hint; collectives and unknown bodies become flagged nodes ``ID/agency/collective/{slug}`` /
+``ID/agency/unresolved/{slug}`` with ``qh:unresolved true``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+
+from quyhoach.loaders.extract._shared import paragraph_bounds, province_code, sentences
+from quyhoach.loaders.extract.dates import find_dates
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.namespaces import ID, QH, SKOS
+from quyhoach.text import slugify
+
+#: Role verbs, most specific first.
+ROLE_VERBS: list[tuple[str, str]] = [
+    (r"chủ trì", "lead"),
+    (r"phối hợp", "cooperate"),
+    (r"báo cáo", "report"),
+    (r"công bố|tuyên truyền|phổ biến|công khai", "publish"),
+    (r"hướng dẫn", "guide"),
+    (r"thẩm định", "appraise"),
+    (r"(?<!quá )(?<!chương )(?<!tờ )(?<!công )(?<!lộ )(?<!quy )(?<!tiến )trình(?! độ)", "submit"),
+    (r"gửi", "submit"),
+    (r"kiểm tra, giám sát|giám sát|theo dõi", "monitor"),
+    (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa", "implement"),
+]
+_VERB_RE = re.compile("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(ROLE_VERBS)), re.IGNORECASE)
+_NOMINAL_BEFORE = re.compile(
+    r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    re.IGNORECASE,
+)
+_MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
+_OBJECT_BEFORE = re.compile(
+    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ)\s*)$", re.IGNORECASE
+)
+_COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{0,80}?,\s*)?$", re.IGNORECASE)
+_GIVE_BEFORE = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo)\s*$", re.IGNORECASE)
+#: After an agency: an optional person's name, then a verb of assigning or signing.
+_ASSIGNER_AFTER = re.compile(
+    r"\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s+){0,4}(?:vừa\s+|đã\s+)?(?:giao|yêu cầu|đề nghị|chỉ đạo|ký)\b"
+)
+_PURPOSE = re.compile(r"\b(?:để|nhằm)\b", re.IGNORECASE)
+_CONNECTIVES = re.compile(
+    r"(?:\W|đồng thời|ngoài ra|bên cạnh đó|trong đó|cụ thể|theo đó|tại quyết định|tại kế hoạch|từ nay đến ngày \d{1,2}/\d{1,2}(?:/\d{4})?)*",
+    re.IGNORECASE,
+)
+#: Collectives and bodies the reference data does not hold: (pattern, kind).
+COLLECTIVES: list[tuple[str, str]] = [
+    (r"(?:các\s+)?Bộ trưởng,\s*Thủ trưởng\s+cơ quan ngang bộ(?:,\s*(?:Thủ trưởng\s+)?cơ quan thuộc Chính phủ)?", "collective"),
+    (r"(?:các\s+)?bộ,\s*cơ quan ngang bộ(?:,\s*cơ quan thuộc Chính phủ)?", "collective"),
+    (r"(?:các\s+)?bộ,\s*ngành(?:\s+(?:trung ương|liên quan|có liên quan))?", "collective"),
+    (r"(?:các|từng)\s+sở,\s*(?:ban,\s*)?ngành(?:,\s*địa phương)?(?:\s+(?:liên quan|có liên quan))?", "collective"),
+    (r"Ủy ban nhân dân các huyện,\s*thành phố|UBND các huyện,\s*thành phố", "collective"),
+    (r"(?:các\s+)?huyện,\s*thành phố(?:,\s*các ngành)?", "collective"),
+    (r"các\s+địa phương(?:\s+(?:có liên quan|liên quan))?|địa phương\s+(?:có liên quan|liên quan)", "collective"),
+    (r"đơn vị tư vấn", "collective"),
+    (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
+]
+_COLLECTIVE_RE = re.compile("|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(COLLECTIVES)), re.IGNORECASE)
+_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE)
+_ROMAN_RE = re.compile(r"^[ \t]*[IVXL]{1,5}\.[ \t]+", re.MULTILINE)
+_ITEM_RE = re.compile(r"^[ \t]*[a-zđ]\)[ \t]+", re.MULTILINE)
+_QUARTER = re.compile(r"(?:trong|trước|hết|cuối)\s+quý\s+(?P<q>IV|III|II|I|[1-4])\s+(?:năm\s+)?(?P<y>\d{4})", re.IGNORECASE)
+_DEADLINE_CUE = re.compile(r"(?:đến|trước|chậm nhất|hạn|hoàn thành trước|xong trước)\s+(?:ngày\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """An agency mention: a resolved IRI or a flagged collective/unresolved node."""
+
+    iri: URIRef
+    label: str
+    flagged: bool = False
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    agency: AgencyRef
+
+
+@dataclass
+class TaskFound:
+    """One task: its text span and the (agency, role) pairs with deadline/recurrence."""
+
+    span: Span
+    roles: list[tuple[AgencyRef, str]] = field(default_factory=list)
+    deadline: date | None = None
+    recurrence: list[str] = field(default_factory=list)
+
+
+def _collective(text: str, kind: str) -> AgencyRef:
+    phrase = re.sub(r"\bBộ trưởng\b", "bộ", text, flags=re.IGNORECASE)
+    phrase = re.sub(r"\bThủ trưởng\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"^(?:các|những|từng)\s+", "", phrase.strip(), flags=re.IGNORECASE)
+    phrase = re.sub(r"\b(?:các|những|từng)\s+", "", phrase, flags=re.IGNORECASE)
+    return AgencyRef(ID[f"agency/{kind}/{slugify(phrase)}"], text.strip(), flagged=True)
+
+
+def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[Mention]:
+    """Agency mentions in ``text[start:end]``: resolver hits, collectives, acting provinces."""
+    chunk = text[start:end]
+    found: list[Mention] = []
+    for m in _COLLECTIVE_RE.finditer(chunk):
+        s, e = start + m.start(), start + m.end()
+        kind = next(k for n, (_, k) in enumerate(COLLECTIVES) if m.group(f"c{n}") is not None)
+        ref = _collective(m.group(), kind)
+        if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
+            ref = _extend_locality(text, s, e, ctx) or ref
+        found.append(Mention(s, e, ref))
+    if ctx.resolver is not None:
+        province = ctx.scope_unit if province_code(ctx) else None
+        try:
+            hits = ctx.resolver.find_agencies(chunk, as_of=ctx.as_of, province=province)
+        except Exception:  # noqa: BLE001 - a resolver failure must not stop extraction
+            hits = []
+        for s, e, m in hits:
+            s, e = start + s, start + e
+            if any(x.start < e and s < x.end for x in found):
+                continue  # inside a collective ("… cơ quan thuộc Chính phủ")
+            found.append(Mention(s, e, AgencyRef(m.iri, m.label)))
+    # a province acting as subject ("tỉnh Lạng Sơn sẽ thực hiện …") stands for its People's Committee
+    if ctx.resolver is not None:
+        try:
+            units = ctx.resolver.find_units(chunk, as_of=ctx.as_of)
+        except Exception:  # noqa: BLE001
+            units = []
+        for s, e, u in units:
+            s, e = start + s, start + e
+            if u.level != "province" or any(x.start <= s < x.end for x in found):
+                continue
+            if _CONNECTIVES.fullmatch(text[start:s]) is None:
+                continue
+            try:
+                agency = ctx.resolver.agency(f"Ủy ban nhân dân {text[s:e]}", as_of=ctx.as_of)
+            except Exception:  # noqa: BLE001
+                agency = None
+            if agency is not None:
+                found.append(Mention(s, e, AgencyRef(agency.iri, agency.label)))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> AgencyRef | None:
+    """``các địa phương vùng <region>``: the collective of the region's localities."""
+    m = re.match(r"\s+(?:trong\s+)?(?=vùng\b)", text[e:])
+    if not m or ctx.resolver is None:
+        return None
+    try:
+        units = ctx.resolver.find_units(text[e : e + 120], as_of=ctx.as_of)
+    except Exception:  # noqa: BLE001
+        return None
+    for us, ue, u in units:
+        if us <= m.end() + 1 and u.level == "region":
+            return _collective(text[s : e + ue], "collective")
+    return None
+
+
+def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _VERB_RE.finditer(text, start, end):
+        role = next(r for n, (_, r) in enumerate(ROLE_VERBS) if m.group(f"v{n}") is not None)
+        before = text[max(start, m.start() - 30) : m.start()]
+        if _NOMINAL_BEFORE.search(before) or re.search(r"quá trình\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE):
+            continue
+        if _MEETING_AFTER.match(text, m.end()):
+            continue
+        if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
+            continue  # a name in brackets ("(Xây dựng)": a newspaper's credit)
+        if role == "report" and re.match(r"\s+(?:chính trị|đánh giá tác động)", text[m.end() : m.end() + 20]):
+            if re.search(r"\b(?:trong|nêu|tại)\s*$", before, re.IGNORECASE):
+                continue
+        out.append((m.start(), m.end(), role))
+    return out
+
+
+def _deadline(text: str, start: int, end: int, ctx: ExtractionContext) -> date | None:
+    year = ctx.as_of.year if ctx.as_of else None
+    for d in find_dates(text[start:end], default_year=year):
+        if _DEADLINE_CUE.search(text[max(start, start + d.start - 25) : start + d.start]):
+            return d.value
+    q = _QUARTER.search(text, start, end)
+    if q:
+        n = {"I": 1, "II": 2, "III": 3, "IV": 4}.get(q.group("q").upper(), None) or int(q.group("q"))
+        month = 3 * n
+        day = 31 if month in (3, 12) else 30
+        return date(int(q.group("y")), month, day)
+    return None
+
+
+def _recurrence(text: str, start: int, end: int) -> list[str]:
+    chunk = text[start:end].lower()
+    out = []
+    if re.search(r"hằng năm|hàng năm|mỗi năm", chunk) and "định kỳ" in chunk:
+        out.append("annual")
+    if re.search(r"(?:định kỳ|và)\s+[^.;]{0,20}?\b0?5 năm\b|định kỳ\s+năm năm", chunk):
+        out.append("five-yearly")
+    if re.search(r"hằng quý|hàng quý", chunk):
+        out.append("quarterly")
+    if re.search(r"\b0?6 tháng\b", chunk) and "định kỳ" in chunk:
+        out.append("half-yearly")
+    if not out and re.search(r"định kỳ", chunk):
+        out.append("periodic")
+    return out
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in re.finditer(r";", text[start:end]):
+        out.append((pos, start + m.start()))
+        pos = start + m.end()
+    out.append((pos, end))
+    return out
+
+
+def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
+            default: AgencyRef | None) -> tuple[list[tuple[AgencyRef, str]], AgencyRef | None]:
+    """Roles in ``text[start:end]``; returns the (agency, role) pairs and the explicit subject, if any."""
+    roles: list[tuple[AgencyRef, str]] = []
+    explicit: AgencyRef | None = None
+    for cs, ce in _clauses(text, start, end):
+        earlier = explicit  # the subject of the sentence's previous clauses, if any
+        mentions = _mentions(text, cs, ce, ctx)
+        verbs = [v for v in _verbs(text, cs, ce) if not any(mt.start <= v[0] < mt.end for mt in mentions)]
+        purpose = _PURPOSE.search(text, cs, ce)
+        subjects: list[tuple[int, AgencyRef]] = []
+        recipients: list[tuple[int, AgencyRef]] = []
+        for mt in mentions:
+            before = text[max(cs, mt.start - 100) : mt.start]
+            if _COOP_BEFORE.search(before):
+                roles.append((mt.agency, "cooperate"))
+                continue
+            after = text[mt.end : mt.end + 60]
+            if _ASSIGNER_AFTER.match(after):
+                continue  # the assigner ("X giao Y …", "X Nguyễn Văn A yêu cầu Y …") or the signer ("… vừa ký")
+            if text[mt.start - 1 : mt.start] == "(" and text[mt.end : mt.end + 1] == ")":
+                continue  # a source credit or an abbreviation in brackets
+            if _GIVE_BEFORE.search(before):
+                subjects.append((mt.start, mt.agency))
+                continue
+            if re.search(r"\bgửi\s*$", before, re.IGNORECASE):
+                recipients.append((mt.start, mt.agency))
+                continue
+            if _OBJECT_BEFORE.search(before):
+                continue
+            subjects.append((mt.start, mt.agency))
+        if subjects and explicit is None:
+            explicit = subjects[0][1]
+        has_lead: set[URIRef] = set()
+        attributed: list[tuple[AgencyRef, str]] = []
+        for vs, _ve, role in verbs:
+            if purpose and vs > purpose.start():
+                own = [a for p, a in subjects if p > purpose.start() and p < vs]
+                sent = [a for p, a in recipients if p < purpose.start()]
+                if own:
+                    agent = own[-1]
+                elif sent:
+                    agent = sent[-1]
+                else:
+                    continue
+            else:
+                prior = [a for p, a in subjects if p < vs and (not purpose or p < purpose.start())]
+                agent = prior[-1] if prior else (earlier or default)
+            if agent is None:
+                continue
+            if role == "lead":
+                has_lead.add(agent.iri)
+            attributed.append((agent, role))
+        for agent, role in attributed:
+            if role == "cooperate" and agent.iri in has_lead:
+                continue
+            roles.append((agent, role))
+    return roles, explicit
+
+
+def _starts_with_verb(text: str, start: int, end: int) -> bool:
+    head = _CONNECTIVES.match(text, start, end)
+    pos = head.end() if head else start
+    m = _VERB_RE.match(text, pos, end)
+    return m is not None
+
+
+def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[AgencyRef, int, int, int]]:
+    """(agency, heading start, body start, body end) of numbered agency headings."""
+    out = []
+    heads = list(_HEADING_RE.finditer(text))
+    for i, h in enumerate(heads):
+        ms = _mentions(text, h.start("h"), h.end("h"), ctx)
+        if not ms:
+            continue
+        covered = sum(m.end - m.start for m in ms)
+        if covered < 0.5 * len(h.group("h").strip()) and not ms[0].start - h.start("h") < 16:
+            continue
+        body_end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        roman = _ROMAN_RE.search(text, h.end(), body_end)
+        if roman:
+            body_end = roman.start()
+        out.append((ms[0].agency, h.start(), h.end(), body_end))
+    return out
+
+
+def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
+    """All tasks of ``text``: heading sections first, then prose outside them."""
+    tasks: list[TaskFound] = []
+    sections = _heading_sections(text, ctx)
+    for agency, _hs, bs, be in sections:
+        items = [m.start() for m in _ITEM_RE.finditer(text, bs, be)]
+        if items:
+            bounds = [(s, (items[k + 1] if k + 1 < len(items) else be)) for k, s in enumerate(items)]
+        else:
+            bounds = [(s, e) for s, e in sentences(text[bs:be])]
+            bounds = [(bs + s, bs + e) for s, e in bounds]
+            bounds = [(bounds[0][0], bounds[-1][1])] if bounds else []
+        for s, e in bounds:
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            roles, _ = analyse(text, s, e, ctx, agency)
+            t = TaskFound(Span(s, e), [(agency, "lead")] + roles)
+            t.deadline = _deadline(text, s, e, ctx)
+            t.recurrence = _recurrence(text, s, e)
+            tasks.append(t)
+    in_section = [(bs, be) for _, _, bs, be in sections] + [(hs, bs) for _, hs, bs, _ in sections]
+    carry: AgencyRef | None = None
+    carry_para = -10
+    paragraphs = [paragraph_bounds(text, 0)]
+    for ss, se in sentences(text):
+        if any(a <= ss < b for a, b in in_section):
+            carry = None
+            continue
+        pstart, _ = paragraph_bounds(text, ss)
+        if paragraphs[-1][0] != pstart:
+            paragraphs.append((pstart, 0))
+        para = len(paragraphs) - 1
+        if _ROMAN_RE.match(text, ss) or _HEADING_RE.match(text, ss):
+            carry = None
+        default = carry if (carry is not None and para - carry_para <= 1 and _starts_with_verb(text, ss, se)) else None
+        roles, explicit = analyse(text, ss, se, ctx, default)
+        if explicit is None and default is None:
+            roles = []  # no one to hold the task: objects of "phối hợp với" alone are not tasks
+        if not roles:
+            continue
+        t = TaskFound(Span(ss, se), roles)
+        t.deadline = _deadline(text, ss, se, ctx)
+        t.recurrence = _recurrence(text, ss, se)
+        tasks.append(t)
+        carry = explicit or default
+        carry_para = para
+    return tasks
+
+
+def _role(slug: str) -> URIRef:
+    return ID[f"role/{slug}"]
+
+
+def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
+    """Emit ``qh:Task`` and ``qh:Responsibility`` nodes for each task of the document."""
+    text = doc.text
+    g = emitter.graph
+    assigned_by = ctx.main_document or doc.iri
+    for t in find_tasks(text, ctx):
+        task = emitter.local_iri("task", str(t.span.start))
+        emitter.entity(task, QH.Task, t.span)
+        emitter.add(task, QH.taskText, Literal(text[t.span.start : t.span.end].strip(), lang="vi"))
+        emitter.add(task, QH.assignedBy, assigned_by)
+        seen: set[tuple[URIRef, str]] = set()
+        for agency, role in t.roles:
+            if (agency.iri, role) in seen:
+                continue
+            seen.add((agency.iri, role))
+            resp = emitter.local_iri("responsibility", f"{t.span.start}/{slugify(str(agency.iri).split('/id/')[-1])}/{role}")
+            emitter.entity(resp, QH.Responsibility, t.span)
+            emitter.add(resp, QH.task, task)
+            emitter.add(resp, QH.agency, agency.iri, t.span)
+            emitter.add(resp, QH.role, _role(role), t.span)
+            g.add((_role(role), RDF.type, SKOS.Concept))
+            if t.deadline:
+                emitter.add(resp, QH.deadline, Literal(t.deadline, datatype=XSD.date), t.span)
+            for rec in t.recurrence:
+                if role in {"report", "lead"} or not any(r == "report" for _, r in t.roles):
+                    emitter.add(resp, QH.recurrence, Literal(rec), t.span)
+            if agency.flagged:
+                g.add((agency.iri, RDF.type, QH.Agency))
+                g.add((agency.iri, RDFS.label, Literal(agency.label, lang="vi")))
+                g.add((agency.iri, QH.unresolved, Literal(True)))

@@ -1,0 +1,182 @@
+"""Legal documents and citations: every written form, years, dates, issuers, main document, signers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, Literal
+
+from quyhoach.loaders.documents.discover import discover
+from quyhoach.loaders.documents.pipeline import extract, read_source
+from quyhoach.loaders.extract.citations import doc_iri, find_documents
+from quyhoach.loaders.model import CleanDocument
+from quyhoach.namespaces import ELI, ID, OA, PROV, QH
+
+REPO = Path(__file__).resolve().parent.parent
+VARIANTS = Path(__file__).parent / "fixtures" / "documents" / "variants"
+MINE = ("citations", "plans", "events")
+
+
+def _graph_of(text: str, published: date | None = date(2024, 11, 20), title: str = ""):
+    doc = CleanDocument(text=text, path="/tmp/sample.txt", title=title, published=published)
+    return doc, extract(doc, extractors=MINE)
+
+
+def _corpus(prefix: str):
+    path = next((REPO / "corpus").glob(f"{prefix}*.txt"))
+    doc = read_source(path, discover([path])[0][1])
+    return doc, extract(doc, extractors=MINE)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "id_local", "day"),
+    [
+        ("theo Quyết định số 1161/QĐ-TTg ngày 11/10/2024 của Thủ tướng", "qd-ttg/2024/1161", "1161/QĐ-TTg", "2024-10-11"),
+        ("Nghị định số 37/2019/NĐ-CP ngày 07 tháng 5 năm 2019 của Chính phủ", "nd-cp/2019/37", "37/2019/NĐ-CP", "2019-05-07"),
+        ("Luật Quy hoạch số 21/2017/QH14", "luat-qh14/2017/21", "21/2017/QH14", None),
+        ("Tờ trình số 4286/TTr- UBND ngày 23 tháng 10 năm 2024", "ttr-ubnd/2024/4286", "4286/TTr-UBND", "2024-10-23"),
+        ("Nghị quyết số 81/2023/QH15 của Quốc hội", "nq-qh15/2023/81", "81/2023/QH15", None),
+        ("Thông tư số 01/2021/TT-BKHĐT hướng dẫn", "tt-bkhdt/2021/1", "01/2021/TT-BKHĐT", None),
+        ("Quyết định số 1133/QĐ-UBND ngày 03/6/2021", "qd-ubnd/2021/1133", "1133/QĐ-UBND", "2021-06-03"),
+        ("Quyết định 128/QĐ-SKHĐT ngày 25-01-2024", "qd-skhdt/2024/128", "128/QĐ-SKHĐT", "2024-01-25"),
+        ("Nghị quyết 78/NQ-CP ngày 20 tháng 7 năm 2021", "nq-cp/2021/78", "78/NQ-CP", "2021-07-20"),
+        ("Báo cáo số 6112 / BC - HĐTĐ ngày 26/8/2022", "bc-hdtd/2022/6112", "6112/BC-HĐTĐ", "2022-08-26"),
+        ("Công văn số 1234/BKHĐT-QLQH ngày 2/3/2023", "cv-bkhdt/2023/1234", "1234/BKHĐT-QLQH", "2023-03-02"),
+    ],
+)
+def test_document_number_forms(text, key, id_local, day):
+    found = [d for d in find_documents(text) if d.id_local]
+    assert len(found) == 1
+    d = found[0]
+    assert (d.key, d.id_local) == (key, id_local)
+    assert (d.date.value.isoformat() if d.date else None) == day
+
+
+def test_named_law_without_number():
+    found = find_documents("theo quy định tại khoản 3 Điều 49 Luật Quy hoạch; Luật Đất đai năm 2024.")
+    assert [d.key for d in found] == ["luat/luat-quy-hoach", "luat/luat-dat-dai-2024"]
+
+
+def test_law_name_and_number_are_one_mention_linked_to_the_named_law():
+    doc, g = _graph_of("Căn cứ Luật Quy hoạch số 21/2017/QH14 ngày 24 tháng 11 năm 2017; theo Luật Quy hoạch.")
+    law = doc_iri("luat-qh14/2017/21")
+    assert (law, ELI.passed_by, ID["agency/quoc-hoi"]) in g
+    assert (law, OWL.sameAs, doc_iri("luat/luat-quy-hoach")) in g
+
+
+def test_list_of_numbers_sharing_one_head_and_both_date_styles():
+    text = (
+        "căn cứ theo các Quyết định của Thủ tướng Chính phủ: số 326/QĐ-TTg ngày 09 tháng 3 năm 2022 về phân bổ; "
+        "số 227/QĐ-TTg ngày 12/3/2024 về điều chỉnh; số 47/QĐ-TTg ngày 09 tháng 5 năm 2024 về phê duyệt."
+    )
+    found = find_documents(text)
+    assert [(d.key, d.date.value.isoformat()) for d in found] == [
+        ("qd-ttg/2022/326", "2022-03-09"), ("qd-ttg/2024/227", "2024-03-12"), ("qd-ttg/2024/47", "2024-05-09")]
+
+
+def test_year_from_another_mention_then_unknown_flag():
+    found = find_documents("Quyết định số 55/QĐ-TTg ngày 2/2/2023 được ban hành. Thực hiện Quyết định số 55/QĐ-TTg nêu trên.")
+    assert {d.key for d in found} == {"qd-ttg/2023/55"}
+    doc, g = _graph_of("Thực hiện Kế hoạch 77/KH-UBND về đầu tư công, tỉnh đã giao nhiệm vụ.", published=None)
+    iri = ID["doc/kh-ubnd/77"]
+    assert (iri, QH.yearUnknown, Literal(True)) in g
+    assert (iri, ELI.id_local, Literal("77/KH-UBND")) in g
+
+
+def test_codes_without_type_are_not_documents():
+    assert find_documents("tăng 20%/năm, tỷ lệ 2/3 số xã, thời kỳ 2021/2030, mã 12/AB") == ()
+
+
+def test_issuer_ubnd_resolved_from_the_province_in_context():
+    doc, g = _graph_of("Ủy ban nhân dân tỉnh Hà Tĩnh đã có Tờ trình số 356/TTr-UBND ngày 5/10/2022 gửi Bộ Kế hoạch và Đầu tư.")
+    assert (doc_iri("ttr-ubnd/2022/356"), ELI.passed_by, ID["agency/ubnd/42"]) in g
+
+
+def test_furniture_documents_never_become_entities():
+    _doc, g = _corpus("2021-06-04_laichau")
+    keys = {str(s) for s in g.subjects() if "/id/doc/" in str(s)}
+    assert keys == {str(doc_iri("luat/luat-quy-hoach"))}
+    _doc, g = _corpus("2024-10-14_mpi")
+    assert not any("1133" in str(s) for s in g.subjects())
+
+
+def test_annex_main_document_cites_and_implements():
+    doc, g = _corpus("2024-11-29_ttg")
+    main = doc_iri("qd-ttg/2024/1486")
+    assert (doc.iri, QH.attachedTo, main) in g and (doc.iri, QH.describes, main) in g
+    cited = {str(o).rsplit("/id/doc/", 1)[1] for o in g.objects(main, ELI.cites)}
+    assert cited == {"qd-ttg/2023/1585", "qd-ttg/2022/326", "qd-ttg/2024/227", "qd-ttg/2023/95", "qd-ttg/2024/47",
+                     "ttr-ubnd/2024/4286", "nd-cp/2019/37", "luat/luat-quy-hoach"}
+    assert set(g.objects(main, QH.implements)) & {doc_iri("qd-ttg/2023/1585")}
+    assert (main, ELI.date_document, Literal(date(2024, 11, 29))) in g
+    assert (doc_iri("ttr-ubnd/2024/4286"), ELI.passed_by, ID["agency/ubnd/12"]) in g
+
+
+def test_same_decision_in_two_sources_is_one_iri_and_dates_stay_per_source():
+    _a, g1 = _corpus("2024-11_baoxaydung")
+    _b, g2 = _corpus("2024-11_bnews")
+    iri = doc_iri("qd-ttg/2024/1371")
+    assert (iri, None, None) in g1 and (iri, None, None) in g2
+    # a third source stating another date for 1161 keeps its own date; the first is untouched
+    _d1, h1 = _graph_of("Theo Quyết định số 1161/QĐ-TTg ngày 11/10/2024 của Thủ tướng Chính phủ.")
+    _d2, h2 = _graph_of("Theo Quyết định số 1161/QĐ-TTg ngày 14/10/2024 của Thủ tướng Chính phủ.")
+    dates1 = set(h1.objects(doc_iri("qd-ttg/2024/1161"), ELI.date_document))
+    dates2 = set(h2.objects(doc_iri("qd-ttg/2024/1161"), ELI.date_document))
+    assert dates1 == {Literal(date(2024, 10, 11))}
+    assert dates2 == {Literal(date(2024, 10, 14))}
+
+
+def test_main_document_just_issued_takes_the_publication_year():
+    doc, g = _corpus("2024-11_baoxaydung")
+    main = doc_iri("kh-ubnd/2024/268")
+    assert (doc.iri, QH.describes, main) in g
+    assert (main, ELI.passed_by, ID["agency/ubnd/20"]) in g
+    assert {doc_iri("qd-ttg/2024/236"), doc_iri("qd-ttg/2024/1371")} <= set(g.objects(main, QH.implements))
+
+
+def test_decision_header_number_and_place_date_line():
+    doc = read_source(VARIANTS / "ha-tinh_qd-1363-phe-duyet-quy-hoach.txt")
+    g = extract(doc, extractors=MINE)
+    main = doc_iri("qd-ttg/2022/1363")
+    assert (doc.iri, QH.describes, main) in g
+    assert (main, ELI.date_document, Literal(date(2022, 11, 8))) in g
+    cited = {str(o).rsplit("/id/doc/", 1)[1] for o in g.objects(main, ELI.cites)}
+    assert {"luat-qh14/2017/21", "nq-qh15/2022/61", "nd-cp/2019/37", "qd-ttg/2019/1462", "ttr-ubnd/2022/356",
+            "nq-qh15/2023/81", "tt-bkhdt/2021/1", "luat/luat-to-chuc-chinh-phu-2015"} <= cited
+    assert (doc_iri("tt-bkhdt/2021/1"), ELI.passed_by, ID["agency/bo-ke-hoach-va-dau-tu"]) in g
+    # "Luật sửa đổi, bổ sung … Luật Tổ chức Chính phủ" is amended by another law, not by this decision
+    assert not list(g.objects(main, ELI.amends))
+
+
+def test_amendment_between_two_documents():
+    _doc, g = _graph_of(
+        "Ngày 5/1/2024, Thủ tướng Chính phủ ban hành Quyết định số 12/QĐ-TTg ngày 05/01/2024 sửa đổi, bổ sung "
+        "một số điều của Quyết định số 1161/QĐ-TTg ngày 11/10/2024."
+    )
+    assert (doc_iri("qd-ttg/2024/12"), ELI.amends, doc_iri("qd-ttg/2024/1161")) in g
+
+
+def test_signers_in_prose_and_in_a_signature_block():
+    _doc, g = _corpus("2024-11_bnews")
+    decision = doc_iri("qd-ttg/2024/1371")
+    assert (decision, QH.signer, ID["person/tran-hong-ha"]) in g
+    assert (decision, QH.signerPost, ID["post/pho-thu-tuong-chinh-phu"]) in g
+    doc = read_source(VARIANTS / "ha-tinh_qd-1363-phe-duyet-quy-hoach.txt")
+    g = extract(doc, extractors=MINE)
+    assert (doc_iri("qd-ttg/2022/1363"), QH.signer, ID["person/le-van-thanh"]) in g
+    assert (doc_iri("qd-ttg/2022/1363"), QH.signerPost, ID["post/pho-thu-tuong-chinh-phu"]) in g
+
+
+def test_every_document_has_evidence_quoting_its_number():
+    doc, g = _corpus("2024-11-29_ttg")
+    for d in find_documents(doc.text):
+        iri = doc_iri(d.key) if d.key != "kh-ubnd/268" else None
+        if iri is None or not d.id_local:
+            continue
+        quotes = set()
+        for ev in g.objects(iri, PROV.wasDerivedFrom):
+            for sel in g.objects(ev, OA.hasSelector):
+                quotes |= {str(q) for q in g.objects(sel, OA.exact)}
+        assert any(d.id_local.split("/")[0] in q for q in quotes), d.key

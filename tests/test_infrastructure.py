@@ -1,0 +1,97 @@
+"""Infrastructure: routes, zones, gates, parks, poles and centres in texts about other provinces."""
+
+from datetime import date
+
+from quyhoach.loaders.extract import infrastructure
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext
+from quyhoach.loaders.reference.resolver import get_resolver
+from quyhoach.namespaces import ID, PREFIXES, QH
+
+ROWS = """
+SELECT ?e ?kind ?name ?loc ?status WHERE {
+  ?e a ?cls ; rdfs:label ?name .
+  FILTER(STRSTARTS(STR(?cls), STR(qh:)))
+  OPTIONAL { ?e qh:locatedIn ?loc } OPTIONAL { ?e qh:developmentStatus ?status }
+  BIND(REPLACE(STR(?cls), "^.*#", "") AS ?kind)
+}
+"""
+
+
+def run(text: str, scope: str = "unit/province/22", path: str = "variant.txt"):
+    doc = CleanDocument(text=text, path=path)
+    ctx = ExtractionContext(as_of=date(2024, 6, 1), resolver=get_resolver(), main_document=ID["doc/qd-ttg/2024/8"],
+                            main_plan=ID["plan/provincial/quang-ninh/2021-2030"], scope_unit=ID[scope])
+    emitter = Emitter(doc)
+    infrastructure.extract(doc, emitter, ctx)
+    return emitter.graph
+
+
+def rows(graph):
+    out = set()
+    for r in graph.query(ROWS, initNs=PREFIXES):
+        if str(r.kind) in {"CorridorStop", "Evidence"}:
+            continue
+        loc = str(r.loc).split("/id/")[-1] if r.loc else ""
+        status = str(r.status).rsplit("/", 1)[-1] if r.status else ""
+        out.add((str(r.kind), str(r.name), loc, status))
+    return out
+
+
+def test_same_zone_named_in_two_documents_gets_the_same_iri():
+    a = run("Phát triển Khu kinh tế cửa khẩu Móng Cái, tỉnh Quảng Ninh.", path="a.txt")
+    b = run("Ưu tiên đầu tư hạ tầng khu kinh tế cửa khẩu Móng Cái – tỉnh Quảng Ninh ...", path="b.txt")
+    zone = ID["zone/khu-kinh-te-cua-khau-mong-cai"]
+    assert (zone, None, QH.BorderGateEconomicZone) in a and (zone, None, QH.BorderGateEconomicZone) in b
+    assert ("BorderGateEconomicZone", "Khu kinh tế cửa khẩu Móng Cái", "unit/province/22", "priority") in rows(b)
+
+
+def test_dash_named_zone_and_gates_with_province_after_name():
+    got = rows(run("Tập trung phát triển khu kinh tế cửa khẩu Tà Lùng–Cao Bằng; Cửa khẩu quốc tế Hoành Mô, tỉnh Quảng Ninh; "
+                   "cửa khẩu Bắc Phong Sinh, tỉnh Quảng Ninh. Xây dựng mô hình Cửa khẩu thông minh."))
+    assert ("BorderGateEconomicZone", "Khu kinh tế cửa khẩu Tà Lùng - Cao Bằng", "unit/province/04", "") in got
+    assert ("BorderGate", "Cửa khẩu Hoành Mô", "unit/province/22", "") in got
+    assert ("BorderGate", "Cửa khẩu Bắc Phong Sinh", "unit/province/22", "") in got
+    assert not any("thông minh" in name for _, name, _, _ in got)
+
+
+def test_zone_to_be_studied_at_a_gate():
+    got = rows(run("Nghiên cứu khả năng hình thành khu kinh tế cửa khẩu tại cửa khẩu Huổi Puốc, tỉnh Điện Biên."))
+    assert ("BorderGateEconomicZone", "Khu kinh tế cửa khẩu Huổi Puốc", "unit/province/11", "to-be-studied") in got
+    assert ("BorderGate", "Cửa khẩu Huổi Puốc", "unit/province/11", "") in got
+
+
+def test_routes_numbers_and_connections():
+    g = run("Nâng cấp QL.18 và Quốc lộ 279 nối Quảng Ninh với Lạng Sơn, QL 4B; xây dựng cao tốc Hạ Long – Vân Đồn "
+            "và các tuyến đường sắt tốc độ cao Hà Nội - Quảng Ninh, Hải Phòng – Quảng Ninh.")
+    got = rows(g)
+    assert {("NationalHighway", f"Quốc lộ {n}", "", "") for n in ("18", "279", "4B")} <= got
+    assert ("Expressway", "Cao tốc Hạ Long - Vân Đồn", "", "") in got
+    assert ("HighSpeedRailway", "Đường sắt tốc độ cao Hà Nội - Quảng Ninh", "", "") in got
+    assert ("HighSpeedRailway", "Đường sắt tốc độ cao Hải Phòng - Quảng Ninh", "", "") in got
+    ql279 = ID["route/national-highway/279"]
+    assert set(g.objects(ql279, QH.connects)) == {ID["unit/province/22"], ID["unit/province/20"]}
+    assert str(g.value(ql279, QH.routeNumber)) == "279"
+    # coordinated with "và" right before "nối": QL.18 connects the same provinces
+    assert ID["unit/province/20"] in set(g.objects(ID["route/national-highway/18"], QH.connects))
+
+
+def test_industrial_park_group_located_in_each_district_with_province_hint():
+    g = run("Ưu tiên thu hút đầu tư hạ tầng các khu công nghiệp trên địa bàn các huyện Lục Ngạn, Sơn Động, Lục Nam.",
+            scope="unit/province/24")
+    got = rows(g)
+    locs = {loc for kind, _, loc, status in got if kind == "IndustrialPark" and status == "priority"}
+    assert len(locs) == 3 and all(loc.startswith("unit/district/") for loc in locs)
+
+
+def test_growth_poles_and_centres():
+    got = rows(run("Phát triển các cực tăng trưởng của vùng tại Hải Phòng, Quảng Ninh và Bắc Ninh. "
+                   "Hình thành trung tâm logistics quốc tế tại Hải Phòng, trung tâm du lịch biển tại Quảng Ninh."))
+    poles = {loc for kind, _, loc, _ in got if kind == "GrowthPole"}
+    assert poles == {"unit/province/31", "unit/province/22", "unit/province/27"}
+    assert ("UrbanCentre", "Trung tâm logistics quốc tế", "unit/province/31", "") in got
+    assert ("UrbanCentre", "Trung tâm du lịch biển", "unit/province/22", "") in got
+
+
+def test_province_as_one_of_the_growth_poles():
+    got = rows(run("Xây dựng Quảng Ninh trở thành tỉnh dịch vụ, là một trong những cực tăng trưởng của miền Bắc."))
+    assert {(k, loc) for k, _, loc, _ in got} == {("GrowthPole", "unit/province/22")}

@@ -1,0 +1,110 @@
+"""Targets extracted from small texts about other provinces, with other numbers and dash styles."""
+
+from datetime import date
+
+import pytest
+
+from quyhoach.loaders.extract import targets
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext
+from quyhoach.loaders.reference.resolver import get_resolver
+from quyhoach.namespaces import ID, PREFIXES
+
+QUERY = """
+SELECT ?ind ?v ?mn ?mx ?c ?u ?y ?ps ?pe ?st ?scope WHERE {
+  ?t a qh:Target ; qh:indicator ?i ; qh:targetStatus ?s ; qh:statedIn ?doc .
+  BIND(REPLACE(STR(?i), "^.*/indicator/", "") AS ?ind)
+  BIND(REPLACE(STR(?s), "^.*#", "") AS ?st)
+  OPTIONAL { ?t qh:value ?v } OPTIONAL { ?t qh:minValue ?mn } OPTIONAL { ?t qh:maxValue ?mx }
+  OPTIONAL { ?t qh:comparator ?c } OPTIONAL { ?t qh:measureUnit ?u } OPTIONAL { ?t qh:targetYear ?y }
+  OPTIONAL { ?t qh:periodStart ?ps ; qh:periodEnd ?pe } OPTIONAL { ?t qh:scope ?scope }
+}
+"""
+
+
+def run(text: str, status: str = "approved", scope: str = "unit/province/11", plan: str = "plan/provincial/dien-bien/2021-2030"):
+    doc = CleanDocument(text=text, path="variant.txt")
+    ctx = ExtractionContext(as_of=date(2024, 6, 1), resolver=get_resolver(), main_document=ID["doc/qd-ttg/2024/99"],
+                            main_plan=ID[plan], scope_unit=ID[scope], status=status)
+    emitter = Emitter(doc)
+    targets.extract(doc, emitter, ctx)
+    rows = emitter.graph.query(QUERY, initNs=PREFIXES)
+    out = {}
+    for r in rows:
+        time = str(r.y) if r.y else (f"{r.ps}-{r.pe}" if r.ps else "")
+        out.setdefault(str(r.ind), []).append({
+            "value": str(r.v) if r.v else None, "min": str(r.mn) if r.mn else None, "max": str(r.mx) if r.mx else None,
+            "comp": str(r.c) if r.c else None, "unit": str(r.u) if r.u else None, "time": time,
+            "status": str(r.st), "scope": str(r.scope) if r.scope else None,
+        })
+    return out, emitter
+
+
+def test_growth_range_with_en_dash_and_period_after():
+    out, _ = run("Phấn đấu tốc độ tăng trưởng GRDP bình quân đạt 7–8%/năm trong giai đoạn 2021 – 2030.")
+    (t,) = out["grdp-growth"]
+    assert (t["min"], t["max"], t["unit"], t["time"], t["status"]) == ("7", "8", "%/năm", "2021-2030", "Approved")
+    assert t["scope"] == str(ID["unit/province/11"])
+
+
+def test_words_range_and_comparator_draft_status():
+    out, _ = run("Dự thảo: tăng trưởng tổng sản phẩm trên địa bàn (GRDP) bình quân hằng năm đạt khoảng từ 6,5 đến 7% "
+                 "trong thời kỳ 2021-2030.", status="draft")
+    (t,) = out["grdp-growth"]
+    assert (t["min"], t["max"], t["comp"], t["status"]) == ("6.5", "7", "about", "Draft")
+
+
+def test_structure_one_target_per_sector():
+    out, _ = run("Cơ cấu kinh tế đến năm 2030: nông, lâm nghiệp và thủy sản chiếm 18,2%, công nghiệp và xây dựng "
+                 "chiếm 30%, dịch vụ chiếm 45,6%, thuế sản phẩm trừ trợ cấp sản phẩm chiếm 6,2%.")
+    assert out["grdp-structure-agriculture"][0]["value"] == "18.2"
+    assert out["grdp-structure-industry-construction"][0]["value"] == "30"
+    assert out["grdp-structure-services"][0]["value"] == "45.6"
+    assert out["grdp-structure-product-taxes"][0]["time"] == "2030"
+
+
+def test_levels_money_and_population_with_year_carry_over():
+    out, _ = run("Đến năm 2030, GRDP bình quân đầu người đạt 95 triệu đồng; thu ngân sách trên địa bàn đạt 2.800 tỷ đồng; "
+                 "dân số khoảng 720.000 người; tỷ lệ đô thị hóa trên 35%; độ che phủ rừng đạt 48,5%.")
+    assert out["grdp-per-capita"][0]["value"] == "95" and out["grdp-per-capita"][0]["unit"] == "triệu đồng"
+    assert out["budget-revenue"][0]["value"] == "2800" and out["budget-revenue"][0]["time"] == "2030"
+    assert (out["population"][0]["value"], out["population"][0]["comp"]) == ("720000", "about")
+    assert (out["urbanisation-rate"][0]["value"], out["urbanisation-rate"][0]["comp"]) == ("35", "above")
+    assert out["forest-cover"][0]["time"] == "2030"
+
+
+def test_figure_before_phrase_and_rates_without_year_take_plan_period():
+    out, _ = run("Tỷ lệ hộ nghèo giảm bình quân 3 - 4%/năm. Khoảng 60% số xã đạt chuẩn nông thôn mới vào năm 2025.")
+    assert out["poverty-rate-reduction"][0]["time"] == "2021-2030"
+    t = out["new-rural-communes-share"][0]
+    assert (t["value"], t["comp"], t["time"]) == ("60", "about", "2025")
+
+
+def test_growth_and_level_in_one_segment():
+    out, _ = run("Tổng lượng khách du lịch đến năm 2030 tăng bình quân 15%/năm và đạt 1,5 triệu lượt khách.")
+    assert out["tourist-arrivals-growth"][0]["value"] == "15"
+    assert out["tourist-arrivals"][0]["value"] == "1500000"
+
+
+def test_other_unit_named_in_sentence_is_the_scope():
+    out, _ = run("Tỷ lệ lao động qua đào tạo của tỉnh Lai Châu đến năm 2030 đạt 70%.")
+    assert out["trained-labour-share"][0]["scope"] == str(ID["unit/province/12"])
+
+
+@pytest.mark.parametrize("text", [
+    "Đẩy nhanh tốc độ tăng trưởng kinh tế, nâng cao thu nhập bình quân đầu người.",
+    "Phấn đấu GRDP bình quân đầu người trong nhóm 05 tỉnh dẫn đầu của vùng.",
+    "Tiếp tục duy trì tốc độ tăng dân số trung bình hợp lý.",
+])
+def test_qualitative_goals_and_ranks_are_not_targets(text):
+    out, _ = run(text)
+    assert out == {}
+
+
+def test_target_iri_and_evidence():
+    out, emitter = run("Thu nhập bình quân đầu người đến năm 2030 đạt 80 triệu đồng/người.")
+    iri = emitter.local_iri("target", "income-per-capita-2030")
+    assert (iri, None, None) in emitter.graph
+    ask = emitter.graph.query(
+        "ASK { ?t prov:wasDerivedFrom ?e . ?e oa:hasSelector ?s . ?s oa:exact ?x . FILTER(CONTAINS(?x, '80 triệu')) }",
+        initNs=PREFIXES, initBindings={"t": iri})
+    assert ask.askAnswer

@@ -1,0 +1,111 @@
+"""Tasks and responsibilities: agency headings with items, prose subjects, carry-over, deadlines, recurrence."""
+
+from datetime import date
+
+from quyhoach.loaders.extract import tasks
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext
+from quyhoach.loaders.reference.resolver import get_resolver
+from quyhoach.namespaces import ID, PREFIXES
+
+ROLES = """
+SELECT ?agency ?role ?deadline ?rec ?text WHERE {
+  ?r a qh:Responsibility ; qh:agency ?a ; qh:role ?ro ; qh:task ?t .
+  ?t qh:taskText ?text ; qh:assignedBy ?doc .
+  OPTIONAL { ?r qh:deadline ?deadline } OPTIONAL { ?r qh:recurrence ?rec }
+  BIND(REPLACE(STR(?a), "^.*/id/", "") AS ?agency)
+  BIND(REPLACE(STR(?ro), "^.*/role/", "") AS ?role)
+}
+"""
+
+
+def run(text: str, scope: str = "unit/province/11", as_of: date = date(2024, 9, 5)):
+    doc = CleanDocument(text=text, path="variant.txt")
+    ctx = ExtractionContext(as_of=as_of, resolver=get_resolver(), main_document=ID["doc/qd-ttg/2024/42"],
+                            main_plan=ID["plan/provincial/dien-bien/2021-2030"], scope_unit=ID[scope])
+    emitter = Emitter(doc)
+    tasks.extract(doc, emitter, ctx)
+    return emitter.graph
+
+
+def pairs(graph) -> set[tuple[str, str]]:
+    return {(str(r.agency), str(r.role)) for r in graph.query(ROLES, initNs=PREFIXES)}
+
+
+HEADINGS = """IV. TỔ CHỨC THỰC HIỆN
+
+1. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ:
+
+Theo chức năng, nhiệm vụ được giao có trách nhiệm hướng dẫn Ủy ban nhân dân tỉnh Điện Biên thực hiện Kế hoạch.
+
+2. Chủ tịch Ủy ban nhân dân tỉnh Điện Biên:
+
+a) Công bố, phổ biến Kế hoạch tới các cơ quan, tổ chức liên quan trước ngày 31/12/2024.
+
+b) Báo cáo Thủ tướng Chính phủ định kỳ hằng năm về tình hình thực hiện Kế hoạch.
+
+c) Chủ trì, phối hợp với Bộ Tài chính trình cấp có thẩm quyền cơ chế tài chính trong quý IV năm 2025.
+"""
+
+
+def test_heading_agency_leads_each_item_with_verb_roles():
+    got = pairs(run(HEADINGS))
+    ubnd = "agency/ubnd/11"
+    heads = "agency/collective/bo-co-quan-ngang-bo-co-quan-thuoc-chinh-phu"
+    assert {(ubnd, "lead"), (ubnd, "publish"), (ubnd, "report"), (ubnd, "submit")} <= got
+    assert {(heads, "lead"), (heads, "guide")} <= got
+    assert ("agency/bo-tai-chinh", "cooperate") in got
+    assert (ubnd, "cooperate") not in got  # it leads the item in which it "phối hợp với" another
+    assert not any(a == "agency/thu-tuong-chinh-phu" for a, _ in got)  # a recipient, not a responsible
+
+
+def test_deadlines_and_recurrence():
+    g = run(HEADINGS)
+    rows = list(g.query(ROLES, initNs=PREFIXES))
+    publish = [r for r in rows if str(r.role) == "publish"]
+    assert publish and str(publish[0].deadline) == "2024-12-31"
+    report = [r for r in rows if str(r.role) == "report"]
+    assert {str(r.rec) for r in report} == {"annual"}
+    submit = [r for r in rows if str(r.role) == "submit"]
+    assert str(submit[0].deadline) == "2025-12-31"
+
+
+def test_prose_subject_after_giao_and_carry_over():
+    text = ("Thủ tướng Chính phủ giao Bộ Xây dựng công bố quy hoạch tới các địa phương.\n\n"
+            "Đồng thời, chủ trì, phối hợp với các bộ, ngành báo cáo Thủ tướng Chính phủ định kỳ hằng năm và 05 năm.")
+    g = run(text)
+    got = pairs(g)
+    assert {("agency/bo-xay-dung", "publish"), ("agency/bo-xay-dung", "lead"), ("agency/bo-xay-dung", "report"),
+            ("agency/collective/bo-nganh", "cooperate")} == got
+    recs = {str(r.rec) for r in g.query(ROLES, initNs=PREFIXES) if str(r.role) == "report"}
+    assert recs == {"annual", "five-yearly"}
+
+
+def test_collectives_short_deadline_and_recipient():
+    text = ("Các huyện, thị xã tổng hợp ý kiến gửi Sở Kế hoạch và Đầu tư. "
+            "Từ nay đến ngày 15/10 đơn vị tư vấn hoàn thiện hồ sơ quy hoạch.")
+    g = run(text)
+    got = pairs(g)
+    assert ("agency/collective/don-vi-tu-van", "implement") in got
+    assert not any(a.startswith("agency/so/") for a, _ in got)
+    deadline = {str(r.deadline) for r in g.query(ROLES, initNs=PREFIXES) if "tu-van" in str(r.agency)}
+    assert deadline == {"2024-10-15"}
+    flagged = "ASK { ?a qh:unresolved true ; a qh:Agency ; rdfs:label ?l }"
+    assert g.query(flagged, initNs=PREFIXES).askAnswer
+
+
+def test_province_acting_is_its_peoples_committee_and_past_acts_are_not_tasks():
+    got = pairs(run("Cụ thể tỉnh Điện Biên sẽ thực hiện 7 nhiệm vụ trọng tâm. "
+                    "UBND tỉnh Điện Biên đã ban hành Kế hoạch số 12/KH-UBND. Ban Chỉ đạo đã tổ chức Phiên họp."))
+    assert got == {("agency/ubnd/11", "implement")}
+
+
+def test_subjectless_instructions_without_an_agency_are_not_tasks():
+    got = pairs(run("Xây dựng và thực hiện chính sách thu hút nhân lực. Chủ động phối hợp với các bộ, ngành."))
+    assert got == set()
+
+
+def test_requester_is_not_responsible_and_credits_are_not_verbs():
+    got = pairs(run("(Xây dựng) – UBND tỉnh Hà Giang vừa ban hành Kế hoạch số 1/KH-UBND về việc triển khai thực hiện "
+                    "Quy hoạch tỉnh.\nTheo Kế hoạch, Chủ tịch UBND tỉnh Hà Giang Nguyễn Văn Sơn yêu cầu các sở, ngành, "
+                    "địa phương triển khai thực hiện nghiêm túc.", scope="unit/province/02"))
+    assert got == {("agency/collective/so-nganh-dia-phuong", "implement")}
