@@ -31,6 +31,9 @@ def ensure_loaded(store_path) -> bool:
         loading.load_ontology(store, report)
         loading.load_reference(store, report)
         loading.load_documents(store, [loading.bundled_corpus()], report)
+        from quyhoach.graph.reasoning import materialise
+
+        materialise(store)
     for failure in report.failures:
         typer.echo(f"warning: {failure.reason}", err=True)
     typer.echo(f"loaded {len(report.graphs)} graphs, {len(report.documents)} documents into {store_path}", err=True)

@@ -90,8 +90,8 @@ class Emitter:
         pos = BNode(f"p{self.document.key}{span.start}x{span.end}")
         g.add((node, OA.hasSelector, pos))
         g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+        g.add((pos, OA.start, Literal(span.start, datatype=XSD.integer)))
+        g.add((pos, OA.end, Literal(span.end, datatype=XSD.integer)))
         self._evidence[span] = node
         return node
 

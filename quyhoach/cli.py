@@ -132,6 +132,12 @@ def load(
             on_planned=lambda n: progress.update(task, total=n),
             on_progress=lambda _p: progress.advance(task),
         )
+        if report.graphs:
+            from quyhoach.graph.reasoning import materialise
+
+            task = progress.add_task("reasoning", total=None)
+            materialise(store)
+            progress.update(task, total=1, completed=1)
     total = sum(report.graphs.values())
     out.print(
         f"loaded {len(report.graphs)} graphs ({total} triples), {len(report.documents)} documents"
@@ -217,10 +223,8 @@ def _register_plugins() -> None:
     from quyhoach.api.commands import register as register_serve
 
     register_serve(app)
-    try:
-        from quyhoach.graph.commands import register as register_graph
-    except ImportError:  # pragma: no cover - during development of the query library
-        return
+    from quyhoach.graph.commands import register as register_graph
+
     register_graph(app)
 
 

@@ -16,7 +16,7 @@ from rdflib import Graph
 from quyhoach.graph.store import KnowledgeStore
 from quyhoach.namespaces import ONTOLOGY_GRAPH, source_graph
 
-ONTOLOGY_FILES = ("quyhoach.ttl", "concepts.ttl")
+ONTOLOGY_FILES = ("quyhoach.ttl", "concepts.ttl", "findings.ttl")
 
 
 @dataclass

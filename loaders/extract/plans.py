@@ -230,12 +230,21 @@ def _conformance(emitter: Emitter, p: PlanMention, plan: URIRef, kind: str, span
         regional = plan_iri("regional", slug, period)
         emitter.entity(regional, QH.RegionalPlan, None, f"Quy hoạch vùng {name} thời kỳ {period}")
         emitter.add(regional, QH.covers, region_iri)
+        _period_of_derived(emitter, regional, p)
         emitter.add(plan, QH.mustConformTo, regional, span)
         kind, plan = "regional", regional
     if kind == "regional":
         national = plan_iri("national-master", NATIONAL_SCOPE, period)
         emitter.entity(national, QH.NationalMasterPlan, None, f"Quy hoạch tổng thể quốc gia thời kỳ {period}")
+        _period_of_derived(emitter, national, p)
         emitter.add(plan, QH.mustConformTo, national, span)
+
+
+def _period_of_derived(emitter: Emitter, plan: URIRef, p: PlanMention) -> None:
+    """A higher plan implied by the hierarchy shares the period of the plan that implies it."""
+    if p.period:
+        emitter.add(plan, QH.periodStart, Literal(str(p.period[0]), datatype=XSD.gYear))
+        emitter.add(plan, QH.periodEnd, Literal(str(p.period[1]), datatype=XSD.gYear))
 
 
 def _document_before(found: tuple[DocMention, ...], text: str, start: int) -> DocMention | None:
