@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
@@ -40,12 +41,12 @@ class CleanDocument:
     media_type: str = "text/plain"
     extra: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         """SHA-256 of the normalised text: the key of the source's named graph."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Short stable key used in IRIs of things only this document defines."""
         return self.sha256[:16]

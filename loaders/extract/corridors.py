@@ -24,11 +24,13 @@ Each corridor: ``ID/corridor/{slug of the stops joined by --}``, ``qh:EconomicCo
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import RDFS, XSD, Literal, URIRef
 
-from quyhoach.loaders.extract._shared import DashSequence, dash_sequences, resolve_unit
+from quyhoach.loaders.extract._shared import FULL_STOP, DashSequence, dash_sequences, resolve_unit
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Match, Span
 from quyhoach.namespaces import ID, QH
 from quyhoach.text import slugify
@@ -40,7 +42,7 @@ TRIGGERS: list[tuple[str, str]] = [
     (r"\btại\b|\bở\b|khu vực|khu kinh tế|cửa khẩu|\bgiữa\b", "place"),
 ]
 _TRIGGER_RE = re.compile("|".join(f"(?P<t{n}>{p})" for n, (p, _) in enumerate(TRIGGERS)), re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[.;:\n]")
+_CLAUSE_BREAK = re.compile(rf"[;:\n]|{FULL_STOP}")
 _CHAIN_GAP = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
 
@@ -60,10 +62,19 @@ class Sequence:
         return 2 * sum(u is not None for u in self.units) > len(self.units)
 
 
+@lru_cache(maxsize=16)
+def _clause_break_ends(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` of every clause break of ``text``, in order (computed once per text)."""
+    return tuple((m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text))
+
+
 def _trigger(text: str, start: int) -> tuple[str, int]:
-    lo = 0
-    for m in _CLAUSE_BREAK.finditer(text, 0, start):
-        lo = m.end()
+    breaks = _clause_break_ends(text)
+    # the last break that lies wholly before ``start`` (as finditer(text, 0, start) would find it)
+    k = bisect_right(breaks, (start, start)) - 1
+    while k >= 0 and breaks[k][1] > start:
+        k -= 1
+    lo = breaks[k][1] if k >= 0 else 0
     kind, pos = "none", -1
     for m in _TRIGGER_RE.finditer(text, lo, start):
         for n, (_, k) in enumerate(TRIGGERS):

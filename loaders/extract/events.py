@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rdflib import XSD, Literal, URIRef
@@ -65,13 +66,17 @@ _AFTER_POST_RE = re.compile(r"\s*[-–—,]\s*(?P<post>[^.;:()\n]{3,120}?)(?=\s+
 _COMMITTEE_RE = re.compile(r"(?<!\w)Ban [Cc]hỉ đạo(?!\w)")
 _MEETING_RE = re.compile(
     r"(?<!\w)(?P<kind>[Pp]hiên họp|[Cc]uộc họp|[Hh]ội nghị|[Bb]uổi làm việc)"
-    r"(?:\s+(?:trực tuyến|thường kỳ|chuyên đề|thường niên|lần thứ\s+(?P<ord>\d+|nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)))*"
+    r"(?:\s+(?:trực tuyến|thường kỳ|chuyên đề|thường niên|(?:lần\s+)?thứ\s+(?P<ord>\d+|nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)))*"
 )
 _ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 _ORGANISE_RE = re.compile(r"(?i:đã\s+|vừa\s+)?(?i:tổ chức|họp|chủ trì tổ chức)\s+$")
 _TODAY_RE = re.compile(r"(?i:(?:sáng|chiều|tối|trưa)\s+nay|hôm nay)")
 _CHAIR_RE = re.compile(r"(?i:đồng chủ trì|chủ trì)")
-_ABOUT_RE = re.compile(r"\s*(?i:bàn về|về|cho ý kiến về|cho ý kiến vào|góp ý|thảo luận về|nghe báo cáo về)\s+")
+_ABOUT_RE = re.compile(
+    r"\s*(?i:(?:để|nhằm)\s+)?(?i:bàn về|về|cho ý kiến về|cho ý kiến vào|góp ý|thảo luận về|nghe báo cáo về)\s+"
+)
+#: The subject named generically: "(dự thảo) (Báo cáo) Quy hoạch tỉnh" = the plan the text is about.
+_GENERIC_PLAN_RE = re.compile(r"(?i:(?:dự thảo\s+)?(?:báo cáo\s+)?quy hoạch\s+(?:tỉnh|thành phố))(?!\s+[A-ZÀ-ỸĐ])")
 _PLAN_PERIOD_TAIL = re.compile(r"\s*,?\s*(?:thời kỳ|giai đoạn)\s+\d{4}.*$")
 
 
@@ -123,16 +128,34 @@ def _excluded_spans(doc: CleanDocument, ctx: ExtractionContext) -> list[tuple[in
     return spans
 
 
+def _position_test(spans: list[tuple[int, int]]):
+    """A function telling whether a position lies in one of ``spans`` (binary search over merged spans)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _b in merged]
+
+    def inside(pos: int) -> bool:
+        k = bisect_right(starts, pos) - 1
+        return k >= 0 and merged[k][0] <= pos < merged[k][1]
+
+    return inside
+
+
 def find_people(doc: CleanDocument, ctx: ExtractionContext) -> list[Person]:
     """Officials: names with post titles before them (``Chủ tịch UBND tỉnh X Trần Văn A``) or after a dash."""
     text = doc.text
     excluded = _excluded_spans(doc, ctx)
+    inside = _position_test(excluded)
     people: list[Person] = []
     for words in mentions.capitalised_runs(text):
         if len(words) < 2:
             continue
         # drop words inside unit or agency names, then take the part from the first family name
-        free = [w for w in words if not any(a <= w[0] < b for a, b in excluded)]
+        free = [w for w in words if not inside(w[0])]
         if not free or free[-1] != words[-1]:
             continue
         tail: list[tuple[int, int]] = []
@@ -186,7 +209,17 @@ def _posts_after(text: str, person: Person) -> None:
         return
     m = _AFTER_POST_RE.match(text, person.end)
     if m and _TITLE_RE.match(m["post"].strip()):
-        person.posts.append((m["post"].strip(), m.start("post"), m.end("post")))
+        # "Chủ tịch UBND tỉnh, Trưởng Ban Chỉ đạo": one post per comma part that opens with a title
+        a = m.start("post")
+        for part in re.split(r"(,\s*)(?=" + _TITLE_RE.pattern + ")", m["post"]):
+            if part is None or not part.strip():
+                continue
+            if re.fullmatch(r",\s*", part) or not _TITLE_RE.match(part.strip()):
+                a += len(part)
+                continue
+            lead = len(part) - len(part.lstrip())
+            person.posts.append((part.strip(), a + lead, a + lead + len(part.strip())))
+            a += len(part)
 
 
 def _resolve_post(phrase: str, ctx: ExtractionContext, committees: list[Committee], province) -> tuple[URIRef, str, str, URIRef | None] | None:
@@ -199,8 +232,11 @@ def _resolve_post(phrase: str, ctx: ExtractionContext, committees: list[Committe
     if title.endswith(" Ban"):  # "Trưởng Ban Chỉ đạo …": the title's last word opens the body's name
         org = f"Ban {org}".strip()
     org = " ".join(_PLAN_PERIOD_TAIL.sub("", org).split())
+    named = {c.iri for c in committees}
     for c in committees:
-        if org.lower().startswith("ban chỉ đạo") and org.lower() == c.name.lower():
+        # "Trưởng Ban Chỉ đạo" with no remit: the one committee the text names
+        bare = org.lower() == "ban chỉ đạo" and len(named) == 1
+        if org.lower().startswith("ban chỉ đạo") and (org.lower() == c.name.lower() or bare):
             key = str(c.iri).split("agency/", 1)[1]
             return ID[f"post/{key}/{slugify(title)}"], f"{title} {c.name}", f"{TITLES[title]} of the {c.name}", c.iri
     match = mentions.post(ctx, f"{title} {org}".strip(), province)
@@ -302,6 +338,8 @@ def _meetings(doc, emitter: Emitter, ctx: ExtractionContext, committees: list[Co
             plan = next((p for p in plans if p.start == about.end()), None)
             if plan is not None:
                 emitter.add(iri, QH.about, plan.iri, span)
+            elif ctx.main_plan is not None and _GENERIC_PLAN_RE.match(text, about.end()):
+                emitter.add(iri, QH.about, ctx.main_plan, span)
         emitter.add(doc.iri, QH.describes, iri, span)
         _chairs(doc, emitter, iri, m.end(), people)
 

@@ -8,8 +8,10 @@ Requiring the family name keeps place and organisation names (also capitalised) 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -32,6 +34,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ(\"“])|\n+")
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence (split at . ! ? followed by a capital, and at line breaks)."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=16)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    # Extractors ask for the sentences of the same document many times: split it once.
     spans: list[tuple[int, int]] = []
     last = 0
     for m in _SENTENCE_END.finditer(text):
@@ -40,14 +48,24 @@ def sentences(text: str) -> list[tuple[int, int]]:
         last = m.end()
     if last < len(text):
         spans.append((last, len(text)))
-    return spans
+    return tuple(spans)
+
+
+@lru_cache(maxsize=16)
+def _sentence_starts(text: str) -> tuple[int, ...]:
+    return tuple(start for start, _end in _sentences(text))
 
 
 def sentence_at(text: str, pos: int) -> tuple[int, int]:
     """The sentence holding ``pos``."""
-    for start, end in sentences(text):
-        if start <= pos < end or (pos == end):
-            return start, end
+    spans = _sentences(text)
+    # the last sentence starting at or before pos, or the one ending exactly at pos
+    k = bisect_right(_sentence_starts(text), pos) - 1
+    for n in (k, k - 1):
+        if 0 <= n < len(spans):
+            start, end = spans[n]
+            if start <= pos < end or pos == end:
+                return start, end
     return 0, len(text)
 
 

@@ -102,8 +102,9 @@ def _tone_canonical(word: str) -> str:
     return word[:-2] + first + second
 
 
+@lru_cache(maxsize=65536)
 def token_key(raw: str) -> str:
-    """The comparison key of one token."""
+    """The comparison key of one token (cached: a text's vocabulary is small)."""
     return _tone_canonical(fold_dashes(raw).lower())
 
 
@@ -443,6 +444,17 @@ class Resolver:
         province: URIRef | None = None,
         bare_districts: bool = False,
     ) -> list[tuple[int, int, Match]]:
+        """Unit mentions in free text (memoised: extractors scan the same text many times)."""
+        return list(_memo(self, ("units", text, as_of, province, bare_districts),
+                          lambda: self._find_units(text, as_of, province, bare_districts)))
+
+    def _find_units(
+        self,
+        text: str,
+        as_of: date | None = None,
+        province: URIRef | None = None,
+        bare_districts: bool = False,
+    ) -> list[tuple[int, int, Match]]:
         """Unit mentions in free text as ``(start, end, Match)``, longest first, without overlaps.
 
         Districts are found after their kind word ("huyện Hữu Lũng", "thành phố Lai Châu") and in
@@ -516,14 +528,16 @@ class Resolver:
     def _settle(tokens: list[Token], found: list[_Found]) -> list[tuple[int, int, Match]]:
         """Drop candidates that cross each other, then keep the longest without overlaps."""
         contested = set()
-        for a in range(len(found)):
-            for b in range(a + 1, len(found)):
-                x, y = found[a], found[b]
-                if not (x.contest and y.contest):
-                    continue
-                overlap = x.i < y.j and y.i < x.j
+        # Sweep in token order: a candidate can only cross those that start before it ends.
+        by_start = sorted((n for n, f in enumerate(found) if f.contest), key=lambda n: found[n].i)
+        for pos, a in enumerate(by_start):
+            x = found[a]
+            for b in by_start[pos + 1 :]:
+                y = found[b]
+                if y.i >= x.j:
+                    break
                 nested = (x.i <= y.i and y.j <= x.j) or (y.i <= x.i and x.j <= y.j)
-                if overlap and not nested:
+                if not nested:
                     contested |= {a, b}
         chosen: list[_Found] = []
         order = sorted(
@@ -686,6 +700,13 @@ class Resolver:
     def find_agencies(
         self, text: str, as_of: date | None = None, province: URIRef | None = None
     ) -> list[tuple[int, int, Match]]:
+        """Agency mentions in free text (memoised like :meth:`find_units`)."""
+        return list(_memo(self, ("agencies", text, as_of, province),
+                          lambda: self._find_agencies(text, as_of, province)))
+
+    def _find_agencies(
+        self, text: str, as_of: date | None = None, province: URIRef | None = None
+    ) -> list[tuple[int, int, Match]]:
         """Agency mentions in free text as ``(start, end, Match)``, longest first, without overlaps.
 
         Provincial committees and departments named without their province ("UBND tỉnh",
@@ -729,6 +750,20 @@ class Resolver:
     @staticmethod
     def _post_match(post: PostRecord) -> Match:
         return Match(post.iri, post.name, "post", str(post.iri).rsplit("post/", 1)[1])
+
+
+_MEMO_SIZE = 4096
+
+
+def _memo(resolver: object, key: tuple, compute) -> tuple:
+    """A bounded per-resolver memo of scan results (oldest entries dropped first)."""
+    memo = resolver.__dict__.setdefault("_scan_memo", {})
+    if key in memo:
+        return memo[key]
+    if len(memo) >= _MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+    memo[key] = result = tuple(compute())
+    return result
 
 
 @lru_cache(maxsize=1)
