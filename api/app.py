@@ -82,13 +82,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors),
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=["X-Row-Limit", "X-Result-Truncated"],
         )
-    from quyhoach.api import entity, pages, sparql
+    from quyhoach.api import entity, graph_store, pages, sparql
 
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
     app.include_router(pages.router)
     app.include_router(entity.router)
     for name in OPTIONAL_ROUTERS:  # hooks for later parts: /api/queries/{name}, /reports/latest

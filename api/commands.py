@@ -89,8 +89,28 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
+def assets(
+    skip_npm: Annotated[
+        bool, typer.Option("--skip-npm", help="Only copy from an existing node_modules (no npm ci).")
+    ] = False,
+) -> None:
+    """Install the query editor's front-end code (YASGUI) from the npm registry.
+
+    Runs `npm ci` (locked versions, no install scripts) in api/vendor-src/ and copies the built
+    files to api/static/vendor/ (git-ignored), served at /static/vendor/. Without them the editor
+    is a plain text-area form.
+    """
+    from quyhoach.api import assets as vendor
+
+    manifest = vendor.install(skip_npm=skip_npm)
+    for package, info in manifest["packages"].items():
+        typer.echo(f"installed {package} {info['version']} -> {vendor.VENDOR_OUT}", err=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the ``serve`` command to the CLI ``app`` (idempotent)."""
-    if any((info.name or getattr(info.callback, "__name__", "")) == "serve" for info in app.registered_commands):
-        return
-    app.command(name="serve", epilog=SERVE_EPILOG)(serve)
+    """Add the ``serve`` and ``assets`` commands to the CLI ``app`` (idempotent)."""
+    names = {(info.name or getattr(info.callback, "__name__", "")) for info in app.registered_commands}
+    if "serve" not in names:
+        app.command(name="serve", epilog=SERVE_EPILOG)(serve)
+    if "assets" not in names:
+        app.command(name="assets")(assets)

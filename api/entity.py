@@ -63,7 +63,10 @@ async def _page(request: Request, iri: str, direction: str | None, prop: str | N
     model: EntityPage | None = await build_page(state, iri)
     if model is None:
         raise HTTPException(404, f"nothing is known about {iri}")
-    return render(request, "entity.html", {"e": model}, headers=headers)
+    from quyhoach.api.reports import findings_about, report_link
+
+    findings = [(f, report_link(f, iri)) for f in await findings_about(state, iri)]
+    return render(request, "entity.html", {"e": model, "findings": findings}, headers=headers)
 
 
 def _label(state, iri: str) -> str:

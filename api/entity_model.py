@@ -29,7 +29,7 @@ FACT_ORDER = [
 ]
 #: Properties not listed among facts or links (shown elsewhere on the page, or plumbing).
 HIDDEN = {RDF + "type", RDFS + "label", str(QH.text), str(PROV.wasDerivedFrom), str(SKOS.hiddenLabel), str(GEO.hasGeometry)}
-HIDDEN_INCOMING = {RDF + "subject", RDF + "object"}
+HIDDEN_INCOMING = {RDF + "subject", RDF + "object", str(QH.concerns)}  # findings: shown as badges
 
 
 @dataclass

@@ -75,9 +75,14 @@ class Executor:
             raise QueryFailed(message[1], message[2])
         return worker, message
 
-    async def rows(self, query: str, max_rows: int = 0, union: bool = True) -> Rows:
-        """Run a query for a page; the rows come back as :class:`Term` tuples."""
-        worker, message = await self._first(Job(query=query, op="rows", max_rows=max_rows, union=union))
+    async def rows(self, query: str, max_rows: int = 0, union: bool = True, library: bool = False) -> Rows:
+        """Run a query for a page; the rows come back as :class:`Term` tuples.
+
+        ``library``: evaluate as the named query library does (prefixes, ``qhfn:`` functions,
+        data graphs only), see :class:`~quyhoach.api.workers.Job`.
+        """
+        job = Job(query=query, op="rows", max_rows=max_rows, union=union, library=library)
+        worker, message = await self._first(job)
         self.pool.release(worker)
         _, kind, variables, rows, truncated = message
         if kind == "boolean":

@@ -107,10 +107,20 @@ def example_queries() -> list[dict[str, str]]:
 
 
 @router.get("/editor", summary="SPARQL query editor", response_class=Response)
-async def editor(request: Request, query: str | None = Query(None, max_length=100_000)) -> Response:
-    """A form that posts to ``/sparql``; works without JavaScript."""
+async def editor(
+    request: Request,
+    query: str | None = Query(None, max_length=100_000),
+    plain: bool = Query(False, description="Use the plain text-area editor even when YASGUI is installed"),
+) -> Response:
+    """A form that posts to ``/sparql`` (works without JavaScript); YASGUI on top when installed."""
+    from quyhoach.api.assets import installed_versions, vendor_ready
+    from quyhoach.namespaces import PREFIXES
+
     return render(request, "editor.html", {
         "query": query if query is not None else EDITOR_PREFIXES + "\n" + DEFAULT_QUERY,
         "examples": example_queries(),
         "updates": bool(get_state(request).settings.token),
+        "yasgui": vendor_ready() and not plain,
+        "yasgui_version": installed_versions().get("@zazuko/yasgui", {}).get("version", ""),
+        "prefixes": dict(PREFIXES),
     })

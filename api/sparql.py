@@ -198,18 +198,23 @@ async def _html_results(request: Request, state: AppState, text: str, union: boo
     return render(request, "results.html", {"query": text, "result": result})
 
 
-async def _update(request: Request, state: AppState, op: ProtocolRequest, started: float) -> Response:
+def require_token(request: Request, state: AppState, what: str) -> None:
+    """Refuse a write unless the server has a token and the request carries it (401/403)."""
     token = state.settings.token
-    if request.method != "POST":
-        raise QueryFailed(400, "updates must be sent by POST")
     if not token:
-        raise QueryFailed(403, "this server is read-only: SPARQL Update is disabled (start it with --token to enable updates)")
+        raise QueryFailed(403, f"this server is read-only: {what} is disabled (start it with --token to enable updates)")
     given = request.headers.get("authorization", "")
     scheme, _, credentials = given.partition(" ")
     if scheme.lower() != "bearer" or not credentials:
-        raise QueryFailed(401, "SPARQL Update needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": 'Bearer realm="quyhoach"'})
+        raise QueryFailed(401, f"{what} needs 'Authorization: Bearer <token>'", {"WWW-Authenticate": 'Bearer realm="quyhoach"'})
     if not hmac.compare_digest(credentials.strip().encode(), token.encode()):
         raise QueryFailed(403, "wrong bearer token")
+
+
+async def _update(request: Request, state: AppState, op: ProtocolRequest, started: float) -> Response:
+    if request.method != "POST":
+        raise QueryFailed(400, "updates must be sent by POST")
+    require_token(request, state, "SPARQL Update")
     if op.using_graphs:
         raise QueryFailed(400, "using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
     text = op.update or ""

@@ -52,6 +52,9 @@ class Job:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     max_rows: int = 0  # 0: no cap
+    #: Run as the query library does: project prefixes, ``qhfn:`` functions, and the data graphs
+    #: (all but findings and staging) as the default graph (``quyhoach.graph.named_queries.run_sparql``).
+    library: bool = False
 
 
 # --------------------------------------------------------------------------- worker side
@@ -105,10 +108,15 @@ def _run(store, job: Job, conn: Connection) -> None:
 
     from quyhoach.api import negotiation, results
     from quyhoach.api.terms import Term
+    from quyhoach.graph import named_queries as nq
     from quyhoach.namespaces import PREFIXES
 
-    kwargs: dict = {}
-    if job.default_graphs:
+    # qhfn:fold (diacritic-insensitive matching) is available to every query, as in the library.
+    kwargs: dict = {"custom_functions": nq.CUSTOM_FUNCTIONS}
+    if job.library:
+        kwargs["prefixes"] = dict(PREFIXES, qhfn=nq.FUNCTIONS)
+        kwargs["default_graph"] = nq.data_graphs(store) or [ox.DefaultGraph()]
+    elif job.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     elif job.union:
         kwargs["use_default_graph_as_union"] = True

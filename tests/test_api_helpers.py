@@ -208,3 +208,30 @@ def running_server(store: Path, *options: str, env: dict[str, str] | None = None
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+_SEED: dict[str, Path] = {}
+
+
+def run_cli(store: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``quyhoach --store STORE ARGS`` as a real process (the same launcher as the server)."""
+    return subprocess.run([sys.executable, "-c", LAUNCHER, "--store", str(store), *args],
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def seed_store(tmp_path_factory) -> Path:
+    """A store with the bundled seed corpus (``quyhoach load``) and saved findings (``quyhoach check``).
+
+    Built once per test session (about 15 s) and shared by the modules that need real data.
+    """
+    if "store" not in _SEED:
+        store = tmp_path_factory.mktemp("seed") / "store"
+        loaded = run_cli(store, "load")
+        if loaded.returncode != 0:
+            raise RuntimeError(f"quyhoach load failed:\n{loaded.stderr[-2000:]}")
+        report = store.parent / "check.json"
+        checked = run_cli(store, "check", "--format", "json", "-o", str(report), "--fail-on", "never")
+        if checked.returncode != 0:
+            raise RuntimeError(f"quyhoach check failed:\n{checked.stderr[-2000:]}")
+        _SEED["store"] = store
+    return _SEED["store"]

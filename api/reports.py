@@ -1,0 +1,316 @@
+"""``/reports/latest``: the findings of the last saved ``quyhoach check``, by check and by entity.
+
+``quyhoach check`` (with ``--save``, the default) replaces the findings graph
+``https://w3id.org/quyhoach/graph/findings`` with its run (vocabulary: ``ontology/findings.ttl``).
+The pages read that graph through the worker pool, so they always show what the store holds,
+never a stale file. Entity pages use :func:`findings_about` for their badges.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from quyhoach.api.negotiation import parse_accept
+from quyhoach.api.state import AppState, get_state
+from quyhoach.api.views import editor_link, render
+from quyhoach.namespaces import DCTERMS, FINDINGS_GRAPH, ID, OA, PROV, QH
+
+router = APIRouter(tags=["Reports"])
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_LABELS = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"), "info": ("thông tin", "info")}
+#: Most findings a report page reads from the store.
+MAX_FINDINGS = 5000
+_IRI_OK = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")
+_CHECK_OK = re.compile(r"^[\w.-]+$")
+
+F = f"<{FINDINGS_GRAPH}>"
+
+RUN_QUERY = f"""
+SELECT ?run ?started ?today ?count WHERE {{ GRAPH {F} {{
+  ?run a <{QH.CheckRun}> .
+  OPTIONAL {{ ?run <{PROV.startedAtTime}> ?started }}
+  OPTIONAL {{ ?run <{QH.referenceDate}> ?today }}
+  OPTIONAL {{ ?run <{QH.findingCount}> ?count }}
+}} }} ORDER BY DESC(?started) LIMIT 1
+"""
+
+CHECKS_QUERY = f"""
+SELECT ?check ?vi ?en ?question WHERE {{ GRAPH {F} {{
+  ?check a <{QH.ConsistencyCheck}> .
+  OPTIONAL {{ ?check <{RDFS_LABEL}> ?vi FILTER(LANGMATCHES(LANG(?vi), "vi")) }}
+  OPTIONAL {{ ?check <{RDFS_LABEL}> ?en FILTER(LANGMATCHES(LANG(?en), "en")) }}
+  OPTIONAL {{ ?check <{DCTERMS.description}> ?question }}
+}} }}
+"""
+
+
+def _findings_query(where: str = "") -> str:
+    return f"""
+SELECT ?finding ?key ?check ?severity ?status ?sparql
+       (SAMPLE(?mvi) AS ?message_vi) (SAMPLE(?men) AS ?message_en) WHERE {{ GRAPH {F} {{
+  ?finding a <{QH.Finding}> ; <{QH.findingKey}> ?key ; <{QH.check}> ?check ; <{QH.severity}> ?severity .
+  {where}
+  OPTIONAL {{ ?finding <{QH.findingStatus}> ?status }}
+  OPTIONAL {{ ?finding <{QH.reproducingQuery}> ?sparql }}
+  OPTIONAL {{ ?finding <{QH.message}> ?mvi FILTER(LANGMATCHES(LANG(?mvi), "vi")) }}
+  OPTIONAL {{ ?finding <{QH.message}> ?men FILTER(LANGMATCHES(LANG(?men), "en")) }}
+}} }} GROUP BY ?finding ?key ?check ?severity ?status ?sparql
+"""
+
+
+CONCERNS_QUERY = f"""
+SELECT ?finding ?entity (SAMPLE(?l) AS ?label) WHERE {{ GRAPH {F} {{
+  ?finding a <{QH.Finding}> ; <{QH.concerns}> ?entity .
+  OPTIONAL {{ ?entity <{RDFS_LABEL}> ?l }}
+}} }} GROUP BY ?finding ?entity
+"""
+
+EVIDENCE_QUERY = f"""
+SELECT ?finding ?evidence ?source ?exact (SAMPLE(?t) AS ?title) (SAMPLE(?h) AS ?sha)
+       (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end) WHERE {{
+  GRAPH {F} {{
+    ?finding a <{QH.Finding}> ; <{QH.hasEvidence}> ?evidence .
+    ?evidence <{OA.hasSource}> ?source ; <{OA.hasSelector}>/<{OA.exact}> ?exact .
+    OPTIONAL {{ ?source <{DCTERMS.title}> ?t }}
+  }}
+  OPTIONAL {{ ?source <{QH.sha256}> ?h }}
+  OPTIONAL {{ ?evidence <{OA.hasSelector}> ?pos . ?pos <{OA.start}> ?s ; <{OA.end}> ?e }}
+}} GROUP BY ?finding ?evidence ?source ?exact
+"""
+
+
+@dataclass
+class Entity:
+    """An entity a finding concerns."""
+
+    iri: str
+    label: str
+
+
+@dataclass
+class Evidence:
+    """An evidence quote of a finding, linked into the source view."""
+
+    quote: str
+    source: str
+    title: str
+    link: str
+
+
+@dataclass
+class Finding:
+    """One finding of the last run."""
+
+    iri: str
+    key: str
+    check: str
+    severity: str
+    message_vi: str
+    message_en: str
+    status: str = ""
+    sparql: str = ""
+    entities: list[Entity] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """Fragment id of the finding on the report page."""
+        return "finding-" + self.key
+
+    def as_dict(self) -> dict:
+        """JSON form."""
+        return {
+            "iri": self.iri, "key": self.key, "check": self.check, "severity": self.severity,
+            "message": {"vi": self.message_vi, "en": self.message_en}, "status": self.status or None,
+            "entities": [{"iri": e.iri, "label": e.label} for e in self.entities],
+            "evidence": [{"quote": q.quote, "source": q.source, "title": q.title, "link": q.link} for q in self.evidence],
+            "sparql": self.sparql or None,
+        }
+
+
+@dataclass
+class Check:
+    """A check of the last run and its findings."""
+
+    name: str
+    title_vi: str
+    title_en: str
+    question: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """Fragment id of the check's section."""
+        return "check-" + self.name
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity."""
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+
+@dataclass
+class Report:
+    """The last saved run."""
+
+    run: str | None
+    started: str = ""
+    today: str = ""
+    checks: list[Check] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    truncated: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity."""
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+    def by_entity(self) -> list[tuple[Entity, list[Finding]]]:
+        """Entities with their findings, most findings first."""
+        groups: dict[str, tuple[Entity, list[Finding]]] = {}
+        for finding in self.findings:
+            for entity in finding.entities:
+                groups.setdefault(entity.iri, (entity, []))[1].append(finding)
+        return sorted(groups.values(), key=lambda g: (-len(g[1]), g[0].label.lower()))
+
+
+def _local(iri: str, kind: str) -> str:
+    prefix = f"{ID}{kind}/"
+    return iri[len(prefix):] if iri.startswith(prefix) else iri
+
+
+def source_link(sha: str | None, start: str | None, end: str | None) -> str:
+    """The source view of a quote (highlighted when its position is known)."""
+    if not sha:
+        return ""
+    if start is None or end is None:
+        return f"/source/{sha}"
+    return f"/source/{sha}?{urlencode({'start': start, 'end': end})}#focus"
+
+
+def _v(term) -> str:
+    return term.value if term is not None else ""
+
+
+async def load_report(state: AppState, where: str = "") -> Report:
+    """Read the last run from the findings graph (``where``: an extra pattern on ``?finding``)."""
+    ex = state.executor
+    runs = await ex.rows(RUN_QUERY, max_rows=1)
+    if not runs.rows:
+        return Report(run=None)
+    run, started, today, _count = runs.rows[0]
+    report = Report(run=_v(run), started=_v(started), today=_v(today))
+    rows = await ex.rows(_findings_query(where) + " ORDER BY ?check ?key", max_rows=MAX_FINDINGS)
+    report.truncated = rows.truncated
+    by_iri: dict[str, Finding] = {}
+    for finding, key, check, severity, status, sparql, mvi, men in rows.rows:
+        if finding is None:
+            continue
+        item = Finding(
+            iri=finding.value, key=_v(key), check=_local(_v(check), "check"),
+            severity=_local(_v(severity), "severity"), message_vi=_v(mvi), message_en=_v(men),
+            status=_v(status), sparql=_v(sparql),
+        )
+        by_iri[item.iri] = item
+    if by_iri:
+        for finding, entity, label in (await ex.rows(CONCERNS_QUERY, max_rows=MAX_FINDINGS * 10)).rows:
+            if finding is not None and entity is not None and finding.value in by_iri:
+                by_iri[finding.value].entities.append(Entity(entity.value, _v(label) or entity.value))
+        for finding, _ev, source, exact, title, sha, start, end in (
+            await ex.rows(EVIDENCE_QUERY, max_rows=MAX_FINDINGS * 10)
+        ).rows:
+            if finding is not None and finding.value in by_iri:
+                by_iri[finding.value].evidence.append(Evidence(
+                    quote=_v(exact), source=_v(source), title=_v(title) or _v(source),
+                    link=source_link(_v(sha) or None, _v(start) or None, _v(end) or None),
+                ))
+    report.findings = sorted(by_iri.values(), key=lambda f: (SEVERITIES.index(f.severity)
+                                                              if f.severity in SEVERITIES else 9, f.check, f.key))
+    checks: dict[str, Check] = {}
+    for check, vi, en, question in (await ex.rows(CHECKS_QUERY, max_rows=1000)).rows:
+        if check is not None:
+            name = _local(check.value, "check")
+            checks[name] = Check(name, _v(vi) or name, _v(en) or name, _v(question))
+    for finding in report.findings:
+        checks.setdefault(finding.check, Check(finding.check, finding.check, finding.check)).findings.append(finding)
+    report.checks = sorted(checks.values(), key=lambda c: (-len(c.findings), c.name))
+    return report
+
+
+async def findings_about(state: AppState, iri: str, limit: int = 50) -> list[Finding]:
+    """Findings of the last run that concern ``iri`` (for the badges of entity pages)."""
+    query = _findings_query(f"?finding <{QH.concerns}> <{iri}> .") + " ORDER BY ?severity ?key"
+    rows = await state.executor.rows(query, max_rows=limit)
+    out = [
+        Finding(iri=f.value, key=_v(key), check=_local(_v(check), "check"), severity=_local(_v(sev), "severity"),
+                message_vi=_v(mvi), message_en=_v(men), status=_v(status))
+        for f, key, check, sev, status, _sparql, mvi, men in rows.rows
+        if f is not None
+    ]
+    return sorted(out, key=lambda f: SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9)
+
+
+def report_link(finding: Finding, entity: str | None = None) -> str:
+    """The report section of a finding (filtered to ``entity`` when given)."""
+    query = {"entity": entity} if entity else {"check": finding.check}
+    return f"/reports/latest?{urlencode(query)}#{finding.anchor}"
+
+
+def _wants_json(request: Request, fmt: str | None) -> bool:
+    if fmt:
+        return fmt == "json"
+    accepted = parse_accept(request.headers.get("accept"))
+    return bool(accepted) and accepted[0][0] in ("application/json", "application/*")
+
+
+@router.get("/reports/latest", summary="The latest consistency report (quyhoach check), by check or by entity",
+            response_class=Response)
+async def latest_report(
+    request: Request,
+    by: str = Query("check", pattern="^(check|entity)$", description="Group findings by check or by entity"),
+    check: str | None = Query(None, max_length=200, description="Only this check, e.g. overdue-deadlines"),
+    entity: str | None = Query(None, max_length=2000, description="Only findings that concern this IRI"),
+    severity: str | None = Query(None, pattern="^(error|warning|info)$"),
+    format: str | None = Query(None, pattern="^(json|html)$"),
+) -> Response:
+    """HTML; JSON with ``Accept: application/json`` or ``format=json``."""
+    state = get_state(request)
+    where = []
+    if check:
+        if not _CHECK_OK.match(check):
+            raise HTTPException(400, "not a check name")
+        where.append(f"?finding <{QH.check}> <{ID}check/{check}> .")
+    if entity:
+        if not _IRI_OK.match(entity):
+            raise HTTPException(400, "not a valid IRI")
+        where.append(f"?finding <{QH.concerns}> <{entity}> .")
+    if severity:
+        where.append(f"?finding <{QH.severity}> <{ID}severity/{severity}> .")
+    report = await load_report(state, " ".join(where))
+    if check or entity or severity:  # show only the checks that have findings left
+        report.checks = [c for c in report.checks if c.findings]
+    if _wants_json(request, format):
+        if report.run is None:
+            return JSONResponse({"run": None, "message": "no saved check run: run `quyhoach check`"}, status_code=404)
+        return JSONResponse({
+            "run": report.run, "started": report.started, "referenceDate": report.today,
+            "counts": report.counts(), "truncated": report.truncated,
+            "checks": [{"name": c.name, "title": {"vi": c.title_vi, "en": c.title_en}, "counts": c.counts()}
+                       for c in report.checks],
+            "findings": [f.as_dict() for f in report.findings],
+        })
+    entity_label = None
+    if entity:
+        entry = state.index.entries.get(entity) if state.index else None
+        entity_label = entry.label if entry else entity
+    return render(request, "report.html", {
+        "report": report, "by": by, "check": check, "entity": entity, "entity_label": entity_label,
+        "severity": severity, "severity_labels": SEVERITY_LABELS, "severities": SEVERITIES,
+        "editor_link": editor_link, "filtered": bool(check or entity or severity),
+        "urlencode": urlencode,
+    })
