@@ -57,7 +57,7 @@ def best_of(fn, repeat: int = 3) -> float:
 def main() -> None:
     """Print extraction throughput (with its reading baseline) and the 100-document load time."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=2.0)
+    parser.add_argument("--size-mb", type=float, default=1.0)
     parser.add_argument("--documents", type=int, default=100)
     args = parser.parse_args()
     resolver = get_resolver()

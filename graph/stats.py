@@ -15,6 +15,7 @@ class StoreStats:
     total_triples: int = 0
     graphs: dict[str, int] = field(default_factory=dict)
     classes: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # source graph IRI -> file name
 
     def as_dict(self) -> dict:
         """A JSON-serialisable form."""
@@ -31,12 +32,20 @@ GROUP BY ?c ORDER BY DESC(?n) ?c
 """
 
 
+SOURCE_FILES = """
+PREFIX qh: <https://w3id.org/quyhoach/ontology#>
+SELECT ?g ?file WHERE { GRAPH ?g { ?doc a qh:SourceDocument ; qh:fileName ?file } }
+"""
+
+
 def collect(store: KnowledgeStore) -> StoreStats:
     """Count triples per named graph and distinct instances per class."""
     stats = StoreStats(path=str(store.path))
     for row in store.query(GRAPH_COUNTS):
         stats.graphs[row["g"].value] = int(row["n"].value)
     stats.total_triples = sum(stats.graphs.values())
+    for row in store.query(SOURCE_FILES):
+        stats.sources[row["g"].value] = row["file"].value
     for row in store.query(CLASS_COUNTS):
         stats.classes[row["c"].value] = int(row["n"].value)
     return stats

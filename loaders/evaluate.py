@@ -172,7 +172,7 @@ def corpus_store(paths: list[str] | None = None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m quyhoach.loaders.evaluate [--store PATH] [--errors] [paths…]``: print the score table.
+    """``python -m quyhoach.loaders.evaluate [--store PATH] [--gold DIR] [--errors] [paths…]``: print the table.
 
     Without ``--store`` the documents (default: the bundled corpus) are extracted into an
     in-memory store first.
@@ -181,14 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", help="documents to extract (default: the bundled corpus)")
     parser.add_argument("--store", help="evaluate an existing store instead")
     parser.add_argument("--errors", action="store_true", help="also list false positives and negatives")
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="folder of gold files (default: tests/gold)")
     args = parser.parse_args(argv)
     if args.store:
         from quyhoach.graph.store import KnowledgeStore
 
         with KnowledgeStore(args.store, read_only=True) as store:
-            scores = evaluate(store)
+            scores = evaluate(store, gold_dir=args.gold)
     else:
-        scores = evaluate(corpus_store(args.paths))
+        scores = evaluate(corpus_store(args.paths), gold_dir=args.gold)
     print(format_table(scores))
     if args.errors:
         errors = format_errors(scores)

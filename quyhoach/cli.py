@@ -185,10 +185,11 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         return
     graphs = Table(title=f"Named graphs in {result.path}")
     graphs.add_column("graph")
+    graphs.add_column("document")
     graphs.add_column("triples", justify="right")
     for iri, n in result.graphs.items():
-        graphs.add_row(_short(iri), str(n))
-    graphs.add_row("total", str(result.total_triples))
+        graphs.add_row(_short_graph(iri), result.sources.get(iri, ""), str(n))
+    graphs.add_row("total", "", str(result.total_triples))
     out.print(graphs)
     classes = Table(title="Instances per class")
     classes.add_column("class")
@@ -198,15 +199,42 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     out.print(classes)
 
 
-@app.command(name="eval", epilog="Examples:\n\n  quyhoach load && quyhoach eval")
-def evaluate() -> None:
+@app.command(
+    name="eval",
+    epilog="Examples:\n\n  quyhoach load && quyhoach eval\n\n"
+    "  QUYHOACH_STORE=/tmp/g quyhoach load tests/fixtures/heldout && "
+    "QUYHOACH_STORE=/tmp/g quyhoach eval --gold tests/gold/heldout",
+)
+def evaluate(
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="Folder of gold files {category}.yaml (default: tests/gold).")
+    ] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list false positives and negatives.")] = False,
+) -> None:
     """Precision and recall of extraction per category against the gold set (tests/gold)."""
+    from quyhoach.loaders.evaluate import GOLD_DIR, format_errors, format_table
     from quyhoach.loaders.evaluate import evaluate as run_eval
-    from quyhoach.loaders.evaluate import format_table
 
+    gold_dir = gold or GOLD_DIR
+    if not gold_dir.is_dir():
+        raise UserError(f"{gold_dir}: no such gold folder")
     with _open_store() as store:
-        scores = run_eval(store)
+        scores = run_eval(store, gold_dir=gold_dir)
+    if not scores:
+        raise UserError(f"{gold_dir}: no gold file matches an evaluation query")
     print(format_table(scores))
+    if errors and (listed := format_errors(scores)):
+        print(listed)
+
+
+def _short_graph(iri: str) -> str:
+    """A named graph's IRI without the common prefix; source graphs by their hash's first 12 digits."""
+    from quyhoach.namespaces import GRAPH
+
+    short = iri[len(str(GRAPH)) :] if iri.startswith(str(GRAPH)) else iri
+    if short.startswith("source/") and len(short) > 7 + 12:
+        short = short[: 7 + 12] + "…"
+    return short
 
 
 def _short(iri: str) -> str:

@@ -316,11 +316,45 @@ def html_to_text(html: str) -> tuple[str, str]:
         tag.insert_before("\n")
         tag.insert_after("\n")
     body = soup.body or soup
-    main = _main_block(body)
+    main = _widen(_main_block(body))
     text = main.get_text()
     if title and title not in text[: len(title) + 200]:
         text = title + "\n" + text
     return text, title
+
+
+#: Class/id tokens of an article's lead paragraph or summary, kept with the body next to it.
+LEAD_TOKENS = {"sapo", "lead", "summary", "description", "desc", "intro", "chapeau", "tomtat", "abstract", "teaser"}
+
+
+def _widen(block):
+    """The body block widened to the article around it.
+
+    The block with most paragraph text is often only the article's content element; its lead
+    (sapo, summary), which names the decision being reported, sits in a sibling. When the block
+    lies inside an ``<article>`` element, that whole element is the body (furniture inside it was
+    already removed); otherwise lead-classed siblings before the block are kept with it.
+    """
+    article = block if block.name == "article" else block.find_parent("article")
+    if article is not None:
+        return article
+    parent = block.parent
+    if parent is None:
+        return block
+    leads = [
+        sib for sib in block.find_previous_siblings()
+        if getattr(sib, "attrs", None) is not None
+        and (_tokens(sib.attrs.get("class")) | _tokens(sib.attrs.get("id"))) & LEAD_TOKENS
+    ]
+    if not leads:
+        return block
+    from bs4 import BeautifulSoup
+
+    holder = BeautifulSoup("<div></div>", "lxml").div
+    for sib in reversed(leads):
+        holder.append(sib.extract())
+    holder.append(block.extract())
+    return holder
 
 
 def _main_block(body):

@@ -78,7 +78,13 @@ def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (len(text) if end < 0 else end)
 
 
-_SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ỸĐ\"“(])|\n+")
+#: Unit abbreviations written with a full stop before a name ("TP. Hồ Chí Minh", "TX. Sơn Tây").
+NAME_ABBREVIATIONS = ("TP", "Tp", "TX", "Tx", "TT")
+#: Lookbehinds: the full stop of one of NAME_ABBREVIATIONS ends no sentence or clause.
+NOT_ABBREVIATION_STOP = "".join(rf"(?<!\b{a}\.)" for a in NAME_ABBREVIATIONS)
+#: A full stop that ends a clause (not the one of "TP.").
+FULL_STOP = "".join(rf"(?<!\b{a})" for a in NAME_ABBREVIATIONS) + r"\."
+_SENT_END = re.compile(rf"(?<=[.!?…]){NOT_ABBREVIATION_STOP}\s+(?=[A-ZÀ-ỸĐ\"“(])|\n+")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -161,6 +167,12 @@ def title_run(text: str, pos: int, max_words: int = 5) -> int:
             break
         end = m.end()
         words += 1
+        if words == 1 and m.group() in NAME_ABBREVIATIONS and text[end : end + 1] == ".":
+            gap = re.match(r"\.[ \u00a0]*", text[end:])
+            nxt = _WORD_RE.match(text, end + gap.end())
+            if nxt and is_title_word(nxt.group()):
+                i = nxt.start()  # "TP. Hồ Chí Minh": the abbreviation belongs to the name
+                continue
         sp = re.match(r"[ \u00a0]+", text[end:])
         if not sp:
             break

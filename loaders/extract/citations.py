@@ -277,8 +277,27 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 date=when,
             )
         )
+    _same_law(found)
     found.sort(key=lambda d: d.start)
     return tuple(found)
+
+
+def _same_law(found: list[DocMention]) -> None:
+    """A bare law title names the law of that title the same text dates or numbers elsewhere.
+
+    "Căn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017; … một số điều của Luật Quy hoạch" speaks of
+    one law: the bare mention takes the key of the dated one when the text has exactly one.
+    """
+    by_title: dict[str, set[str]] = {}
+    for d in found:
+        if d.type_code == "Luật" and d.number is None and d.year is not None:
+            title = re.sub(r" năm \d{4}$", "", d.name)
+            by_title.setdefault(title.lower(), set()).add(d.key)
+    for d in found:
+        if d.type_code == "Luật" and d.number is None and d.year is None:
+            keys = by_title.get(d.name.lower(), set())
+            if len(keys) == 1:
+                d.key = next(iter(keys))
 
 
 def _law_title(name: str) -> str:

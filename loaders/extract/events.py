@@ -283,7 +283,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             emitter.add(holding, QH.post, post_iri, post_span)
             if agency is not None:
                 emitter.add(holding, QH.agency, agency, post_span)
-            if ctx.as_of is not None:
+            # a signer's holding is already dated with the act signed (citations run first)
+            if ctx.as_of is not None and (holding, QH.asOf, None) not in emitter.graph:
                 emitter.add(holding, QH.asOf, Literal(ctx.as_of, datatype=XSD.date), post_span)
     _meetings(doc, emitter, ctx, committees, people)
 

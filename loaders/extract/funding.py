@@ -29,7 +29,10 @@ from quyhoach.namespaces import ID, QH, SKOS
 
 #: Source phrases (in a row label or after "trong đó") -> funding-source concept, most specific first.
 SOURCES: list[tuple[str, str]] = [
-    (r"ngoài\s+(?:khu vực\s+)?nhà nước|ngoài ngân sách|tư nhân|dân cư", "non-state-sector"),
+    # "vốn ngoài ngân sách" is the rest of a state-budget split (state enterprises included), not
+    # the non-state sector
+    (r"ngoài ngân sách|nguồn (?:vốn )?khác|huy động khác", "other"),
+    (r"ngoài\s+(?:khu vực\s+)?nhà nước|tư nhân|dân cư", "non-state-sector"),
     (r"đầu tư trực tiếp nước ngoài|\bFDI\b", "fdi"),
     (r"ngân sách trung ương", "central-budget"),
     (r"ngân sách (?:địa phương|tỉnh)", "local-budget"),
@@ -39,12 +42,17 @@ SOURCES: list[tuple[str, str]] = [
 ]
 _TOTAL_RE = re.compile(
     r"(?:huy động|nhu cầu|cần)[^.;:\n]{0,60}?tổng\s+(?:số\s+|nhu cầu\s+)?vốn(?:\s+đầu tư)?"
-    r"|tổng\s+nhu cầu\s+vốn(?:\s+đầu tư)?",
+    r"|tổng\s+nhu cầu\s+vốn(?:\s+đầu tư)?|nhu cầu\s+vốn\s+đầu tư",
     re.IGNORECASE,
 )
 _CELL_SPLIT = re.compile(r"\t+|\s*\|\s*|\s{2,}")
 _PROSE_PART = re.compile(
     r"trong đó,?\s+(?:nguồn\s+)?vốn\s+(?P<label>[^;.:\n]{0,60}?)\s+(?:khoảng|chiếm|là|đạt|dự kiến)?\s*(?=\d)",
+    re.IGNORECASE,
+)
+#: Further parts of the same "trong đó" list: ", vốn ngoài ngân sách khoảng 248 nghìn tỷ đồng".
+_MORE_PART = re.compile(
+    r"[,;]\s*(?:và\s+|còn lại\s+)?(?:nguồn\s+)?vốn\s+(?P<label>[^;.:,\n]{0,60}?)\s+(?:khoảng|chiếm|là|đạt|dự kiến)?\s*(?=\d)",
     re.IGNORECASE,
 )
 
@@ -137,6 +145,11 @@ def _table_parts(text: str) -> list[Part]:
     return parts
 
 
+def _next_part(sent: str, pos: int) -> int:
+    m = _MORE_PART.search(sent, pos)
+    return m.start() if m else -1
+
+
 def find_quantities_pct(line: str) -> bool:
     """True when ``line`` holds a percentage (a data row, not a header)."""
     return any(q.unit.startswith("%") for q in find_quantities(line))
@@ -158,12 +171,15 @@ def find_requirements(text: str, ctx: ExtractionContext) -> list[Requirement]:
                 continue
             period = _period_in(sent) or plan
             reqs.append(Requirement(qs[0], period, Span(s, e)))
-            for pm in _PROSE_PART.finditer(sent, m.end()):
+            first = _PROSE_PART.search(sent, m.end())
+            more = list(_MORE_PART.finditer(sent, first.end())) if first else []
+            for pm in ([first] if first else []) + more:
                 source = classify_source(pm.group("label"))
                 if source is None:
                     continue
-                rest_end = sent.find(";", pm.end())
-                rest = sent[pm.end() : rest_end if rest_end >= 0 else len(sent)]
+                rest_end = min((i for i in (sent.find(";", pm.end()), _next_part(sent, pm.end())) if i >= 0),
+                               default=len(sent))
+                rest = sent[pm.end() : rest_end]
                 pqs = find_quantities(rest, s + pm.end())
                 amount = next((a for a in (_money(q) for q in pqs) if a is not None), None)
                 share = next((q.value for q in pqs if q.unit.startswith("%") and q.value is not None), None)

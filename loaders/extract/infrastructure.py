@@ -65,17 +65,23 @@ class Item:
     status: str = ""
 
 
-_EXPRESSWAY = re.compile(r"(?:đường\s+)?cao tốc\s+(?P<pre>cửa khẩu\s+)?", re.IGNORECASE)
+#: Space inside one line: a kind word never takes its name from the next line (a heading).
+_SP = r"[ \t\u00a0]+"
+_EXPRESSWAY = re.compile(rf"(?:đường{_SP})?cao tốc{_SP}(?P<pre>cửa khẩu{_SP})?", re.IGNORECASE)
 _RAILWAY = re.compile(r"đường sắt(?P<hs>\s+tốc độ cao|\s+cao tốc)?(?P<kind>\s+đô thị|\s+quốc gia)?\s+", re.IGNORECASE)
 _HIGHWAY = re.compile(
     r"(?:[Qq]uốc lộ|QL)\s*\.?\s*(?P<n>\d{1,3}[A-Z]?)(?![\w/])(?P<more>(?:\s*(?:,|và)\s*\d{1,3}[A-Z]?(?![\w/]))*)"
 )
-_BGEZ = re.compile(r"khu kinh tế cửa khẩu\s+(?:(?P<at>tại\s+cửa khẩu)\s+|(?:tỉnh|thành phố)\s+)?", re.IGNORECASE)
-_EZ = re.compile(r"khu kinh tế\s+(?!cửa khẩu)", re.IGNORECASE)
-_GATE = re.compile(r"cửa khẩu(?P<kind>\s+quốc tế|\s+chính|\s+phụ|\s+song phương)?\s+", re.IGNORECASE)
-_PARK = re.compile(r"(?P<kind>khu|cụm) công nghiệp\s+", re.IGNORECASE)
+_BGEZ = re.compile(rf"khu kinh tế cửa khẩu{_SP}(?:(?P<at>tại{_SP}cửa khẩu){_SP}|(?:tỉnh|thành phố){_SP})?", re.IGNORECASE)
+_EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)", re.IGNORECASE)
+_GATE = re.compile(rf"cửa khẩu(?P<kind>{_SP}quốc tế|{_SP}chính|{_SP}phụ|{_SP}song phương)?{_SP}", re.IGNORECASE)
+_PARK = re.compile(rf"(?P<kind>khu|cụm) công nghiệp{_SP}", re.IGNORECASE)
 _PLACE_INTRO = re.compile(r"(?:trên địa bàn|tại|ở)\s+", re.IGNORECASE)
-_POLE = re.compile(r"cực tăng trưởng(?:\s+(?:của|quốc gia)[^,.;:]{0,30}?)?\s+(?:tại|là|gồm|ở)\s+", re.IGNORECASE)
+#: "cực tăng trưởng … tại A, B" or a list right after the word ("các cực tăng trưởng Cần Thơ, Long An";
+#: names that do not resolve to units end the list).
+_POLE = re.compile(
+    r"cực tăng trưởng(?:(?:\s+(?:của|quốc gia)[^,.;:]{0,30}?)?\s+(?:tại|là|gồm|ở)\s+|[ \t]+(?=\w))", re.IGNORECASE
+)
 _POLE_SUBJECT = re.compile(r"là một trong (?:các|những) cực tăng trưởng", re.IGNORECASE)
 _CENTRE = re.compile(r"trung tâm\s+(?P<what>[^.;:\n]{3,120}?)\s+tại\s+", re.IGNORECASE)
 _PROVINCE_AFTER = re.compile(r",?\s*(?P<u>(?:tỉnh|thành phố)\s+[^\W\d_][\w]*(?:\s+[^\W\d_][\w]*){0,3})")
@@ -99,6 +105,23 @@ def _name_at(text: str, pos: int) -> int:
     return title_run(text, pos)
 
 
+_GATE_PART = re.compile(rf"[ \t]*{D}[ \t]*cửa khẩu[ \t]+(?=\w)", re.IGNORECASE)
+_DIRECTION = re.compile(r"[ \t]+phía[ \t]+(?:Đông|Tây|Bắc|Nam)(?:[ \t]+(?:Bắc|Nam))?\b")
+
+
+def _route_name_end(text: str, pos: int) -> int:
+    """End of a route name: dash-joined places, a last part naming a gate ("Sơn La - Điện Biên -
+    cửa khẩu Tây Trang") and a side ("Bắc - Nam phía Đông")."""
+    e = _name_at(text, pos)
+    if e <= pos:
+        return e
+    gate = _GATE_PART.match(text, e)
+    if gate and text[gate.end() : gate.end() + 1].isupper():
+        e = max(e, _name_at(text, gate.end()))
+    side = _DIRECTION.match(text, e)
+    return side.end() if side else e
+
+
 def _clean(name: str) -> str:
     return re.sub(r"\s*-\s*", " - ", fold_dashes(name)).strip()
 
@@ -116,7 +139,24 @@ def _unit_list(text: str, pos: int, ctx: ExtractionContext) -> list[tuple[int, i
     return out
 
 
+#: A unit in brackets right after a name: "(huyện Vị Xuyên)", "(Trà Vinh)", "(thành phố Cao Bằng)".
+_BRACKET_AFTER = re.compile(r"[ \t]*\((?P<u>[^()\n]{2,60})\)")
+
+
+def _bracket_unit(text: str, name_end: int, ctx: ExtractionContext) -> Match | None:
+    m = _BRACKET_AFTER.match(text, name_end)
+    if not m:
+        return None
+    found = find_units(ctx, m.group("u"), m.start("u"), hint=True)
+    if len(found) == 1 and found[0][0] - m.start("u") <= 12 and m.end("u") - found[0][1] <= 2:
+        return found[0][2]
+    return resolve_unit(ctx, m.group("u"))
+
+
 def _location(text: str, name_start: int, name_end: int, ctx: ExtractionContext) -> list[Match]:
+    bracket = _bracket_unit(text, name_end, ctx)
+    if bracket is not None:
+        return [bracket]
     m = _PROVINCE_AFTER.match(text, name_end)
     if m:
         unit = resolve_unit(ctx, m.group("u"), level="province")
@@ -155,7 +195,7 @@ def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> 
         p = m.end()
         if not text[p : p + 1].isupper():
             continue
-        e = _name_at(text, p)
+        e = _route_name_end(text, p)
         if e <= p:
             continue
         name = (m.group("pre") or "") + _clean(text[p:e])
@@ -316,18 +356,50 @@ def _poles_and_centres(text: str, ctx: ExtractionContext, emitter: Emitter) -> l
     return items
 
 
+#: A new action after a comma or "và" ("ưu tiên hoàn thành A, nghiên cứu B").
+_NEW_ACTION = re.compile(
+    r"(?:,|\bvà\b)\s*(?:nghiên cứu|nâng cấp|mở rộng|cải tạo|xây dựng|hoàn thiện|hoàn thành|thu hút|"
+    r"hình thành|thành lập|khai thác|kêu gọi|bảo đảm|đảm bảo|phát triển)\b",
+    re.IGNORECASE,
+)
+#: A study reaches the first entity after it within this many characters ("nghiên cứu mở cửa khẩu X").
+STUDY_REACH = 40
+
+
+def _priority_end(text: str, pos: int, end: int, starts: list[int]) -> int:
+    """Where the reach of "ưu tiên" (ending at ``pos``) stops.
+
+    At the first ";" or new action after a comma that follows an entity in reach: "ưu tiên phát
+    triển A và B; phát triển C" gives A and B, not C; "ưu tiên hoàn thành A, nghiên cứu B" gives A.
+    Before its first entity the phrase may run on ("ưu tiên tập trung đầu tư, hoàn thiện … tại A";
+    "ưu tiên thu hút … vào công nghiệp; dịch vụ; … Khu kinh tế A").
+    """
+    first = next((s for s in starts if s > pos), None)
+    if first is None or first >= end:
+        return end
+    stops = [i for i in (text.find(";", first, end),) if i >= 0]
+    m = _NEW_ACTION.search(text, first, end)
+    if m:
+        stops.append(m.start())
+    return min(stops) if stops else end
+
+
 def _statuses(text: str, items: list[Item]) -> None:
     for ss, se in sentences(text):
         inside = sorted((it for it in items if ss <= it.span.start < se), key=lambda i: i.span.start)
         if not inside:
             continue
-        pri = re.search(r"ưu tiên", text[ss:se], re.IGNORECASE)
-        for it in inside:
-            if pri and ss + pri.start() < it.span.start:
-                it.status = "priority"
+        starts = [it.span.start for it in inside]
+        for pri in re.finditer(r"ưu tiên", text[ss:se], re.IGNORECASE):
+            lo = ss + pri.start()
+            hi = _priority_end(text, ss + pri.end(), se, starts)
+            for it in inside:
+                if lo < it.span.start < hi:
+                    it.status = "priority"
         for st in re.finditer(r"\bnghiên cứu\b", text[ss:se], re.IGNORECASE):
             pos = ss + st.start()
-            after = [it for it in inside if it.span.start > pos and it.cls != QH.BorderGate]
+            after = [it for it in inside if it.span.start > pos
+                     and (it.cls != QH.BorderGate or it.span.start - pos <= STUDY_REACH)]
             if after:
                 after[0].status = "to-be-studied"
 

@@ -22,6 +22,8 @@ from quyhoach.text import DASHES
 
 #: Scale words and their multipliers, longest first.
 SCALES: list[tuple[str, Decimal]] = [
+    ("triệu tỷ", Decimal(10) ** 15),
+    ("triệu tỉ", Decimal(10) ** 15),
     ("nghìn tỷ", Decimal(10) ** 12),
     ("ngàn tỷ", Decimal(10) ** 12),
     ("nghìn tỉ", Decimal(10) ** 12),

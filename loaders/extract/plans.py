@@ -38,7 +38,8 @@ KIND_CLASS = {
 }
 NATIONAL_SCOPE = "viet-nam"
 
-_QH_RE = re.compile(r"(?<!\w)[Qq]uy hoạch\s+")
+#: "Quy hoạch …", and the all-capitals titles of decisions and annexes ("QUY HOẠCH TỈNH ĐIỆN BIÊN").
+_QH_RE = re.compile(r"(?<!\w)(?:[Qq]uy hoạch|QUY HOẠCH)\s+")
 _IMPL_BEFORE_RE = re.compile(r"(?i:kế hoạch)\s+(?i:triển khai\s+)?(?i:thực hiện)\s+$")
 _DRAFT_BEFORE_RE = re.compile(r"(?i:dự thảo)\s+$")
 _NATIONAL_RE = re.compile(r"tổng thể quốc gia(?!\w)", re.IGNORECASE)
@@ -49,8 +50,10 @@ _SECTOR_RE = re.compile(
     re.IGNORECASE,
 )
 _LOCAL_WORDS = re.compile(r"\b(tỉnh|huyện|xã|thành phố|thị xã|quận|đô thị|vùng|nông thôn|chi tiết|phân khu)\b", re.IGNORECASE)
-_PERIOD_RE = re.compile(r"\s*,?\s*(?:thời kỳ|giai đoạn)\s+(?:năm\s+)?(?P<a>(?:19|20)\d{2})\s*[-–—]\s*(?P<b>(?:19|20)\d{2})")
-_VISION_RE = re.compile(r"\s*,?\s*(?:và\s+)?tầm nhìn\s+(?:đến\s+)?(?:năm\s+)?(?P<v>(?:20|21)\d{2})")
+_PERIOD_RE = re.compile(
+    r"\s*,?\s*(?:thời kỳ|giai đoạn)\s+(?:năm\s+)?(?P<a>(?:19|20)\d{2})\s*[-–—]\s*(?P<b>(?:19|20)\d{2})", re.IGNORECASE
+)
+_VISION_RE = re.compile(r"\s*,?\s*(?:và\s+)?tầm nhìn\s+(?:đến\s+)?(?:năm\s+)?(?P<v>(?:20|21)\d{2})", re.IGNORECASE)
 _APPROVES_GAP = re.compile(r"^[^.;]{0,160}?(?:về việc|về)?\s*phê duyệt\s*$", re.IGNORECASE)
 _ISSUES_GAP = re.compile(r"^[^.;]{0,160}?(?:về việc|về)?\s*ban hành\s*$", re.IGNORECASE)
 _IMPLEMENTS_GAP = re.compile(r"^[^.;]{0,160}?(?:triển khai\s+)?thực hiện(?:\s+có hiệu quả)?\s*$", re.IGNORECASE)
@@ -297,7 +300,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         before = _document_before(found_docs, text, p.start)
         gap = text[before.end : p.start] if before is not None else ""
         linked = False
-        if before is not None and _APPROVES_GAP.match(gap):
+        if before is not None and (_APPROVES_GAP.match(gap) or _assembly_resolution_on(before, gap)):
             _approve(emitter, before, iri, Span(before.start, p.end), approved)
             linked = True
         elif before is not None and _ISSUES_GAP.match(gap) and p.kind == "implementation":
@@ -319,10 +322,39 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
                 _approve(emitter, main, iri, Span(p.start, main.end), approved)
             elif main is not None and why in ("self", "title") and _SELF_APPROVES.search(text[max(0, p.start - 40) : p.start]):
                 _approve(emitter, main, iri, Span(p.start, p.end), approved)
+    _generic_draft(emitter, text, plans)
     _set_context(doc, ctx, plans, approved, implemented_by_main, counts, main)
 
 
+_RESOLUTION_ON_GAP = re.compile(r"^[^.;]{0,160}?\bvề\s*$", re.IGNORECASE)
+
+
+def _assembly_resolution_on(d: DocMention, gap: str) -> bool:
+    """A National Assembly resolution "về Quy hoạch …" is the act that decides (approves) that plan."""
+    return d.type_code == "NQ" and d.issuer.upper().startswith("QH") and bool(_RESOLUTION_ON_GAP.match(gap))
+
+
+#: "dự thảo (Báo cáo) Quy hoạch tỉnh" with no name after it: the draft of the text's provincial plan.
+_GENERIC_DRAFT = re.compile(r"(?i:dự thảo)\s+(?:(?i:báo cáo)\s+)?[Qq]uy hoạch\s+(?i:tỉnh|thành phố)(?!\s+[A-ZÀ-ỸĐ])")
+
+
+def _generic_draft(emitter: Emitter, text: str, plans: list[PlanMention]) -> None:
+    provincial = {p.iri for p in plans if p.kind == "provincial"}
+    if len(provincial) != 1:
+        return
+    plan = next(iter(provincial))
+    for m in _GENERIC_DRAFT.finditer(text):
+        emitter.add(plan, QH.planStatus, QH.Draft, Span(m.start(), m.end()))
+
+
+#: Documents that ask for, report on or forward a decision never approve a plan themselves
+#: ("Tờ trình … về việc phê duyệt Quy hoạch tỉnh …").
+NON_APPROVING_TYPES = frozenset({"TTr", "BC", "CV", "TB"})
+
+
 def _approve(emitter: Emitter, d: DocMention, plan: URIRef, span: Span, approved: dict) -> None:
+    if d.type_code in NON_APPROVING_TYPES:
+        return
     document = doc_iri(d.key)
     emitter.add(document, QH.approves, plan, span)
     emitter.add(plan, QH.approvedBy, document, span)

@@ -99,6 +99,12 @@ _SECTOR_RE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r";|\.(?=\s|$)|\n|…")
+#: A clause that opens with a sector of the economic structure (after a ";").
+_SECTOR_HEAD = re.compile(r"\s*(?:khu vực\s+|ngành\s+|các ngành\s+)?(?:" + "|".join(p for _, p, _ in SECTORS) + ")", re.IGNORECASE)
+#: Between a figure and the next: a new year and "đạt" ("năm 2025 đạt 4.000 tỷ đồng, năm 2030 đạt 8.500 tỷ").
+_NEXT_YEAR_LEVEL = re.compile(r"\bnăm\s+(?:19|20)\d\d\b[^;]*\bđạt\b", re.IGNORECASE)
+#: Between a figure written first and its phrase ("đón khoảng 4,5 triệu lượt khách du lịch").
+_COUNT_GAP = re.compile(r"^\s*(?:lượt\s+|người\s+)?$", re.IGNORECASE)
 _RANK_RE = re.compile(r"(?:nhóm|top|tốp|xếp thứ|đứng thứ)\s*$", re.IGNORECASE)
 _GROWTH_RE = re.compile(r"\btăng(?:\s+trưởng)?(?:\s+bình quân)?(?:\s+(?:mỗi năm|hằng năm|hàng năm))?[^;]*$", re.IGNORECASE)
 _REDUCE_RE = re.compile(r"\bgiảm\b", re.IGNORECASE)
@@ -225,6 +231,16 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
         else:
             first = next((q for q in after if _kind_ok(ind.kind, q) or _is_level_of_growth(ind, q)), None)
             if first is None:
+                # a count written right before its phrase ("đón khoảng 4,5 triệu lượt khách du lịch")
+                lead = [q for q in qs if q.start < ms and q.end <= me and ind.kind == "count" and _kind_ok(ind.kind, q)
+                        and (q.end > ms or _COUNT_GAP.match(text[q.end : ms])) and (q.start, q.end) not in used]
+                if lead:
+                    chosen.append((lead[-1], ""))
+                    prev_q_end = max(prev_q_end, lead[-1].end)
+                    for q, group in chosen:
+                        used.add((q.start, q.end))
+                        t = _time_for(text, q, ms, me, seg_end, prefix_start, False, plan)
+                        found.append(_Found(ind.slug, q, t, Span(q.start, me), text[ms:me], group=group))
                 continue
             chosen.append((first, ""))
             last = first
@@ -237,6 +253,9 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
                     chosen.append((q, grp.group(1) if grp else "riêng"))
                     last = q
                 elif re.search(r"\bđạt\b", between) and q.unit != first.unit:
+                    chosen.append((q, ""))
+                    last = q
+                elif _NEXT_YEAR_LEVEL.search(between) and q.unit == first.unit:
                     chosen.append((q, ""))
                     last = q
         for q, group in chosen:
@@ -279,6 +298,10 @@ def _structure_targets(text: str, plan: TimeRef | None, found: list[_Found]) -> 
     spans = []
     for m in _STRUCT_RE.finditer(text):
         end = _clause_end(text, m.end())
+        # sectors may also be separated by ";" ("khu vực nông, lâm nghiệp … chiếm 21,5%; khu vực công
+        # nghiệp - xây dựng chiếm 24,3%; …"): the list goes on while the next clause opens with a sector
+        while end < len(text) and text[end] == ";" and _SECTOR_HEAD.match(text, end + 1):
+            end = _clause_end(text, end + 1)
         # a structure list runs over commas; stop at ';' or sentence end
         body = text[m.end() : end]
         qs = [q for q in find_quantities(body, m.end()) if q.unit.startswith("%")]

@@ -55,11 +55,12 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"(?<!quá )(?<!chương )(?<!tờ )(?<!công )(?<!lộ )(?<!quy )(?<!tiến )trình(?! độ)", "submit"),
     (r"gửi", "submit"),
     (r"kiểm tra, giám sát|giám sát|theo dõi", "monitor"),
-    (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa", "implement"),
+    (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa|thi hành", "implement"),
 ]
 _VERB_RE = re.compile("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(ROLE_VERBS)), re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
-    r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
+    r"kinh phí|nguồn vốn|hiệu lực)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
 _MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
@@ -91,7 +92,17 @@ COLLECTIVES: list[tuple[str, str]] = [
 ]
 _COLLECTIVE_RE = re.compile("|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(COLLECTIVES)), re.IGNORECASE)
 _HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE)
+#: A numbered line that is only an agency's name, its duties on the lines below ("1. Sở Tài chính").
+_BARE_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n:;.]{3,120}?)[ \t]*$", re.MULTILINE)
+#: Share of a bare heading an agency name must cover (the rest: "các", commas).
+BARE_HEADING_COVER = 0.8
 _ROMAN_RE = re.compile(r"^[ \t]*[IVXL]{1,5}\.[ \t]+", re.MULTILINE)
+#: Cells of a table row (tabs or "|").
+_CELL_SPLIT = re.compile(r"\t+|\s*\|\s*")
+#: Columns of a task-assignment table, by the words of the header cell.
+_LEAD_COL = re.compile(r"chủ trì", re.IGNORECASE)
+_COOP_COL = re.compile(r"phối hợp", re.IGNORECASE)
+_TASK_COL = re.compile(r"nhiệm vụ|nội dung|công việc", re.IGNORECASE)
 _ITEM_RE = re.compile(r"^[ \t]*[a-zđ]\)[ \t]+", re.MULTILINE)
 _QUARTER = re.compile(r"(?:trong|trước|hết|cuối)\s+quý\s+(?P<q>IV|III|II|I|[1-4])\s+(?:năm\s+)?(?P<y>\d{4})", re.IGNORECASE)
 _DEADLINE_CUE = re.compile(r"(?:đến|trước|chậm nhất|hạn|hoàn thành trước|xong trước)\s+(?:ngày\s+)?$", re.IGNORECASE)
@@ -198,6 +209,8 @@ def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             continue
         if _MEETING_AFTER.match(text, m.end()):
             continue
+        if re.search(r"\bquy hoạch\s+$", before, re.IGNORECASE) and m.group().lower() == "xây dựng":
+            continue  # "quy hoạch xây dựng": a kind of plan, not a duty
         if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
             continue  # a name in brackets ("(Xây dựng)": a newspaper's credit)
         if role == "report" and re.match(r"\s+(?:chính trị|đánh giá tác động)", text[m.end() : m.end() + 20]):
@@ -317,12 +330,20 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[AgencyRef
     """(agency, heading start, body start, body end) of numbered agency headings."""
     out = []
     heads = list(_HEADING_RE.finditer(text))
+    colon_starts = {h.start() for h in heads}
+    bare = [h for h in _BARE_HEADING_RE.finditer(text) if h.start() not in colon_starts]
+    heads = sorted(heads + bare, key=lambda h: h.start())
     for i, h in enumerate(heads):
         ms = _mentions(text, h.start("h"), h.end("h"), ctx)
         if not ms:
             continue
         covered = sum(m.end - m.start for m in ms)
-        if covered < 0.5 * len(h.group("h").strip()) and not ms[0].start - h.start("h") < 16:
+        if h.start() not in colon_starts:
+            # no colon: only a line that is nothing but the agency's name, with no verb of its own
+            verbs = [v for v in _verbs(text, h.start("h"), h.end("h")) if not any(m.start <= v[0] < m.end for m in ms)]
+            if covered < BARE_HEADING_COVER * len(h.group("h").strip()) or verbs:
+                continue
+        elif covered < 0.5 * len(h.group("h").strip()) and not ms[0].start - h.start("h") < 16:
             continue
         body_end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
         roman = _ROMAN_RE.search(text, h.end(), body_end)
@@ -352,7 +373,8 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
             t.deadline = _deadline(text, s, e, ctx)
             t.recurrence = _recurrence(text, s, e)
             tasks.append(t)
-    in_section = [(bs, be) for _, _, bs, be in sections] + [(hs, bs) for _, hs, bs, _ in sections]
+    table_rows = _table_tasks(text, ctx, tasks)
+    in_section = [(bs, be) for _, _, bs, be in sections] + [(hs, bs) for _, hs, bs, _ in sections] + table_rows
     carry: AgencyRef | None = None
     carry_para = -10
     paragraphs = [paragraph_bounds(text, 0)]
@@ -379,6 +401,61 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
         carry = explicit or default
         carry_para = para
     return tasks
+
+
+def _table_tasks(text: str, ctx: ExtractionContext, tasks: list[TaskFound]) -> list[tuple[int, int]]:
+    """Tasks of assignment tables: a header row with a "chủ trì" column (and a "phối hợp" column).
+
+    Each following row with as many cells is a task: the agencies of the lead column lead it (and
+    take the roles of the task's verbs: "Công bố …" publish), those of the cooperate column
+    cooperate. Returns the spans of the rows read, so prose reading skips them.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    lines = []
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    header: list[str] | None = None
+    cols: dict[str, int] = {}
+    for s, e in lines:
+        cells = _CELL_SPLIT.split(text[s:e].strip())
+        if len(cells) >= 3 and any(_LEAD_COL.search(c) for c in cells) and len(cells[0]) < 80:
+            header = cells
+            cols = {"lead": next(i for i, c in enumerate(cells) if _LEAD_COL.search(c))}
+            coop = [i for i, c in enumerate(cells) if _COOP_COL.search(c) and i != cols["lead"]]
+            task = [i for i, c in enumerate(cells) if _TASK_COL.search(c)]
+            if coop:
+                cols["coop"] = coop[0]
+            if task:
+                cols["task"] = task[0]
+            continue
+        if header is None:
+            continue
+        if len(cells) != len(header):
+            header = None
+            continue
+        offsets, at = [], s
+        for c in cells:
+            at = text.find(c, at, e + 1)
+            offsets.append((at, at + len(c)))
+            at += len(c)
+        ls, le = offsets[cols["lead"]]
+        leads = [m.agency for m in _mentions(text, ls, le, ctx)]
+        if not leads:
+            continue
+        t = TaskFound(Span(s, e))
+        for agency in leads:
+            t.roles.append((agency, "lead"))
+            if "task" in cols:
+                ts, te = offsets[cols["task"]]
+                t.roles += [(agency, role) for _, _, role in _verbs(text, ts, te) if role not in {"lead", "cooperate"}]
+        if "coop" in cols:
+            cs, ce = offsets[cols["coop"]]
+            t.roles += [(m.agency, "cooperate") for m in _mentions(text, cs, ce, ctx)]
+        tasks.append(t)
+        spans.append((s, e + 1))
+    return spans
 
 
 def _role(slug: str) -> URIRef:
