@@ -14,6 +14,11 @@ SERVE_EPILOG = """Examples:
   QUYHOACH_TOKEN=secret quyhoach serve            # allow SPARQL Update with that bearer token
 """
 
+#: Largest request line + headers the server reads (uvicorn's h11 default, 16 KiB, is applied only
+#: when a request arrives in several reads, so longer GET URLs failed at random). Large enough for
+#: the longest query parameter the routes accept (the editor's 100 000 characters, percent-encoded).
+MAX_REQUEST_HEAD = 2 * 1024 * 1024
+
 
 def ensure_loaded(store_path) -> bool:
     """Load the ontology, reference graph and bundled corpus if the store is empty.
@@ -86,7 +91,8 @@ def serve(
     from quyhoach.graph.store import server_lock
 
     with server_lock(state.store_path):
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                    h11_max_incomplete_event_size=MAX_REQUEST_HEAD)
 
 
 def assets(
