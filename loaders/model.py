@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from quyhoach.namespaces import DCTERMS, ID, OA, PREFIXES, PROV, QH
 
@@ -57,15 +59,116 @@ class CleanDocument:
         return ID[f"source/{self.sha256}"]
 
 
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term of an rdflib term (same IRI, blank node label, lexical form, tag, type)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term of a pyoxigraph term (inverse of :func:`to_oxigraph`)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+
+
+_XSD_STRING = str(XSD.string)
+_ID = str(ID)
+# pyoxigraph terms the emitter writes for every piece of evidence and statement
+_TYPE = ox.NamedNode(str(RDF.type))
+_EVIDENCE = ox.NamedNode(str(QH.Evidence))
+_HAS_SOURCE = ox.NamedNode(str(OA.hasSource))
+_HAS_SELECTOR = ox.NamedNode(str(OA.hasSelector))
+_QUOTE_SELECTOR = ox.NamedNode(str(OA.TextQuoteSelector))
+_EXACT = ox.NamedNode(str(OA.exact))
+_PREFIX = ox.NamedNode(str(OA.prefix))
+_SUFFIX = ox.NamedNode(str(OA.suffix))
+_POSITION_SELECTOR = ox.NamedNode(str(OA.TextPositionSelector))
+_START = ox.NamedNode(str(OA.start))
+_END = ox.NamedNode(str(OA.end))
+_INTEGER = ox.NamedNode(str(XSD.integer))
+_DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
+_STATEMENT = ox.NamedNode(str(RDF.Statement))
+_SUBJECT = ox.NamedNode(str(RDF.subject))
+_PREDICATE = ox.NamedNode(str(RDF.predicate))
+_OBJECT = ox.NamedNode(str(RDF.object))
+_LABEL = ox.NamedNode(str(RDFS.label))
+
+
+class TripleSink:
+    """Where extractors add plain triples of rdflib terms: ``emitter.triples.add((s, p, o))``."""
+
+    def __init__(self, emitter: Emitter) -> None:
+        self._emitter = emitter
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        """Add one triple (no provenance of its own)."""
+        subject, predicate, obj = triple
+        self._emitter._add(subject, predicate, obj)
+
+
 class Emitter:
-    """Collects the RDF extracted from one document, with provenance on every fact."""
+    """Collects the RDF extracted from one document, with provenance on every fact.
+
+    Triples are kept as pyoxigraph terms in the order added (repeats allowed; an RDF graph is
+    a set): :meth:`oxigraph_triples` hands them to the store as they are, :attr:`graph` gives
+    the same triples as an rdflib graph.
+    """
 
     def __init__(self, document: CleanDocument) -> None:
         self.document = document
-        self.graph = Graph()
-        for prefix, ns in PREFIXES.items():
-            self.graph.bind(prefix, ns)
-        self._evidence: dict[Span, URIRef] = {}
+        self.triples = TripleSink(self)
+        self._triples: list[tuple] = []
+        self._evidence: dict[tuple[int, int], tuple[URIRef, ox.NamedNode]] = {}
+        self._subject_predicates: set[tuple[Node, Node]] = set()
+        self._key = document.key
+        self._source = ox.NamedNode(document.iri)
+        self._graph: Graph | None = None
+        self._in_graph = 0
+
+    # -- output --------------------------------------------------------------------------
+    @property
+    def graph(self) -> Graph:
+        """The triples emitted so far as an rdflib graph (built on first use, then kept up to date)."""
+        if self._graph is None:
+            self._graph = Graph()
+            for prefix, ns in PREFIXES.items():
+                self._graph.bind(prefix, ns)
+        if self._in_graph < len(self._triples):
+            add = self._graph.add
+            for s, p, o in self._triples[self._in_graph :]:
+                add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+            self._in_graph = len(self._triples)
+        return self._graph
+
+    def oxigraph_triples(self) -> list[ox.Triple]:
+        """The triples emitted so far as pyoxigraph triples (what the store loads)."""
+        triple = ox.Triple
+        return [triple(s, p, o) for s, p, o in self._triples]
+
+    def has(self, subject: Node, predicate: Node) -> bool:
+        """Whether a triple ``(subject, predicate, ·)`` was added through :meth:`add` or :attr:`triples`."""
+        return (subject, predicate) in self._subject_predicates
+
+    def _add(self, subject: Node, predicate: Node, obj: Node) -> tuple:
+        triple = (to_oxigraph(subject), to_oxigraph(predicate), to_oxigraph(obj))
+        self._triples.append(triple)
+        self._subject_predicates.add((subject, predicate))
+        return triple
 
     # -- identifiers ---------------------------------------------------------------------
     def local_iri(self, kind: str, local_key: str) -> URIRef:
@@ -75,30 +178,40 @@ class Emitter:
     # -- provenance ----------------------------------------------------------------------
     def evidence(self, span: Span) -> URIRef:
         """The evidence node (Web Annotation selectors) for ``span``; created once per span."""
-        if span in self._evidence:
-            return self._evidence[span]
+        return self._evidence_node(span)[0]
+
+    def _evidence_node(self, span: Span) -> tuple[URIRef, ox.NamedNode]:
+        start, end = span.start, span.end
+        known = self._evidence.get((start, end))
+        if known is not None:
+            return known
         text = self.document.text
-        node = self.local_iri("evidence", f"{span.start}-{span.end}")
-        g = self.graph
-        g.add((node, RDF.type, QH.Evidence))
-        g.add((node, OA.hasSource, self.document.iri))
-        quote = BNode(f"q{self.document.key}{span.start}x{span.end}")
-        g.add((node, OA.hasSelector, quote))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(text[span.start : span.end])))
-        g.add((quote, OA.prefix, Literal(text[max(0, span.start - CONTEXT_CHARS) : span.start])))
-        g.add((quote, OA.suffix, Literal(text[span.end : span.end + CONTEXT_CHARS])))
-        pos = BNode(f"p{self.document.key}{span.start}x{span.end}")
-        g.add((node, OA.hasSelector, pos))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(span.start, datatype=XSD.integer)))
-        g.add((pos, OA.end, Literal(span.end, datatype=XSD.integer)))
-        self._evidence[span] = node
-        return node
+        key = self._key
+        iri = f"{_ID}evidence/{key}/{start}-{end}"
+        node = ox.NamedNode(iri)
+        quote = ox.BlankNode(f"q{key}{start}x{end}")
+        pos = ox.BlankNode(f"p{key}{start}x{end}")
+        self._triples += (
+            (node, _TYPE, _EVIDENCE),
+            (node, _HAS_SOURCE, self._source),
+            (node, _HAS_SELECTOR, quote),
+            (quote, _TYPE, _QUOTE_SELECTOR),
+            (quote, _EXACT, ox.Literal(text[start:end])),
+            (quote, _PREFIX, ox.Literal(text[max(0, start - CONTEXT_CHARS) : start])),
+            (quote, _SUFFIX, ox.Literal(text[end : end + CONTEXT_CHARS])),
+            (node, _HAS_SELECTOR, pos),
+            (pos, _TYPE, _POSITION_SELECTOR),
+            (pos, _START, ox.Literal(str(start), datatype=_INTEGER)),
+            (pos, _END, ox.Literal(str(end), datatype=_INTEGER)),
+        )
+        known = self._evidence[(start, end)] = (URIRef(iri), node)
+        return known
 
     def cite(self, subject: URIRef, span: Span) -> None:
         """Record that ``subject`` was derived from the words at ``span``."""
-        self.graph.add((subject, PROV.wasDerivedFrom, self.evidence(span)))
+        evidence = self._evidence_node(span)[1]
+        self._triples.append((to_oxigraph(subject), _DERIVED_FROM, evidence))
+        self._subject_predicates.add((subject, PROV.wasDerivedFrom))
 
     # -- statements ----------------------------------------------------------------------
     def entity(
@@ -110,12 +223,13 @@ class Emitter:
         label_en: str | None = None,
     ) -> URIRef:
         """Declare an entity with its type, labels and the span it was found at."""
-        g = self.graph
-        g.add((iri, RDF.type, rdf_type))
+        node = self._add(iri, RDF.type, rdf_type)[0]
         if label_vi:
-            g.add((iri, RDFS.label, Literal(label_vi, lang="vi")))
+            self._triples.append((node, _LABEL, ox.Literal(label_vi, language="vi")))
         if label_en:
-            g.add((iri, RDFS.label, Literal(label_en, lang="en")))
+            self._triples.append((node, _LABEL, ox.Literal(label_en, language="en")))
+        if label_vi or label_en:
+            self._subject_predicates.add((iri, RDFS.label))
         if span is not None:
             self.cite(iri, span)
         return iri
@@ -127,21 +241,23 @@ class Emitter:
         ``prov:wasDerivedFrom`` the evidence, so one statement of an entity can be traced
         even when the entity itself was mentioned elsewhere.
         """
-        self.graph.add((subject, predicate, obj))
+        s, p, o = self._add(subject, predicate, obj)
         if span is not None:
             digest = hashlib.sha1(f"{subject}|{predicate}|{obj}".encode()).hexdigest()[:16]
-            stmt = self.local_iri("statement", digest)
-            g = self.graph
-            g.add((stmt, RDF.type, RDF.Statement))
-            g.add((stmt, RDF.subject, subject))
-            g.add((stmt, RDF.predicate, predicate))
-            g.add((stmt, RDF.object, obj))
-            g.add((stmt, PROV.wasDerivedFrom, self.evidence(span)))
+            stmt = ox.NamedNode(f"{_ID}statement/{self._key}/{digest}")
+            evidence = self._evidence_node(span)[1]
+            self._triples += (
+                (stmt, _TYPE, _STATEMENT),
+                (stmt, _SUBJECT, s),
+                (stmt, _PREDICATE, p),
+                (stmt, _OBJECT, o),
+                (stmt, _DERIVED_FROM, evidence),
+            )
 
     def describe_source(self) -> URIRef:
         """Add the source document's metadata (title, publisher, address, date, sha256, text)."""
         doc = self.document
-        g = self.graph
+        g = self.triples
         node = doc.iri
         g.add((node, RDF.type, QH.SourceDocument))
         if doc.title:

@@ -80,7 +80,7 @@ def load_documents(
     """
     from quyhoach.loaders.documents.discover import discover
     from quyhoach.loaders.documents.errors import DocumentError
-    from quyhoach.loaders.documents.pipeline import extract, read_source
+    from quyhoach.loaders.documents.pipeline import extract_triples, read_source
     from quyhoach.loaders.reference.resolver import get_resolver
 
     sources = discover(list(paths))
@@ -90,7 +90,7 @@ def load_documents(
     for path, metadata in sources:
         try:
             document = read_source(path, metadata)
-            graph = extract(document, resolver)
+            triples = extract_triples(document, resolver)
         except DocumentError as exc:
             report.failures.append(LoadFailure(str(path), str(exc)))
             if strict:
@@ -101,7 +101,7 @@ def load_documents(
                 break
         else:
             graph_iri = source_graph(document.sha256)
-            report.graphs[graph_iri] = store.replace_graph(graph_iri, graph)
+            report.graphs[graph_iri] = store.replace_graph(graph_iri, triples)
             report.documents[str(path)] = graph_iri
         if on_progress:
             on_progress(str(path))

@@ -56,12 +56,14 @@ def test_every_category_present_with_provenance(exported, category):
     cls = CATEGORIES[category]
     instances, sourced_somewhere = set(), set()
     for graph in _source_graphs(exported):
-        # an instance is sourced when it (or a statement about it) derives from evidence with a quote
+        # an instance is sourced when it, or a statement about or pointing to it (a higher plan implied
+        # by the one the text names), derives from evidence with a quote
         query = PREFIXES + f"""
             SELECT ?x (BOUND(?quote) AS ?sourced) WHERE {{
               ?x a ?type . ?type rdfs:subClassOf* {cls} .
               OPTIONAL {{
                 {{ ?x prov:wasDerivedFrom ?ev }} UNION {{ ?st rdf:subject ?x ; prov:wasDerivedFrom ?ev }}
+                UNION {{ ?st rdf:object ?x ; prov:wasDerivedFrom ?ev }}
                 ?ev oa:hasSource ?src ; oa:hasSelector ?sel . ?sel oa:exact ?quote .
                 ?ev oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
               }}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import XSD, Literal
 
@@ -89,6 +90,12 @@ _SENT_END = re.compile(rf"(?<=[.!?…]){NOT_ABBREVIATION_STOP}\s+(?=[A-ZÀ-ỸĐ
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: split at line breaks and at '.'/'!'/'?' followed by a capital."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    # several extractors split the same document: split it once
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_END.finditer(text):
@@ -97,7 +104,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < len(text):
         spans.append((pos, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    return tuple((s, e) for s, e in spans if text[s:e].strip())
 
 
 def decimal_literal(value: Decimal) -> Literal:
@@ -226,3 +233,66 @@ def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items:
         else:
             i = (items[0][1] if items else m.end())
     return out
+
+
+def _first_chars(items) -> tuple[set[str], bool] | None:
+    """Characters a parsed regex sequence can start with, and whether it can match empty (None: unknown)."""
+    try:
+        from re import _constants as c
+    except ImportError:  # Python < 3.11
+        return None
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            chars.add(chr(av))
+            return chars, False
+        if op is c.IN:
+            for item_op, item_av in av:
+                if item_op is c.LITERAL:
+                    chars.add(chr(item_av))
+                elif item_op is c.RANGE and item_av[1] - item_av[0] < 512:
+                    chars.update(chr(n) for n in range(item_av[0], item_av[1] + 1))
+                else:
+                    return None
+            return chars, False
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: look further
+        if op is c.SUBPATTERN:
+            inner = _first_chars(av[-1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            inner = _first_chars(av[2])
+            if inner is not None and av[0] == 0:
+                inner = (inner[0], True)
+        elif op is c.BRANCH:
+            inner = (set(), False)
+            for branch in av[1]:
+                sub = _first_chars(branch)
+                if sub is None:
+                    return None
+                inner = (inner[0] | sub[0], inner[1] or sub[1])
+        else:
+            return None
+        if inner is None:
+            return None
+        chars |= inner[0]
+        if not inner[1]:
+            return chars, False
+    return chars, True
+
+
+def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
+    """``re.compile(pattern, flags)``, led by a look-ahead on the characters a match can start with.
+
+    The look-ahead only skips positions where no match can start, so the matches are the same;
+    alternations of many phrases are scanned several times faster. Falls back to the plain
+    pattern when the first characters cannot be worked out.
+    """
+    try:
+        from re import _parser
+    except ImportError:  # Python < 3.11
+        return re.compile(pattern, flags)
+    first = _first_chars(_parser.parse(pattern, flags))
+    if first is None or first[1] or not first[0]:
+        return re.compile(pattern, flags)
+    charset = "".join(re.escape(ch) for ch in sorted(first[0]))
+    return re.compile(f"(?=[{charset}])(?:{pattern})", flags)

@@ -523,7 +523,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     """Emit the legal documents of ``doc``, its main document, citations, amendments and signers."""
     text = doc.text
     found, main, why = resolve_documents(doc, ctx)
-    g = emitter.graph
+    g = emitter.triples
     source = doc.iri
     declared: set[str] = set()
     for d in found:

@@ -30,7 +30,13 @@ from functools import lru_cache
 
 from rdflib import RDFS, XSD, Literal, URIRef
 
-from quyhoach.loaders.extract._shared import FULL_STOP, DashSequence, dash_sequences, resolve_unit
+from quyhoach.loaders.extract._shared import (
+    FULL_STOP,
+    DashSequence,
+    dash_sequences,
+    prefiltered,
+    resolve_unit,
+)
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Match, Span
 from quyhoach.namespaces import ID, QH
 from quyhoach.text import slugify
@@ -41,7 +47,7 @@ TRIGGERS: list[tuple[str, str]] = [
     (r"\bcao tốc|đường sắt|quốc lộ|\btuyến\b|đường bộ|đường thủy", "route"),
     (r"\btại\b|\bở\b|khu vực|khu kinh tế|cửa khẩu|\bgiữa\b", "place"),
 ]
-_TRIGGER_RE = re.compile("|".join(f"(?P<t{n}>{p})" for n, (p, _) in enumerate(TRIGGERS)), re.IGNORECASE)
+_TRIGGER_RE = prefiltered("|".join(f"(?P<t{n}>{p})" for n, (p, _) in enumerate(TRIGGERS)), re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(rf"[;:\n]|{FULL_STOP}")
 _CHAIN_GAP = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
@@ -109,7 +115,7 @@ def corridor_iri(names: list[str]) -> URIRef:
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
     """Emit ``qh:EconomicCorridor`` with ordered stops for each corridor sequence of the document."""
     text = doc.text
-    g = emitter.graph
+    g = emitter.triples
     listed_in = ctx.main_plan or ctx.main_document or doc.iri
     for s in classify(text, ctx):
         if s.kind != "corridor" or not s.mostly_units:

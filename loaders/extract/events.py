@@ -284,7 +284,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             if agency is not None:
                 emitter.add(holding, QH.agency, agency, post_span)
             # a signer's holding is already dated with the act signed (citations run first)
-            if ctx.as_of is not None and (holding, QH.asOf, None) not in emitter.graph:
+            if ctx.as_of is not None and not emitter.has(holding, QH.asOf):
                 emitter.add(holding, QH.asOf, Literal(ctx.as_of, datatype=XSD.date), post_span)
     _meetings(doc, emitter, ctx, committees, people)
 

@@ -202,7 +202,7 @@ def _year(y: int) -> Literal:
 
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
     """Emit ``qh:FundingRequirement`` nodes with total (VND) and ``qh:FundingPart`` parts."""
-    g = emitter.graph
+    g = emitter.triples
     stated_in = ctx.main_document or doc.iri
     for n, req in enumerate(find_requirements(doc.text, ctx)):
         key = req.period.key if req.period else str(n)

@@ -417,7 +417,7 @@ def find_items(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item
 
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
     """Emit routes, zones, gates, parks, poles and centres with location, status and ``qh:listedIn``."""
-    g = emitter.graph
+    g = emitter.triples
     listed_in = ctx.main_plan or ctx.main_document or doc.iri
     for it in find_items(doc.text, ctx, emitter):
         emitter.entity(it.iri, it.cls, it.span, label_vi=it.label)

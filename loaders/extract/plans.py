@@ -231,14 +231,14 @@ def _conformance(emitter: Emitter, p: PlanMention, plan: URIRef, kind: str, span
             return
         region_iri, slug, name = region
         regional = plan_iri("regional", slug, period)
-        emitter.entity(regional, QH.RegionalPlan, span, f"Quy hoạch vùng {name} thời kỳ {period}")
+        emitter.entity(regional, QH.RegionalPlan, None, f"Quy hoạch vùng {name} thời kỳ {period}")
         emitter.add(regional, QH.covers, region_iri)
         _period_of_derived(emitter, regional, p)
         emitter.add(plan, QH.mustConformTo, regional, span)
         kind, plan = "regional", regional
     if kind == "regional":
         national = plan_iri("national-master", NATIONAL_SCOPE, period)
-        emitter.entity(national, QH.NationalMasterPlan, span, f"Quy hoạch tổng thể quốc gia thời kỳ {period}")
+        emitter.entity(national, QH.NationalMasterPlan, None, f"Quy hoạch tổng thể quốc gia thời kỳ {period}")
         _period_of_derived(emitter, national, p)
         emitter.add(plan, QH.mustConformTo, national, span)
 

@@ -25,7 +25,9 @@ Rules (general, not tied to a seed file):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
@@ -36,6 +38,7 @@ from quyhoach.loaders.extract._shared import (
     find_units,
     paragraph_bounds,
     plan_period,
+    prefiltered,
     time_refs,
 )
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
@@ -84,7 +87,7 @@ INDICATORS: list[Indicator] = [
     Indicator("hospital-beds-per-10000", r"giường bệnh(?: trên| /)? ?(?:1 vạn|10\.000) dân", "count", before=True, label_en="hospital beds per 10,000 people"),
 ]
 
-_IND_RE = re.compile("|".join(f"(?P<i{n}>{ind.pattern})" for n, ind in enumerate(INDICATORS)), re.IGNORECASE)
+_IND_RE = prefiltered("|".join(f"(?P<i{n}>{ind.pattern})" for n, ind in enumerate(INDICATORS)), re.IGNORECASE)
 
 #: Economic-structure sectors, written after "cơ cấu kinh tế".
 SECTORS: list[tuple[str, str, str]] = [
@@ -147,10 +150,18 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    best = 0
-    for m in _CLAUSE_END.finditer(text, 0, pos):
-        best = m.end()
-    return best
+    """End of the last clause end before ``pos`` (0 when none); a full stop right before ``pos`` counts."""
+    if pos > 0 and text[pos - 1] == ".":
+        return pos  # with the text cut at pos, the stop is followed by its end
+    ends = _clause_ends(text)
+    k = bisect_left(ends, pos)
+    return ends[k - 1] + 1 if k else 0
+
+
+@lru_cache(maxsize=8)
+def _clause_ends(text: str) -> list[int]:
+    """Positions of every clause end of ``text`` (each is one character)."""
+    return [m.start() for m in _CLAUSE_END.finditer(text)]
 
 
 def _last_time(text: str, start: int, end: int) -> TimeRef | None:
@@ -339,7 +350,7 @@ def _scope(text: str, f: _Found, ctx: ExtractionContext) -> URIRef | None:
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
     """Emit one ``qh:Target`` per quantified target of the document."""
     text = doc.text
-    g = emitter.graph
+    g = emitter.triples
     status = QH.Draft if ctx.status == "draft" else QH.Approved
     stated_in = ctx.main_document or doc.iri
     seen: set[str] = set()

@@ -38,7 +38,7 @@ from datetime import date
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-from quyhoach.loaders.extract._shared import paragraph_bounds, province_code, sentences
+from quyhoach.loaders.extract._shared import paragraph_bounds, prefiltered, province_code, sentences
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -57,7 +57,7 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"kiểm tra, giám sát|giám sát|theo dõi", "monitor"),
     (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa|thi hành", "implement"),
 ]
-_VERB_RE = re.compile("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(ROLE_VERBS)), re.IGNORECASE)
+_VERB_RE = prefiltered("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(ROLE_VERBS)), re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
     r"kinh phí|nguồn vốn|hiệu lực)\s+(?:tổ chức\s+|triển khai\s+)?)$",
@@ -90,7 +90,7 @@ COLLECTIVES: list[tuple[str, str]] = [
     (r"đơn vị tư vấn", "collective"),
     (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
 ]
-_COLLECTIVE_RE = re.compile("|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(COLLECTIVES)), re.IGNORECASE)
+_COLLECTIVE_RE = prefiltered("|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(COLLECTIVES)), re.IGNORECASE)
 _HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE)
 #: A numbered line that is only an agency's name, its duties on the lines below ("1. Sở Tài chính").
 _BARE_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n:;.]{3,120}?)[ \t]*$", re.MULTILINE)
@@ -465,7 +465,7 @@ def _role(slug: str) -> URIRef:
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
     """Emit ``qh:Task`` and ``qh:Responsibility`` nodes for each task of the document."""
     text = doc.text
-    g = emitter.graph
+    g = emitter.triples
     assigned_by = ctx.main_document or doc.iri
     for t in find_tasks(text, ctx):
         task = emitter.local_iri("task", str(t.span.start))

@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from rdflib import URIRef
 
@@ -108,8 +109,9 @@ def token_key(raw: str) -> str:
     return _tone_canonical(fold_dashes(raw).lower())
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word or punctuation token of a text, with its offsets."""
+
     start: int
     end: int
     raw: str
@@ -118,13 +120,33 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split ``text`` (NFC) into word and punctuation tokens with their offsets."""
+    """Split ``text`` (NFC) into word and punctuation tokens with their offsets (a fresh list)."""
+    return list(_scan_tokens(text)[0])
+
+
+def _scan_tokens(text: str) -> tuple[tuple[Token, ...], list[str]]:
+    """The tokens of ``text`` and their keys, memoised for the texts scanned last (read-only)."""
+    cached = _TOKEN_MEMO.get(text)
+    if cached is not None:
+        return cached
     tokens: list[Token] = []
+    append = tokens.append
+    key = token_key
     last = 0
     for m in _TOKEN_RE.finditer(text):
-        tokens.append(Token(m.start(), m.end(), m.group(), token_key(m.group()), text[last : m.start()]))
-        last = m.end()
-    return tokens
+        start, end = m.span()
+        raw = m.group()
+        append(Token(start, end, raw, key(raw), text[last:start]))
+        last = end
+    result = (tuple(tokens), [t.key for t in tokens])
+    if len(_TOKEN_MEMO) >= _TOKEN_MEMO_SIZE:
+        _TOKEN_MEMO.pop(next(iter(_TOKEN_MEMO)))
+    _TOKEN_MEMO[text] = result
+    return result
+
+
+_TOKEN_MEMO: dict[str, tuple[tuple[Token, ...], list[str]]] = {}
+_TOKEN_MEMO_SIZE = 64
 
 
 def _keys(phrase: str) -> tuple[str, ...]:
@@ -463,10 +485,12 @@ class Resolver:
         """
         day = self._day(as_of)
         provinces = self._province_codes(province, day)
-        tokens = tokenize(text)
-        keys = [t.key for t in tokens]
+        tokens, keys = _scan_tokens(text)
         found: list[_Found] = []
-        for i in range(len(tokens)):
+        unit_root, prefix_root = self.unit_names.root, self.prefixes.root
+        for i, key in enumerate(keys):
+            if key not in unit_root and key not in prefix_root:
+                continue  # no name and no kind word starts here
             for j, payloads in self.unit_names.walk(keys, i, tokens):
                 # any capitalised known name, even one the rules reject, may contest a crossing match
                 if any(self._form_fits(p, tokens[i:j], True, bare=True) for p in payloads):
@@ -530,9 +554,11 @@ class Resolver:
         contested = set()
         # Sweep in token order: a candidate can only cross those that start before it ends.
         by_start = sorted((n for n, f in enumerate(found) if f.contest), key=lambda n: found[n].i)
+        count = len(by_start)
         for pos, a in enumerate(by_start):
             x = found[a]
-            for b in by_start[pos + 1 :]:
+            for k in range(pos + 1, count):
+                b = by_start[k]
                 y = found[b]
                 if y.i >= x.j:
                     break
@@ -544,9 +570,11 @@ class Resolver:
             (f for n, f in enumerate(found) if n not in contested and f.match is not None),
             key=lambda f: (-(tokens[f.j - 1].end - tokens[f.i].start), tokens[f.i].start),
         )
+        taken = bytearray(len(tokens))  # 1 for each token inside a chosen mention (mentions are never empty)
         for f in order:
-            if all(f.j <= c.i or c.j <= f.i for c in chosen):
+            if taken.find(1, f.i, f.j) < 0:
                 chosen.append(f)
+                taken[f.i : f.j] = b"\x01" * (f.j - f.i)
         chosen.sort(key=lambda f: f.i)
         return [(tokens[f.i].start, tokens[f.j - 1].end, f.match) for f in chosen]
 
@@ -714,10 +742,12 @@ class Resolver:
         """
         day = self._day(as_of)
         provinces = self._province_codes(province, day)
-        tokens = tokenize(text)
-        keys = [t.key for t in tokens]
+        tokens, keys = _scan_tokens(text)
         found = []
-        for i in range(len(tokens)):
+        root = self.agency_names.root
+        for i, key in enumerate(keys):
+            if key not in root:
+                continue  # no agency name starts here
             hit = self._agency_at(tokens, keys, i, day, provinces, free_text=True)
             if hit is not None:
                 found.append(hit)
