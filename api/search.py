@@ -91,11 +91,22 @@ class LabelIndex:
                     best = (score, key)
             if best is not None:
                 hits.append(Hit(entry, best[0], best[1]))
-        hits.sort(key=lambda h: (h.score, len(h.matched), h.entry.label))
+        # Ties: an entity whose own label is the query first, then places, then the rest.
+        hits.sort(key=lambda h: (h.score, ascii_key(h.entry.label) != query, _type_rank(h.entry.type),
+                                 len(h.matched), h.entry.label))
         return hits[:limit]
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+_PLACE_RANK = {"Region": 0, "Province": 0, "District": 1, "Commune": 2}
+
+
+def _type_rank(rdf_type: str | None) -> int:
+    """Places before other things of the same name (a search for a name usually means the unit)."""
+    local = (rdf_type or "").rsplit("#", 1)[-1]
+    return _PLACE_RANK.get(local, 3)
 
 
 def _score(key: str, query: str, words: list[str]) -> int | None:

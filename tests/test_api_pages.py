@@ -200,3 +200,5 @@ def test_serve_loads_the_bundled_corpus_into_an_empty_store(tmp_path):
         found = httpx.get(url + "/search", params={"q": "lang son"}, headers={"Accept": "application/json"}).json()
     assert home.count('href="/source/') >= 5
     assert "https://w3id.org/quyhoach/id/unit/province/20" in [hit["iri"] for hit in found["results"]]
+    # the place itself ranks before things named after it (growth poles, routes)
+    assert "/id/unit/province" in found["results"][0]["iri"]
