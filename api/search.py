@@ -92,7 +92,7 @@ class LabelIndex:
             if best is not None:
                 hits.append(Hit(entry, best[0], best[1]))
         # Ties: an entity whose own label is the query first, then places, then the rest.
-        hits.sort(key=lambda h: (h.score, ascii_key(h.entry.label) != query, _type_rank(h.entry.type),
+        hits.sort(key=lambda h: (h.score, ascii_key(h.entry.label) != query, _place_rank(h.entry.iri),
                                  len(h.matched), h.entry.label))
         return hits[:limit]
 
@@ -100,13 +100,12 @@ class LabelIndex:
         return len(self.entries)
 
 
-_PLACE_RANK = {"Region": 0, "Province": 0, "District": 1, "Commune": 2}
+_PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))
 
 
-def _type_rank(rdf_type: str | None) -> int:
+def _place_rank(iri: str) -> int:
     """Places before other things of the same name (a search for a name usually means the unit)."""
-    local = (rdf_type or "").rsplit("#", 1)[-1]
-    return _PLACE_RANK.get(local, 3)
+    return next((rank for part, rank in _PLACE_RANK if part in iri), 3)
 
 
 def _score(key: str, query: str, words: list[str]) -> int | None:
