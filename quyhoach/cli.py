@@ -32,9 +32,9 @@ EPILOG = """Examples:
   quyhoach load docs/ new.pdf         # your own documents (files or folders)
   quyhoach stats --json
   quyhoach export --format nquads -o graph.nq
-  quyhoach query --list                # named queries: plan hierarchy, responsibility, overlaps ...
+  quyhoach query --list               # named queries: plan hierarchy, responsibility, overlaps ...
   quyhoach check --format html -o report.html
-  quyhoach serve                       # http://127.0.0.1:8000
+  quyhoach serve                      # http://127.0.0.1:8000
   QUYHOACH_STORE=/data/qh quyhoach stats
 """
 
