@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import starmap
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
@@ -125,7 +126,7 @@ class Emitter:
     """Collects the RDF extracted from one document, with provenance on every fact.
 
     Triples are kept as pyoxigraph terms in the order added (repeats allowed; an RDF graph is
-    a set): :meth:`oxigraph_triples` hands them to the store as they are, :attr:`graph` gives
+    a set): :meth:`oxigraph_triples` hands the distinct ones to the store, :attr:`graph` gives
     the same triples as an rdflib graph.
     """
 
@@ -150,15 +151,18 @@ class Emitter:
                 self._graph.bind(prefix, ns)
         if self._in_graph < len(self._triples):
             add = self._graph.add
-            for s, p, o in self._triples[self._in_graph :]:
+            for s, p, o in dict.fromkeys(self._triples[self._in_graph :]):
                 add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
             self._in_graph = len(self._triples)
         return self._graph
 
     def oxigraph_triples(self) -> list[ox.Triple]:
-        """The triples emitted so far as pyoxigraph triples (what the store loads)."""
-        triple = ox.Triple
-        return [triple(s, p, o) for s, p, o in self._triples]
+        """The distinct triples emitted so far as pyoxigraph triples (what the store loads), in first-added order.
+
+        About a third of the emitted triples repeat earlier ones (a type or label stated at every
+        mention); an RDF graph is a set, so they are dropped before the costly ``ox.Triple`` step.
+        """
+        return list(starmap(ox.Triple, dict.fromkeys(self._triples)))
 
     def has(self, subject: Node, predicate: Node) -> bool:
         """Whether a triple ``(subject, predicate, ·)`` was added through :meth:`add` or :attr:`triples`."""

@@ -154,6 +154,9 @@ def province_code(ctx: ExtractionContext) -> str | None:
 
 _WORD_RE = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 _SEQ_SEP = re.compile(rf"\s*{D}\s*")
+_DASH = re.compile(D)
+_DOT_GAP = re.compile(r"\.[ \u00a0]*")
+_SPACES = re.compile(r"[ \u00a0]+")
 #: Lower-case words that may sit inside a proper name ("Trung du và miền núi" is not one).
 NAME_JOINERS: frozenset[str] = frozenset()
 
@@ -175,15 +178,15 @@ def title_run(text: str, pos: int, max_words: int = 5) -> int:
         end = m.end()
         words += 1
         if words == 1 and m.group() in NAME_ABBREVIATIONS and text[end : end + 1] == ".":
-            gap = re.match(r"\.[ \u00a0]*", text[end:])
-            nxt = _WORD_RE.match(text, end + gap.end())
+            gap = _DOT_GAP.match(text, end)
+            nxt = _WORD_RE.match(text, gap.end())
             if nxt and is_title_word(nxt.group()):
                 i = nxt.start()  # "TP. Hồ Chí Minh": the abbreviation belongs to the name
                 continue
-        sp = re.match(r"[ \u00a0]+", text[end:])
+        sp = _SPACES.match(text, end)  # match at a position: no copy of the rest of the text
         if not sp:
             break
-        i = end + sp.end()
+        i = sp.end()
     return end
 
 
@@ -205,13 +208,14 @@ def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items:
     end = len(text) if end is None else end
     out: list[DashSequence] = []
     i = start
-    while i < end:
-        m = _WORD_RE.search(text, i, end)
-        if not m:
-            break
+    # One pass over the words. Every position the scan resumes from (the end of a word, of a
+    # name, of a sequence) is where a word of this pass ends, so the next word at or after it
+    # is the one a fresh search from there would find.
+    for m in _WORD_RE.finditer(text, start, end):
         s = m.start()
-        if not is_title_word(m.group()) or (s > 0 and (text[s - 1].isalnum())):
-            i = m.end()
+        if s < i:
+            continue  # inside a sequence already taken
+        if not text[s].isupper() or (s > 0 and text[s - 1].isalnum()):
             continue
         items = []
         cur = s
@@ -221,7 +225,7 @@ def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items:
                 break
             items.append((cur, e))
             sep = _SEQ_SEP.match(text, e)
-            if not sep or sep.end() == e or sep.end() >= end or not re.search(D, text[e : sep.end()]):
+            if not sep or sep.end() == e or sep.end() >= end or not _DASH.search(text, e, sep.end()):
                 break
             nxt = _WORD_RE.match(text, sep.end())
             if not nxt or not is_title_word(nxt.group()):

@@ -48,7 +48,7 @@ TRIGGERS: list[tuple[str, str]] = [
     (r"\btại\b|\bở\b|khu vực|khu kinh tế|cửa khẩu|\bgiữa\b", "place"),
 ]
 _TRIGGER_RE = prefiltered("|".join(f"(?P<t{n}>{p})" for n, (p, _) in enumerate(TRIGGERS)), re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(rf"[;:\n]|{FULL_STOP}")
+_CLAUSE_BREAK = prefiltered(rf"[;:\n]|{FULL_STOP}")
 _CHAIN_GAP = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
 

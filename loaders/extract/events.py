@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from rdflib import XSD, Literal, URIRef
@@ -105,11 +105,13 @@ def find_committees(doc: CleanDocument, ctx: ExtractionContext) -> list[Committe
     """Steering committees: ``Ban Chỉ đạo`` + remit, ending at the unit it serves."""
     text = doc.text
     units = [(s, e, m) for s, e, m in mentions.find_units(ctx, text) if m.level in ("province", "region")]
+    starts = [s for s, _e, _m in units]  # in text order, as the resolver returns them
     found: list[Committee] = []
     for m in _COMMITTEE_RE.finditer(text):
-        unit = next(((s, e, u) for s, e, u in units if m.end() <= s <= m.end() + 80), None)
-        if unit is None:
+        k = bisect_left(starts, m.end())  # the first unit starting at or after the name
+        if k == len(units) or units[k][0] > m.end() + 80:
             continue
+        unit = units[k]
         s, e, match = unit
         if re.search(r"[,.;()\n]", text[m.end() : s]):
             continue

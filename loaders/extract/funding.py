@@ -117,8 +117,9 @@ def _table_parts(text: str) -> list[Part]:
                 header = None
             continue
         cells = [c for c in _CELL_SPLIT.split(line.strip())]
-        periods = [p for p in (_period_in(c) for c in cells) if p is not None]
         is_table_line = len(cells) >= 2
+        # a header row has two periods or more; prose (one cell) needs no period search
+        periods = [p for p in (_period_in(c) for c in cells) if p is not None] if is_table_line else []
         if is_table_line and len(periods) >= 2 and not find_quantities_pct(line):
             header = periods
             continue

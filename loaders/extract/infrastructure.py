@@ -30,6 +30,7 @@ Rules (general patterns of the genre):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from rdflib import RDF, Literal, URIRef
@@ -219,10 +220,10 @@ def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> 
             it.connects = _route_connects(text, s.start, s.end, ctx)
             items.append(it)
             taken.append((s.start, s.end))
-            gap = re.match(r"\s*(?:,|và)\s*", text[s.end :])
+            gap = _ROUTE_JOIN.match(text, s.end)
             if not gap:
                 break
-            p = s.end + gap.end()
+            p = gap.end()
     for m in _HIGHWAY.finditer(text):
         numbers = [m.group("n")] + re.findall(r"\d{1,3}[A-Z]?", m.group("more") or "")
         for n in numbers:
@@ -384,9 +385,14 @@ def _priority_end(text: str, pos: int, end: int, starts: list[int]) -> int:
     return min(stops) if stops else end
 
 
+_ROUTE_JOIN = re.compile(r"\s*(?:,|và)\s*")
+
+
 def _statuses(text: str, items: list[Item]) -> None:
+    ordered = sorted(items, key=lambda i: i.span.start)  # stable: items at one offset keep their order
+    offsets = [it.span.start for it in ordered]
     for ss, se in sentences(text):
-        inside = sorted((it for it in items if ss <= it.span.start < se), key=lambda i: i.span.start)
+        inside = ordered[bisect_left(offsets, ss) : bisect_left(offsets, se)]
         if not inside:
             continue
         starts = [it.span.start for it in inside]

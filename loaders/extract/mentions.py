@@ -84,15 +84,18 @@ def capitalised_runs(text: str, start: int = 0, end: int | None = None) -> list[
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     for m in _WORD_RE.finditer(text, start, end):
-        if not is_syllable(m.group(0)):
+        word = m.group()
+        # is_syllable, inlined and with its cheapest test first (most words are lower-case)
+        if not (word[:1].isupper() and word.isalpha() and (len(word) == 1 or word[1:].islower())):
             if current:
                 runs.append(current)
-            current = []
+                current = []
             continue
-        if current and text[current[-1][1] : m.start()] not in (" ", "\u00a0"):
+        span = m.span()
+        if current and text[current[-1][1] : span[0]] not in (" ", "\u00a0"):
             runs.append(current)
             current = []
-        current.append((m.start(), m.end()))
+        current.append(span)
     if current:
         runs.append(current)
     return runs

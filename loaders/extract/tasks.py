@@ -185,9 +185,12 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     return sorted(found, key=lambda m: m.start)
 
 
+_BEFORE_REGION = re.compile(r"\s+(?:trong\s+)?(?=vùng\b)")
+
+
 def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> AgencyRef | None:
     """``các địa phương vùng <region>``: the collective of the region's localities."""
-    m = re.match(r"\s+(?:trong\s+)?(?=vùng\b)", text[e:])
+    m = _BEFORE_REGION.match(text, e)
     if not m or ctx.resolver is None:
         return None
     try:
@@ -195,7 +198,7 @@ def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> Agenc
     except Exception:  # noqa: BLE001
         return None
     for us, ue, u in units:
-        if us <= m.end() + 1 and u.level == "region":
+        if us <= m.end() - e + 1 and u.level == "region":
             return _collective(text[s : e + ue], "collective")
     return None
 

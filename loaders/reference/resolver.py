@@ -21,7 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 from rdflib import URIRef
@@ -37,6 +38,7 @@ from .units import UnitRecord, load_units
 DEFAULT_AS_OF = date(2024, 12, 31)
 
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_GAP_TOKEN_RE = re.compile(r"(\s*)(\w+|[^\w\s])")  # a token and the whitespace before it
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _FINAL_PAIRS = {"oa", "oe", "uy"}
 
@@ -119,6 +121,9 @@ class Token(NamedTuple):
     gap: str  # the text between the previous token and this one
 
 
+_new_token = partial(tuple.__new__, Token)  # Token(*fields) without a Python-level call
+
+
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` (NFC) into word and punctuation tokens with their offsets (a fresh list)."""
     return list(_scan_tokens(text)[0])
@@ -129,16 +134,16 @@ def _scan_tokens(text: str) -> tuple[tuple[Token, ...], list[str]]:
     cached = _TOKEN_MEMO.get(text)
     if cached is not None:
         return cached
-    tokens: list[Token] = []
-    append = tokens.append
-    key = token_key
-    last = 0
-    for m in _TOKEN_RE.finditer(text):
-        start, end = m.span()
-        raw = m.group()
-        append(Token(start, end, raw, key(raw), text[last:start]))
-        last = end
-    result = (tuple(tokens), [t.key for t in tokens])
+    # Every character is a word character, whitespace or punctuation, so what lies between two
+    # tokens is whitespace: one pass splits the text into (gap, token) pairs, and the offsets
+    # are the running sums of their lengths (no per-token match objects or slices).
+    pairs = _GAP_TOKEN_RE.findall(text)
+    gaps = [gap for gap, _raw in pairs]
+    raws = [raw for _gap, raw in pairs]
+    bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
+    keys = list(map(token_key, raws))
+    tokens = tuple(map(_new_token, zip(bounds[0::2], bounds[1::2], raws, keys, gaps, strict=True)))
+    result = (tokens, keys)
     if len(_TOKEN_MEMO) >= _TOKEN_MEMO_SIZE:
         _TOKEN_MEMO.pop(next(iter(_TOKEN_MEMO)))
     _TOKEN_MEMO[text] = result
@@ -487,10 +492,7 @@ class Resolver:
         provinces = self._province_codes(province, day)
         tokens, keys = _scan_tokens(text)
         found: list[_Found] = []
-        unit_root, prefix_root = self.unit_names.root, self.prefixes.root
-        for i, key in enumerate(keys):
-            if key not in unit_root and key not in prefix_root:
-                continue  # no name and no kind word starts here
+        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
             for j, payloads in self.unit_names.walk(keys, i, tokens):
                 # any capitalised known name, even one the rules reject, may contest a crossing match
                 if any(self._form_fits(p, tokens[i:j], True, bare=True) for p in payloads):
@@ -505,6 +507,22 @@ class Resolver:
             if hit.extra.get("mode") == "list":
                 found.extend(self._district_list(tokens, keys, hit, day, provinces))
         return self._settle(tokens, found)
+
+    def _unit_starts(self, tokens: tuple[Token, ...], keys: list[str]) -> list[int]:
+        """The tokens where a known unit name starts, directly or after a kind word.
+
+        Elsewhere :meth:`_find_units` finds nothing, whatever the date or province hint, so
+        the list is worked out once per text and shared by scans with other arguments.
+        """
+        names, prefixes = self.unit_names, self.prefixes
+        unit_root, prefix_root = names.root, prefixes.root
+        starts = []
+        for i, key in enumerate(keys):
+            if key not in unit_root and key not in prefix_root:
+                continue  # no name and no kind word starts here
+            if names.walk(keys, i, tokens) or any(names.walk(keys, end, tokens) for end, _ in prefixes.walk(keys, i, tokens)):
+                starts.append(i)
+        return starts
 
     def _district_list(
         self, tokens: list[Token], keys: list[str], first: _Found, day: date, provinces: set[URIRef]
