@@ -121,3 +121,10 @@ def test_load_is_idempotent(loaded_store, tmp_path):
     assert again.returncode == 0, again.stderr
     after = json.loads(run_cli("stats", "--json", store=loaded_store).stdout)
     assert after["graphs"] == before["graphs"]
+
+
+def test_error_stays_one_line_in_a_narrow_terminal(store_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "30")
+    result = run_cli("load", "/no/such/directory/with/a/long/name/file.txt", store=store_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0, result.stderr
