@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quyhoach import __version__
 from quyhoach.api.execute import Executor
+from quyhoach.api.fastpath import SparqlFastPath
 from quyhoach.api.settings import Settings
 from quyhoach.api.state import AppState
 from quyhoach.api.workers import QueryFailed, WorkerPool
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Knowledge graph of Vietnam's planning system: SPARQL endpoint, entity pages, search.",
         lifespan=lifespan,
     )
+    app.add_middleware(SparqlFastPath)  # first added: innermost, inside CORS and later middleware
     if settings.cors:
         app.add_middleware(
             CORSMiddleware,

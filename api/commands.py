@@ -61,6 +61,9 @@ def serve(
         list[str] | None,
         typer.Option("--allow-service", help="Host that SERVICE may query (repeatable); none by default."),
     ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every HTTP request (SPARQL queries are always logged).")
+    ] = False,
 ) -> None:
     """Serve the SPARQL endpoint, entity pages, search and the query editor.
 
@@ -91,8 +94,27 @@ def serve(
     from quyhoach.graph.store import server_lock
 
     with server_lock(state.store_path):
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                    h11_max_incomplete_event_size=MAX_REQUEST_HEAD)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log,
+                    **server_options())
+
+
+def server_options() -> dict:
+    """uvicorn's fastest HTTP parser and event loop when installed (httptools, uvloop), else h11/asyncio.
+
+    httptools reads request heads of any length (the limit of h11 is raised to
+    :data:`MAX_REQUEST_HEAD` when h11 is used).
+    """
+    import importlib.util
+
+    options: dict = {}
+    if importlib.util.find_spec("httptools"):
+        options["http"] = "httptools"
+    else:
+        options["http"] = "h11"
+        options["h11_max_incomplete_event_size"] = MAX_REQUEST_HEAD
+    if importlib.util.find_spec("uvloop"):
+        options["loop"] = "uvloop"
+    return options
 
 
 def assets(

@@ -1,7 +1,8 @@
 """Running jobs on the worker pool from async request handlers, with deadlines.
 
-Blocking waits on worker pipes happen in the thread pool; a job past its deadline gets
-``QueryFailed(503)`` and its worker is killed and replaced.
+Waits for a free worker and for a worker's answer happen in the event loop itself (no thread
+hop per wait); a job past its deadline gets ``QueryFailed(503)`` and its worker is killed and
+replaced.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-
-from starlette.concurrency import run_in_threadpool
 
 from quyhoach.api.terms import Term
 from quyhoach.api.workers import Job, PoolBusy, QueryFailed, Worker, WorkerDied, WorkerPool
@@ -55,12 +54,12 @@ class Executor:
 
     async def _first(self, job: Job) -> tuple[Worker, tuple]:
         try:
-            worker = await run_in_threadpool(self.pool.acquire, self.queue_wait)
+            worker = await self.pool.acquire_async(self.queue_wait)
         except PoolBusy as exc:
             raise _busy_error(exc) from exc
         try:
             worker.send(job)
-            message = await run_in_threadpool(worker.receive, self.timeout)
+            message = await worker.receive_async(self.timeout)
         except TimeoutError:  # (a subclass of OSError: keep this clause first)
             self.pool.discard(worker)
             raise _timeout_error(self.timeout) from None
@@ -92,6 +91,9 @@ class Executor:
     async def stream(self, job: Job) -> Stream:
         """Start a streamed query: the head (media type, row count) is known when this returns."""
         worker, message = await self._first(job)
+        if message[0] == "whole":
+            self.pool.release(worker)
+            return Stream(self, None, message[1], whole=message[2], rows=message[3])
         if message[0] != "head":
             self.pool.release(worker)
             raise QueryFailed(500, f"unexpected worker answer {message[0]!r}")
@@ -99,24 +101,33 @@ class Executor:
 
 
 class Stream:
-    """The body of a streamed result; the worker goes back to the pool when it is consumed."""
+    """The body of a streamed result; the worker goes back to the pool when it is consumed.
 
-    def __init__(self, executor: Executor, worker: Worker, head: dict) -> None:
+    A result that fit one chunk arrived whole (``whole`` holds the body, the worker is back in
+    the pool already); the route can answer it with a plain response.
+    """
+
+    def __init__(self, executor: Executor, worker: Worker | None, head: dict,
+                 whole: bytes | None = None, rows: int | None = None) -> None:
         self.executor = executor
         self.worker = worker
         self.head = head
-        self.rows: int | None = head.get("rows")
-        self.bytes = 0
-        self.complete = False
+        self.whole = whole
+        self.rows: int | None = rows if whole is not None else head.get("rows")
+        self.bytes = len(whole) if whole is not None else 0
+        self.complete = whole is not None
         self.error: str | None = None
         self.started = time.monotonic()
 
     async def body(self) -> AsyncIterator[bytes]:
         """Chunks of the serialised results; a stall past the timeout ends the response."""
+        if self.whole is not None:
+            yield self.whole
+            return
         pool = self.executor.pool
         try:
             while True:
-                message = await run_in_threadpool(self.worker.receive, self.executor.timeout)
+                message = await self.worker.receive_async(self.executor.timeout)
                 if message[0] == "chunk":
                     self.bytes += len(message[1])
                     yield message[1]

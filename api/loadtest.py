@@ -1,75 +1,310 @@
-"""Latency and a bounded load test against a running server: ``python -m quyhoach.api.loadtest [URL]``.
+"""Side-by-side load test: ``python -m quyhoach.api.loadtest --store DIR``.
 
-Sends a fixed number of requests (never an open-ended flood): sequential requests per route for
-latency, then 1000 SPARQL requests, 16 at a time. Meant for your own server on loopback.
+Starts, one after the other on free loopback ports, ``quyhoach serve``, ``oxigraph
+serve-read-only`` (PyPI ``oxigraph``) and, on small stores, rdflib-endpoint (PyPI
+``rdflib-endpoint``, which holds the data in memory) over the same store, and sends each the
+same point lookups ``SELECT ?p ?o WHERE { GRAPH ?g { <iri> ?p ?o } }`` rotating over
+``--iris`` varied entity IRIs, at every ``--concurrency``, for ``--duration`` seconds each.
+The driver is ``wrk`` (with a generated Lua script) when it is installed, else an asyncio
+client. Then ``quyhoach serve`` alone is measured on its pages (entity pages of every kind,
+source view, search, home, ``/reports/latest``) at ``--page-clients`` concurrent clients.
+
+Prints one Markdown table per part: req/s, p50, p99 and errors (non-2xx answers and socket
+errors). Only loopback servers started here are loaded; every run is bounded in time.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import os
+import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import httpx
 
-SIMPLE = "SELECT ?p WHERE { <https://w3id.org/quyhoach/id/unit/province/20> ?p ?o } LIMIT 10"
-JSON = {"Accept": "application/sparql-results+json"}
+POINT = "SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"
+JSON = "application/sparql-results+json"
+ID = "https://w3id.org/quyhoach/id/"
+#: Entity kinds sampled for the page test (path fragment after ``/id/``).
+PAGE_KINDS = ("unit/", "agency/", "document/", "target/", "task/", "evidence/", "source/", "plan/", "project/")
+#: rdflib-endpoint parses the whole store into memory; above this many quads it is skipped.
+RDFLIB_MAX_QUADS = 200_000
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+@dataclass
+class Result:
+    """One measurement: a server at one concurrency."""
+
+    server: str
+    concurrency: int
+    requests: int
+    rps: float
+    p50: float  # ms
+    p99: float  # ms
+    errors: int
 
 
-def latency(base: str, path: str, params: dict, n: int = 50) -> tuple[float, float]:
-    """Median and 95th percentile (ms) of ``n`` sequential GETs after one warm-up."""
+# ----------------------------------------------------------------------------- the data
+def sample_iris(store_path: Path, n: int) -> list[str]:
+    """``n`` varied data IRIs that are subjects in the store (read through an index, never a scan)."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_path))
+    seen: list[str] = []
+    for kind in PAGE_KINDS + ("",):
+        prefix = ID + kind
+        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), \"{prefix}\")) }}"
+                 f" LIMIT {n * 4}")
+        seen.extend(s["s"].value for s in store.query(query))
+    unique = list(dict.fromkeys(seen))
+    if len(unique) <= n:
+        return unique
+    step = len(unique) / n
+    return [unique[int(i * step)] for i in range(n)]
+
+
+def page_paths(store_path: Path, per_kind: int = 30) -> list[str]:
+    """Entity pages of every kind, source views, search, home and the report, as URL paths."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_path))
+    paths: list[str] = []
+    for kind in PAGE_KINDS:
+        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), \"{ID + kind}\")) }}"
+                 f" LIMIT {per_kind * 20}")
+        found = [s["s"].value for s in store.query(query)]
+        step = max(1, len(found) // per_kind)
+        for iri in found[::step][:per_kind]:
+            local = iri[len(ID):]
+            paths.append("/source/" + local.split("/", 1)[1] if kind == "source/" else "/id/" + quote(local, safe="/"))
+    words = ["lang son", "ha noi", "bo tai chinh", "quy hoach", "giao thong", "cao bang", "dong", "tinh"]
+    paths += [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in words]
+    paths += ["/", "/reports/latest"]
+    return paths
+
+
+# ---------------------------------------------------------------------------- servers
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_dir: Path) -> Iterator[str]:
+    """Start one server; yield the URL of its query endpoint; stop it."""
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    if name == "quyhoach":
+        cmd = [sys.executable, "-m", "quyhoach.cli", "--store", str(store_path), "serve", "--port", str(port),
+               "--workers", str(workers), "--timeout", "10"]
+        endpoint = f"http://127.0.0.1:{port}/sparql"
+    elif name == "oxigraph":
+        cmd = [str(shutil.which("oxigraph", path=f"{bin_dir}:{os.environ.get('PATH', '')}")), "serve-read-only",
+               "--location", str(store_path), "--bind", f"127.0.0.1:{port}"]
+        endpoint = f"http://127.0.0.1:{port}/query"
+    else:
+        cmd = [str(shutil.which("rdflib-endpoint", path=f"{bin_dir}:{os.environ.get('PATH', '')}")), "serve",
+               "--host", "127.0.0.1", "--port", str(port), str(nquads)]
+        endpoint = f"http://127.0.0.1:{port}/"
+    log = (log_dir / f"{name}-{port}.log").open("wb")
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    started = time.monotonic()
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}; see {log.name}")
+            try:
+                probe = httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON}, timeout=5)
+                if probe.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() - started > 300:
+                raise RuntimeError(f"{name} did not answer within 300 s")
+            time.sleep(0.2)
+        print(f"# {name}: first answer {time.monotonic() - started:.1f} s after start", file=sys.stderr)
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()
+
+
+# ---------------------------------------------------------------------------- drivers
+_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNIT[unit]
+
+
+def wrk_run(url_base: str, paths: list[str], concurrency: int, duration: float, label: str) -> Result:
+    """Run ``wrk`` rotating over ``paths`` (one Lua table); parse req/s, p50, p99 and errors."""
+    host = url_base
+    table = ",\n".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    script = f"""local paths = {{ {table} }}
+local i = 0
+function setup(thread) thread:set("offset", math.random(#paths)) end
+function init(args) i = offset or 0 end
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], {{ ["Accept"] = "{JSON}" }})
+end
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        threads = min(2, concurrency)
+        out = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{duration:g}s", "--timeout", "15s",
+             "--latency", "-s", handle.name, host],
+            capture_output=True, text=True, timeout=duration + 60, check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non2xx.group(1)) if non2xx else 0
+    return Result(label, concurrency, total, rps, p50, p99, errors)
+
+
+def client_run(url_base: str, paths: list[str], concurrency: int, duration: float, label: str) -> Result:
+    """The same measurement with an asyncio client (when wrk is not installed)."""
     times: list[float] = []
-    with httpx.Client(base_url=base, timeout=30) as client:
-        client.get(path, params=params, headers=JSON)
-        for _ in range(n):
-            started = time.perf_counter()
-            response = client.get(path, params=params, headers=JSON)
-            times.append((time.perf_counter() - started) * 1000)
-            response.raise_for_status()
-    return statistics.median(times), _p95(times)
+    errors = 0
+
+    async def main() -> None:
+        nonlocal errors
+        deadline = time.perf_counter() + duration
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(base_url=url_base, timeout=15, limits=limits) as client:
+
+            async def loop(offset: int) -> None:
+                nonlocal errors
+                i = offset
+                while time.perf_counter() < deadline:
+                    i += 1
+                    started = time.perf_counter()
+                    try:
+                        response = await client.get(paths[i % len(paths)], headers={"Accept": JSON})
+                        errors += response.status_code >= 400
+                    except httpx.HTTPError:
+                        errors += 1
+                    times.append((time.perf_counter() - started) * 1000)
+
+            await asyncio.gather(*(loop(k * 97) for k in range(concurrency)))
+
+    began = time.perf_counter()
+    asyncio.run(main())
+    wall = time.perf_counter() - began
+    ordered = sorted(times) or [0.0]
+    return Result(label, concurrency, len(times), len(times) / wall, statistics.median(ordered),
+                  ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], errors)
 
 
-async def load(base: str, total: int = 1000, concurrency: int = 16) -> dict:
-    """``total`` simple SPARQL queries, ``concurrency`` at a time: throughput, latency, statuses."""
-    gate = asyncio.Semaphore(concurrency)
-    times: list[float] = []
-    statuses: dict[int, int] = {}
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-
-        async def one() -> None:
-            async with gate:
-                started = time.perf_counter()
-                response = await client.get("/sparql", params={"query": SIMPLE}, headers=JSON)
-                times.append((time.perf_counter() - started) * 1000)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-
-        began = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(total)))
-        wall = time.perf_counter() - began
-    return {"rps": total / wall, "median": statistics.median(times), "p95": _p95(times), "statuses": statuses}
+def measure(url_base: str, paths: list[str], concurrency: int, duration: float, label: str, driver: str) -> Result:
+    """One measurement with the chosen driver."""
+    run = wrk_run if driver == "wrk" else client_run
+    return run(url_base, paths, concurrency, duration, label)
 
 
-def main(base: str) -> None:
-    """Print the figures quoted in docs/api.md."""
-    routes = [
-        ("sparql simple select", "/sparql", {"query": SIMPLE}, 50),
-        ("named query responsibility", "/api/queries/responsibility", {"agency": "id:agency/bo-tai-chinh"}, 50),
-        ("entity page province 20", "/id/unit/province/20", {}, 20),
-        ("reports/latest", "/reports/latest", {}, 20),
-    ]
-    for name, path, params, n in routes:
-        median, p95 = latency(base, path, params, n)
-        print(f"{name}: median {median:.1f} ms, p95 {p95:.1f} ms ({n} requests)")
-    result = asyncio.run(load(base))
-    print(f"load: 1000 requests, 16 concurrent: {result['rps']:.0f} req/s, median {result['median']:.1f} ms, "
-          f"p95 {result['p95']:.1f} ms, statuses {result['statuses']}")
+def table(results: list[Result], title: str) -> str:
+    """A Markdown table of ``results``."""
+    lines = [f"\n{title}\n", "| server | concurrency | requests | req/s | p50 ms | p99 ms | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r.server} | {r.concurrency} | {r.requests} | {r.rps:,.0f} | {r.p50:.2f} | {r.p99:.2f} | {r.errors} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, required=True, help="store directory (read-only for every server)")
+    parser.add_argument("--nquads", type=Path, help="N-Quads export of the store, for rdflib-endpoint")
+    parser.add_argument("--servers", default="quyhoach,oxigraph,rdflib", help="comma-separated subset")
+    parser.add_argument("--concurrency", default="1,16,64", help="comma-separated connection counts")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--iris", type=int, default=1000, help="distinct entity IRIs to rotate over")
+    parser.add_argument("--workers", type=int, default=2, help="quyhoach serve --workers")
+    parser.add_argument("--page-clients", type=int, default=8, help="concurrent clients for the page test (0: skip)")
+    parser.add_argument("--driver", choices=("auto", "wrk", "client"), default="auto")
+    args = parser.parse_args(argv)
+    driver = args.driver if args.driver != "auto" else ("wrk" if shutil.which("wrk") else "client")
+    iris = sample_iris(args.store, args.iris)
+    quads = _count(args.store)
+    print(f"# store {args.store}: {quads} quads; {len(iris)} IRIs; driver {driver}; load average "
+          f"{os.getloadavg()[0]:.2f} at start", file=sys.stderr)
+    names = [n.strip() for n in args.servers.split(",") if n.strip()]
+    levels = [int(c) for c in args.concurrency.split(",")]
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        logs = Path(scratch)
+        for name in names:
+            nquads = args.nquads
+            if name == "rdflib":
+                if quads > RDFLIB_MAX_QUADS:
+                    print(f"# rdflib: skipped ({quads} quads > {RDFLIB_MAX_QUADS}, it loads them into memory)",
+                          file=sys.stderr)
+                    continue
+                if nquads is None:
+                    nquads = logs / "store.nq"
+                    _export(args.store, nquads)
+            with server(name, args.store, nquads, args.workers, logs) as endpoint:
+                base, _, path = endpoint.partition("127.0.0.1:")
+                port, _, route = path.partition("/")
+                url_base = f"{base}127.0.0.1:{port}"
+                paths = [f"/{route}?{urlencode({'query': POINT.format(iri=iri)})}" for iri in iris]
+                measure(url_base, paths, min(levels), 2, name, driver)  # warm-up
+                for level in levels:
+                    results.append(measure(url_base, paths, level, args.duration, name, driver))
+        print(table(results, f"Point lookups over {len(iris)} IRIs, {quads} quads, {args.duration:g} s each"))
+        if args.page_clients and "quyhoach" in names:
+            pages = page_paths(args.store)
+            with server("quyhoach", args.store, None, args.workers, logs) as endpoint:
+                url_base = endpoint.rsplit("/", 1)[0]
+                page_results = [measure(url_base, pages, args.page_clients, args.duration, "quyhoach pages", driver)]
+            print(table(page_results, f"Pages ({len(pages)} distinct: entity pages of every kind, source views, "
+                                      f"search, home, report), {args.page_clients} clients"))
+    print(f"\n# load average {os.getloadavg()[0]:.2f} at end", file=sys.stderr)
+    return 0
+
+
+def _count(store_path: Path) -> int:
+    import pyoxigraph as ox
+
+    return len(ox.Store.read_only(str(store_path)))
+
+
+def _export(store_path: Path, out: Path) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_path))
+    store.dump(str(out), format=ox.RdfFormat.N_QUADS)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
+    sys.exit(main())

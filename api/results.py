@@ -43,14 +43,24 @@ def term_json(term: object) -> dict:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)
+#: Bindings encoded per call of the (C) encoder; bounds what is held at once.
+JSON_BATCH = 256
+
+
 def select_json(variables: Sequence[str], rows: Iterable[Row]) -> Iterator[str]:
-    """SPARQL 1.1 Query Results JSON Format, one binding at a time."""
+    """SPARQL 1.1 Query Results JSON Format, encoded in batches of :data:`JSON_BATCH` bindings."""
     yield '{"head":{"vars":' + json.dumps(list(variables)) + '},"results":{"bindings":['
     first = True
+    batch: list[dict] = []
     for row in rows:
-        binding = {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        yield ("" if first else ",\n") + json.dumps(binding, ensure_ascii=False)
-        first = False
+        batch.append({v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None})
+        if len(batch) >= JSON_BATCH:
+            yield ("" if first else ",") + _JSON.encode(batch)[1:-1]
+            first = False
+            batch.clear()
+    if batch:
+        yield ("" if first else ",") + _JSON.encode(batch)[1:-1]
     yield "]}}\n"
 
 

@@ -169,6 +169,13 @@ async def _query(request: Request, state: AppState, op: ProtocolRequest, started
         headers["X-Result-Truncated"] = "true"
         headers["Warning"] = f'199 - "results truncated to {settings.max_rows} rows"'
 
+    media = stream.head["media_type"]
+    if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
+        media += "; charset=utf-8"
+    if stream.whole is not None:  # the common case: a small result, answered in one piece
+        _log(request, op, 200, started, stream.rows, "truncated" if stream.head.get("truncated") else "")
+        return Response(stream.whole, media_type=media, headers=headers)
+
     async def body():
         try:
             async for chunk in stream.body():
@@ -182,9 +189,6 @@ async def _query(request: Request, state: AppState, op: ProtocolRequest, started
                 note = "truncated" if stream.head.get("truncated") else ""
             _log(request, op, 200, started, stream.rows, note)
 
-    media = stream.head["media_type"]
-    if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
-        media += "; charset=utf-8"
     return StreamingResponse(body(), media_type=media, headers=headers)
 
 

@@ -6,16 +6,23 @@ it, the worker is killed (its query with it) and a fresh worker is started in th
 while the other workers keep serving. Messages on a worker's pipe:
 
 ``("ready", pid)`` once the store is open, or ``("fatal", reason)``; per job one of
-``("error", status, message)``, ``("rows", kind, variables, rows, truncated)`` (pages), or
-``("head", info)`` followed by ``("chunk", bytes)``… and ``("end", info)`` (streamed results).
+``("error", status, message)``, ``("rows", kind, variables, rows, truncated)`` (pages),
+``("whole", info, bytes, rows)`` (a serialised result that fits one chunk: one message, the
+common case of a small query), or ``("head", info)`` followed by ``("chunk", bytes)``… and
+``("end", info)`` (larger streamed results).
+
+The web process waits on the pipes in its event loop (no thread per wait), and free workers are
+handed to waiting requests directly (:meth:`WorkerPool.acquire_async`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing as mp
 import os
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,23 +66,44 @@ class Job:
 
 # --------------------------------------------------------------------------- worker side
 class _ChunkWriter:
-    """A binary file-like object that sends what is written in chunks down the pipe."""
+    """A binary file-like object that sends what is written in chunks down the pipe.
 
-    def __init__(self, conn: Connection) -> None:
+    The head goes out with the first full chunk; a result that never fills one is sent by
+    :meth:`finish` as a single ``("whole", head, body, rows)`` message.
+    """
+
+    def __init__(self, conn: Connection, head: dict) -> None:
         self.conn = conn
+        self.head = head
+        self.started = False
         self.buffer = bytearray()
 
     def write(self, data: bytes | str) -> int:
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
         self.buffer += raw
         if len(self.buffer) >= CHUNK_BYTES:
             self.flush()
         return len(raw)
 
     def flush(self) -> None:
+        """Send what is buffered (after the head) if a full chunk is there."""
+        if len(self.buffer) < CHUNK_BYTES:
+            return
+        if not self.started:
+            self.conn.send(("head", self.head))
+            self.started = True
+        self.conn.send(("chunk", bytes(self.buffer)))
+        self.buffer.clear()
+
+    def finish(self, rows: int) -> None:
+        """End the job: one ``whole`` message, or the last chunk and ``end``."""
+        if not self.started:
+            self.conn.send(("whole", self.head, bytes(self.buffer), rows))
+            return
         if self.buffer:
             self.conn.send(("chunk", bytes(self.buffer)))
             self.buffer.clear()
+        self.conn.send(("end", {"rows": rows}))
 
 
 def worker_main(store_path: str, conn: Connection) -> None:
@@ -115,7 +143,7 @@ def _run(store, job: Job, conn: Connection) -> None:
     kwargs: dict = {"custom_functions": nq.CUSTOM_FUNCTIONS}
     if job.library:
         kwargs["prefixes"] = dict(PREFIXES, qhfn=nq.FUNCTIONS)
-        kwargs["default_graph"] = nq.data_graphs(store) or [ox.DefaultGraph()]
+        kwargs["default_graph"] = _data_graphs(store)
     elif job.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     elif job.union:
@@ -148,13 +176,11 @@ def _run(store, job: Job, conn: Connection) -> None:
     except negotiation.NotAcceptable as exc:
         conn.send(("error", 406, str(exc)))
         return
-    writer = _ChunkWriter(conn)
     if kind == "boolean":
-        conn.send(("head", {"kind": kind, "media_type": choice.media_type, "rows": 1, "truncated": False}))
+        writer = _ChunkWriter(conn, {"kind": kind, "media_type": choice.media_type, "rows": 1, "truncated": False})
         for piece in results.ASK_WRITERS[choice.name](bool(result)):
             writer.write(piece)
-        writer.flush()
-        conn.send(("end", {"rows": 1}))
+        writer.finish(1)
         return
     variables = [v.value for v in result.variables] if kind == "bindings" else []
     items: Iterator = iter(result)
@@ -165,7 +191,7 @@ def _run(store, job: Job, conn: Connection) -> None:
         truncated = len(taken) > cap
         items = iter(taken[:cap])
         count = min(len(taken), cap)
-    conn.send(("head", {"kind": kind, "media_type": choice.media_type, "rows": count, "truncated": truncated}))
+    writer = _ChunkWriter(conn, {"kind": kind, "media_type": choice.media_type, "rows": count, "truncated": truncated})
     counter = _Counter(items)
     if kind == "graph":
         ox.serialize(counter, writer, format=results.GRAPH_FORMATS[choice.name], prefixes=PREFIXES)
@@ -173,8 +199,23 @@ def _run(store, job: Job, conn: Connection) -> None:
         rows = (tuple(_cells(solution, kind, variables)) for solution in counter)
         for piece in results.SELECT_WRITERS[choice.name](variables, rows):
             writer.write(piece)
-    writer.flush()
-    conn.send(("end", {"rows": counter.count}))
+    writer.finish(counter.count)
+
+
+_DATA_GRAPHS: dict[int, list] = {}
+
+
+def _data_graphs(store) -> list:
+    """The library's default graph, listed once per worker (a worker's store never changes:
+    after an update every worker is restarted)."""
+    import pyoxigraph as ox
+
+    from quyhoach.graph import named_queries as nq
+
+    key = id(store)
+    if key not in _DATA_GRAPHS:
+        _DATA_GRAPHS[key] = nq.data_graphs(store) or [ox.DefaultGraph()]
+    return _DATA_GRAPHS[key]
 
 
 def _cells(item, kind: str, variables: list[str]) -> tuple:
@@ -235,6 +276,38 @@ class Worker:
             raise TimeoutError(f"no answer within {timeout} s")
         return message
 
+    async def receive_async(self, timeout: float) -> tuple:
+        """The worker's next message, awaited in the event loop (no thread); ``TimeoutError`` past ``timeout``.
+
+        The pipe is watched with ``add_reader``; a worker writes each message in one piece, so
+        once the pipe is readable the whole message follows.
+        """
+        conn = self.conn
+        try:
+            if not conn.poll(0):
+                loop = asyncio.get_running_loop()
+                ready = loop.create_future()
+                fd = conn.fileno()
+
+                def wake(outcome: object) -> None:
+                    if not ready.done():
+                        ready.set_result(outcome)
+
+                loop.add_reader(fd, wake, True)
+                timer = loop.call_later(timeout, wake, False)
+                try:
+                    if not await ready:
+                        raise TimeoutError(f"no answer within {timeout} s")
+                finally:
+                    timer.cancel()
+                    loop.remove_reader(fd)
+                    os.set_blocking(fd, True)  # uvloop leaves a watched fd non-blocking; the rest of a long message follows
+            return conn.recv()
+        except (EOFError, OSError) as exc:
+            if isinstance(exc, TimeoutError):
+                raise
+            raise WorkerDied(f"worker {self.process.pid} ended: exit code {self.process.exitcode}") from exc
+
     def kill(self) -> None:
         """End the process now (its query with it)."""
         if self.process.is_alive():
@@ -273,6 +346,8 @@ class WorkerPool:
         self._paused = False
         self._closed = False
         self._cond = threading.Condition()
+        #: Requests waiting in an event loop for a worker: (loop, future), first come first served.
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = deque()
 
     def start(self) -> None:
         """Start all workers and wait until each has opened the store."""
@@ -286,7 +361,43 @@ class WorkerPool:
             raise
         with self._cond:
             self._idle.extend(workers)
+            self._dispatch()
             self._cond.notify_all()
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to requests waiting in an event loop (called with the lock held)."""
+        while self._idle and self._waiters and not self._paused and not self._closed:
+            loop, future = self._waiters.popleft()
+            if future.done():
+                continue
+            worker = self._idle.pop()
+            self._busy += 1
+            loop.call_soon_threadsafe(self._hand, future, worker)
+
+    def _hand(self, future: asyncio.Future, worker: Worker) -> None:
+        if future.done():  # the request gave up meanwhile: the worker goes back
+            self.release(worker)
+        else:
+            future.set_result(worker)
+
+    async def acquire_async(self, timeout: float) -> Worker:
+        """A free worker for a request in the event loop, waiting up to ``timeout`` seconds."""
+        with self._cond:
+            if self._closed:
+                raise PoolBusy("the server is shutting down")
+            if self._idle and not self._paused and not self._waiters:
+                self._busy += 1
+                return self._idle.pop()
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future = loop.create_future()
+            self._waiters.append((loop, future))
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError:
+            raise PoolBusy(f"all {self.size} query workers are busy") from None
+        finally:
+            if not future.done():
+                future.cancel()
 
     def acquire(self, timeout: float) -> Worker:
         """A free worker, waiting up to ``timeout`` seconds; ``PoolBusy`` otherwise."""
@@ -306,6 +417,7 @@ class WorkerPool:
                 worker.stop()
             else:
                 self._idle.append(worker)
+                self._dispatch()
             self._cond.notify_all()
 
     def discard(self, worker: Worker) -> None:
@@ -334,6 +446,7 @@ class WorkerPool:
                     new.stop()
                 else:
                     self._idle.append(new)
+                    self._dispatch()
             self._cond.notify_all()
 
     @property
@@ -365,6 +478,7 @@ class WorkerPool:
             finally:
                 with self._cond:
                     self._paused = False
+                    self._dispatch()
                     self._cond.notify_all()
 
     def close(self) -> None:
@@ -372,6 +486,14 @@ class WorkerPool:
         with self._cond:
             self._closed = True
             workers, self._idle = self._idle, []
+            waiters, self._waiters = self._waiters, deque()
             self._cond.notify_all()
+        for loop, future in waiters:
+            loop.call_soon_threadsafe(_refuse, future)
         for worker in workers:
             worker.stop()
+
+
+def _refuse(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_exception(PoolBusy("the server is shutting down"))
