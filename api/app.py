@@ -5,6 +5,7 @@ Run with ``quyhoach serve`` or ``uvicorn --factory quyhoach.api.app:create_app``
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from contextlib import asynccontextmanager
@@ -41,11 +42,46 @@ def _configure_logging() -> None:
 
 
 async def refresh_caches(state: AppState) -> None:
-    """(Re)build what pages keep in memory: the label index and the ontology term labels."""
-    from quyhoach.api.search import build_index, load_vocabulary
+    """(Re)build what pages keep: the ontology term labels, the home page's counts and the label index.
 
-    state.index = await build_index(state.executor)
+    The counts and the index come from a builder process (:mod:`quyhoach.api.summary`); this
+    waits for it up to ``settings.cache_wait`` seconds, then lets it finish in the background.
+    """
+    from quyhoach.api.search import load_vocabulary
+    from quyhoach.api.summary import Builder
+
     state.vocabulary = await load_vocabulary(state.executor)
+    if state.pending is not None:
+        state.pending.discard()
+    builder = state.pending = Builder(state.settings.store_path)
+
+    async def finish() -> None:
+        while not await builder.wait(3600):
+            pass
+        if state.pending is not builder:
+            return
+        state.pending = None
+        result = builder.result()
+        if result is None:
+            builder.discard()
+            return
+        old = state.built
+        state.summary, state.index = result
+        state.built = builder
+        if old is not None:
+            old.discard()
+
+    if await builder.wait(state.settings.cache_wait):
+        await finish()
+    else:
+        log.info("still counting and indexing labels after %g s; continuing in the background", state.settings.cache_wait)
+        state.background = asyncio.get_running_loop().create_task(finish())
+
+
+def _discard_caches(state: AppState) -> None:
+    for builder in (state.pending, state.built):
+        if builder is not None:
+            builder.discard()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -71,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            _discard_caches(state)
             await run_in_threadpool(pool.close)
 
     app = FastAPI(

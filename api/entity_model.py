@@ -147,32 +147,42 @@ async def _rows(state: AppState, query: str, cap: int = 5000) -> Rows:
 
 
 async def build_page(state: AppState, iri: str) -> EntityPage | None:
-    """Gather the page of ``iri``; ``None`` if the store knows nothing about it."""
-    out_counts = await _rows(state, f"""
-        SELECT ?p (COUNT(DISTINCT ?o) AS ?n) (SUM(IF(isLiteral(?o), 1, 0)) AS ?lits)
-        WHERE {{ <{iri}> ?p ?o }} GROUP BY ?p""")
-    in_counts = await _rows(state, f"""
-        SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> }} GROUP BY ?p""")
+    """Gather the page of ``iri``; ``None`` if the store knows nothing about it.
+
+    Two round trips to one worker: the counts, labels, types, evidence, blank nodes, timeline
+    and map in one batch, then the first values of every link group. Every query starts from
+    the entity's IRI.
+    """
+    (out_counts, in_counts, labels, types_rows, provenance, blank_rows, timeline_rows, map_rows) = \
+        await state.executor.rows_many([
+            (f"""SELECT ?p (COUNT(DISTINCT ?o) AS ?n) (SUM(IF(isLiteral(?o), 1, 0)) AS ?lits)
+                 WHERE {{ <{iri}> ?p ?o }} GROUP BY ?p""", 5000),
+            (f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> }} GROUP BY ?p", 5000),
+            (f"SELECT ?l WHERE {{ <{iri}> <{RDFS}label> ?l }}", 5000),
+            (f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t }}", 5000),
+            (_provenance_query(iri), 2000),
+            (_blank_query(iri), 500),
+            (_timeline_query(iri), 500),
+            (_map_query(iri), 400),
+        ])
     if not out_counts.rows and not in_counts.rows:
         return None
-    labels = await _rows(state, f"""
-        SELECT ?l WHERE {{ <{iri}> <{RDFS}label> ?l }}""")
     label_vi = next((t.value for (t,) in labels.rows if t and t.lang == "vi"), None)
     label_en = next((t.value for (t,) in labels.rows if t and t.lang and t.lang.startswith("en")), None)
     if not label_vi and not label_en:
         label_vi = next((t.value for (t,) in labels.rows if t), None)
-    types_rows = await _rows(state, f"SELECT DISTINCT ?t WHERE {{ <{iri}> a ?t }}")
     types = [_value(state, t) for (t,) in types_rows.rows if t]
     for v in types:
         v.label = _vocab_label(state, v.term.value) if v.term.is_iri else v.label
-    evidence_all, fact_evidence = await _provenance(state, iri)
+    evidence_all, fact_evidence = _provenance(provenance)
     facts: list[Group] = []
     links: list[Group] = []
+    out_values, in_values = await _first_values(state, iri, out_counts.rows, in_counts.rows)
     for p, n, lits in out_counts.rows:
         if p is None or p.value in HIDDEN:
             continue
         group = Group(p.value, _vocab_label(state, p.value), "out", int(n.value))
-        group.values = await _group_values(state, iri, "out", p.value, PAGE_SIZE, 0)
+        group.values = out_values[p.value]
         for value in group.values:
             value.evidence = fact_evidence.get((p.value, value.term.value), [])
         (facts if lits and int(lits.value) == group.count else links).append(group)
@@ -184,24 +194,64 @@ async def build_page(state: AppState, iri: str) -> EntityPage | None:
         if p is None or p.value in HIDDEN_INCOMING:
             continue
         group = Group(p.value, _vocab_label(state, p.value), "in", int(n.value))
-        group.values = await _group_values(state, iri, "in", p.value, PAGE_SIZE, 0)
+        group.values = in_values[p.value]
         incoming.append(group)
     incoming.sort(key=lambda g: (-g.count, g.prop_label.lower()))
-    blank = await _blank_nodes(state, iri)
+    blank = _blank_nodes(state, blank_rows)
     sha = _sha_of(iri)
     return EntityPage(
         iri=iri, label_vi=label_vi, label_en=label_en, types=types, facts=facts, links=links,
-        incoming=incoming, blank=blank, evidence=evidence_all, timeline=await _timeline(state, iri),
-        map=await _map(state, iri), source_sha=sha if any(t.term.value == str(QH.SourceDocument) for t in types) else None,
+        incoming=incoming, blank=blank, evidence=evidence_all, timeline=_timeline(state, timeline_rows),
+        map=_map(state, map_rows), source_sha=sha if any(t.term.value == str(QH.SourceDocument) for t in types) else None,
     )
 
 
-async def _group_values(state: AppState, iri: str, direction: str, prop: str, limit: int, offset: int) -> list[Value]:
+#: Up to this many links in one direction, the first page of every property comes from one query.
+ONE_QUERY_LINKS = 400
+
+
+async def _first_values(state: AppState, iri: str, out_counts: list, in_counts: list) -> tuple[dict, dict]:
+    """The first :data:`PAGE_SIZE` values of every shown property of ``iri``, out and in.
+
+    One query per direction when its links are few (the common case), else one per property;
+    all in one batch, every query starting from the entity's IRI.
+    """
+    plans: list[tuple[str, str | None, dict]] = []  # (direction, property or None: all, out)
+    queries: list[tuple[str, int]] = []
+    result: tuple[dict, dict] = ({}, {})
+    for direction, counts, hidden, out in (("out", out_counts, HIDDEN, result[0]), ("in", in_counts, HIDDEN_INCOMING, result[1])):
+        props = [(p.value, int(n.value)) for p, n, *_ in counts if p is not None and p.value not in hidden]
+        out.update({p: [] for p, _ in props})
+        if not props:
+            continue
+        pattern = f"<{iri}> ?p ?v" if direction == "out" else f"?v ?p <{iri}>"
+        if sum(n for _, n in props) <= ONE_QUERY_LINKS:
+            plans.append((direction, None, out))
+            queries.append((f"SELECT DISTINCT ?p ?v WHERE {{ {pattern} }} ORDER BY ?p ?v", ONE_QUERY_LINKS * 2))
+            continue
+        for prop, _n in props:
+            plans.append((direction, prop, out))
+            queries.append((_values_query(iri, direction, prop, PAGE_SIZE, 0), PAGE_SIZE))
+    if not queries:
+        return result
+    for (_direction, prop, out), rows in zip(plans, await state.executor.rows_many(queries), strict=True):
+        if prop is not None:
+            out[prop] = [_value(state, v) for (v,) in rows.rows if v is not None]
+            continue
+        for p, v in rows.rows:
+            if p is not None and v is not None and p.value in out and len(out[p.value]) < PAGE_SIZE:
+                out[p.value].append(_value(state, v))
+    return result
+
+
+def _values_query(iri: str, direction: str, prop: str, limit: int, offset: int) -> str:
     if direction == "out":
-        query = f"SELECT DISTINCT ?v WHERE {{ <{iri}> <{prop}> ?v }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
-    else:
-        query = f"SELECT DISTINCT ?v WHERE {{ ?v <{prop}> <{iri}> }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
-    rows = await _rows(state, query, limit)
+        return f"SELECT DISTINCT ?v WHERE {{ <{iri}> <{prop}> ?v }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
+    return f"SELECT DISTINCT ?v WHERE {{ ?v <{prop}> <{iri}> }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
+
+
+async def _group_values(state: AppState, iri: str, direction: str, prop: str, limit: int, offset: int) -> list[Value]:
+    rows = await _rows(state, _values_query(iri, direction, prop, limit, offset), limit)
     return [_value(state, v) for (v,) in rows.rows if v is not None]
 
 
@@ -215,16 +265,19 @@ async def paged_group(state: AppState, iri: str, direction: str, prop: str, page
     return group
 
 
-async def _provenance(state: AppState, iri: str) -> tuple[list[Evidence], dict[tuple[str, str], list[Evidence]]]:
-    rows = await _rows(state, f"""
+def _provenance_query(iri: str) -> str:
+    return f"""
         SELECT ?p ?o ?ev ?exact ?start ?end ?src WHERE {{
           {{ <{iri}> <{PROV.wasDerivedFrom}> ?ev }}
           UNION {{ ?st <{RDF}subject> <{iri}> ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
                        <{PROV.wasDerivedFrom}> ?ev }}
-          OPTIONAL {{ ?ev <{OA.hasSource}> ?src }}
-          OPTIONAL {{ ?ev <{OA.hasSelector}> ?q . ?q <{OA.exact}> ?exact }}
-          OPTIONAL {{ ?ev <{OA.hasSelector}> ?ps . ?ps <{OA.start}> ?start ; <{OA.end}> ?end }}
-        }}""", 2000)
+          LATERAL {{ OPTIONAL {{ ?ev <{OA.hasSource}> ?src }} }}
+          LATERAL {{ OPTIONAL {{ ?ev <{OA.hasSelector}> ?q . ?q <{OA.exact}> ?exact }} }}
+          LATERAL {{ OPTIONAL {{ ?ev <{OA.hasSelector}> ?ps . ?ps <{OA.start}> ?start ; <{OA.end}> ?end }} }}
+        }}"""
+
+
+def _provenance(rows: Rows) -> tuple[list[Evidence], dict[tuple[str, str], list[Evidence]]]:
     entity: list[Evidence] = []
     per_fact: dict[tuple[str, str], list[Evidence]] = {}
     seen: set[tuple] = set()
@@ -255,9 +308,12 @@ def _int(term: Term | None) -> int | None:
         return None
 
 
-async def _blank_nodes(state: AppState, iri: str) -> dict[str, list[tuple[str, Value]]]:
-    rows = await _rows(state, f"""
-        SELECT ?b ?p ?o WHERE {{ <{iri}> ?x ?b . FILTER(isBlank(?b) && ?x != <{GEO.hasGeometry}>) ?b ?p ?o }}""", 500)
+def _blank_query(iri: str) -> str:
+    return f"""
+        SELECT ?b ?p ?o WHERE {{ <{iri}> ?x ?b . FILTER(isBlank(?b) && ?x != <{GEO.hasGeometry}>) ?b ?p ?o }}"""
+
+
+def _blank_nodes(state: AppState, rows: Rows) -> dict[str, list[tuple[str, Value]]]:
     out: dict[str, list[tuple[str, Value]]] = {}
     for b, p, o in rows.rows:
         if b and p and o:
@@ -265,21 +321,26 @@ async def _blank_nodes(state: AppState, iri: str) -> dict[str, list[tuple[str, V
     return out
 
 
-async def _timeline(state: AppState, iri: str) -> list[TimelineItem]:
+def _timeline_query(iri: str) -> str:
     original = f"<{QH.originalUnit}>|<{ORG.originalOrganization}>"
     resulting = f"<{QH.resultingUnit}>|<{ORG.resultingOrganization}>"
-    rows = await _rows(state, f"""
+    return f"""
         SELECT DISTINCT ?rel ?other ?date ?kind ?event WHERE {{
           {{ <{iri}> <{QH.successor}>|<{QH.successorAgency}> ?other BIND("successor" AS ?rel) }}
           UNION {{ ?other <{QH.successor}>|<{QH.successorAgency}> <{iri}> BIND("predecessor" AS ?rel) }}
           UNION {{ <{iri}> <{QH.predecessor}> ?other BIND("predecessor" AS ?rel) }}
           UNION {{ ?other <{QH.predecessor}> <{iri}> BIND("successor" AS ?rel) }}
           UNION {{ ?event {original} <{iri}> ; {resulting} ?other BIND("successor" AS ?rel)
-                  OPTIONAL {{ ?event <{QH.changeDate}> ?date }} OPTIONAL {{ ?event <{QH.changeKind}> ?kind }} }}
+                  LATERAL {{ OPTIONAL {{ ?event <{QH.changeDate}> ?date }} }}
+                  LATERAL {{ OPTIONAL {{ ?event <{QH.changeKind}> ?kind }} }} }}
           UNION {{ ?event {resulting} <{iri}> ; {original} ?other BIND("predecessor" AS ?rel)
-                  OPTIONAL {{ ?event <{QH.changeDate}> ?date }} OPTIONAL {{ ?event <{QH.changeKind}> ?kind }} }}
+                  LATERAL {{ OPTIONAL {{ ?event <{QH.changeDate}> ?date }} }}
+                  LATERAL {{ OPTIONAL {{ ?event <{QH.changeKind}> ?kind }} }} }}
           FILTER(?other != <{iri}>)
-        }}""", 500)
+        }}"""
+
+
+def _timeline(state: AppState, rows: Rows) -> list[TimelineItem]:
     merged: dict[tuple[str, str], TimelineItem] = {}
     for rel, other, date, kind, event in rows.rows:
         if rel is None or other is None:
@@ -293,18 +354,21 @@ async def _timeline(state: AppState, iri: str) -> list[TimelineItem]:
     return sorted(merged.values(), key=lambda t: (t.relation != "predecessor", t.date or "", t.other.label))
 
 
-async def _map(state: AppState, iri: str) -> SvgMap | None:
+def _map_query(iri: str) -> str:
     wkt = f"<{GEO.hasGeometry}>/<{GEO.asWKT}>"
-    rows = await _rows(state, f"""
+    return f"""
         SELECT ?role ?thing ?wkt ?pos WHERE {{
           {{ <{iri}> {wkt} ?wkt BIND(<{iri}> AS ?thing) BIND("self" AS ?role) }}
           UNION {{ <{iri}> <{QH.hasStop}> ?stop . ?stop <{QH.stopUnit}> ?thing . ?thing {wkt} ?wkt
-                  OPTIONAL {{ ?stop <{QH.position}> ?pos }} BIND("stop" AS ?role) }}
+                  LATERAL {{ OPTIONAL {{ ?stop <{QH.position}> ?pos }} }} BIND("stop" AS ?role) }}
           UNION {{ <{iri}> <{QH.locatedIn}>|<{QH.connects}>|<{QH.covers}>|<{QH.partOf}> ?thing .
                   ?thing {wkt} ?wkt BIND("related" AS ?role) }}
           UNION {{ ?thing <{QH.partOf}>|<{QH.memberOfRegion}>|<{QH.locatedIn}> <{iri}> .
                   ?thing {wkt} ?wkt BIND("related" AS ?role) }}
-        }}""", 400)
+        }}"""
+
+
+def _map(state: AppState, rows: Rows) -> SvgMap | None:
     rank = {"self": 0, "stop": 1, "related": 2}
     places: dict[str, Place] = {}  # one marker per thing, in its strongest role
     for role, thing, text, pos in rows.rows:
@@ -345,7 +409,7 @@ async def build_source_view(state: AppState, sha: str, start: int | None, end: i
     """The text of source document ``sha`` cut into segments at every evidence boundary."""
     iri = str(ID[f"source/{sha}"])
     doc = await _rows(state, f"""
-        SELECT ?text ?title WHERE {{ <{iri}> <{QH.text}> ?text OPTIONAL {{ <{iri}> <{DCTERMS.title}> ?title }} }} LIMIT 1""")
+        SELECT ?text ?title WHERE {{ <{iri}> <{QH.text}> ?text LATERAL {{ OPTIONAL {{ <{iri}> <{DCTERMS.title}> ?title }} }} }} LIMIT 1""")
     if not doc.rows or doc.rows[0][0] is None:
         return None
     text = doc.rows[0][0].value
@@ -353,10 +417,10 @@ async def build_source_view(state: AppState, sha: str, start: int | None, end: i
     spans = await _rows(state, f"""
         SELECT DISTINCT ?start ?end ?thing WHERE {{
           ?ev <{OA.hasSource}> <{iri}> ; <{OA.hasSelector}> ?ps . ?ps <{OA.start}> ?start ; <{OA.end}> ?end .
-          OPTIONAL {{
+          LATERAL {{ OPTIONAL {{
             {{ ?thing <{PROV.wasDerivedFrom}> ?ev FILTER NOT EXISTS {{ ?thing a <{RDF}Statement> }} }}
             UNION {{ ?st <{PROV.wasDerivedFrom}> ?ev ; <{RDF}subject> ?thing }}
-          }}
+          }} }}
         }}""", 50000)
     marks: dict[tuple[int, int], list[Value]] = {}
     for s, e, thing in spans.rows:

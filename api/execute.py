@@ -52,7 +52,7 @@ class Executor:
         self.timeout = timeout
         self.queue_wait = queue_wait
 
-    async def _first(self, job: Job) -> tuple[Worker, tuple]:
+    async def _first(self, job: Job | list[Job]) -> tuple[Worker, tuple]:
         try:
             worker = await self.pool.acquire_async(self.queue_wait)
         except PoolBusy as exc:
@@ -73,6 +73,22 @@ class Executor:
             self.pool.release(worker)
             raise QueryFailed(message[1], message[2])
         return worker, message
+
+    async def rows_many(self, queries: list[tuple[str, int]]) -> list[Rows]:
+        """Run several page queries ``(query, max_rows)`` on one worker in one round trip.
+
+        The deadline covers the whole batch; the first failing query fails the batch.
+        """
+        jobs = [Job(query=q, op="rows", max_rows=cap) for q, cap in queries]
+        worker, message = await self._first(jobs)  # type: ignore[arg-type]
+        self.pool.release(worker)
+        out: list[Rows] = []
+        for answer in message[1]:
+            if answer[0] == "error":
+                raise QueryFailed(answer[1], answer[2])
+            _, kind, variables, rows, truncated = answer
+            out.append(Rows(kind, [], boolean=rows) if kind == "boolean" else Rows(kind, variables, rows, truncated=truncated))
+        return out
 
     async def rows(self, query: str, max_rows: int = 0, union: bool = True, library: bool = False) -> Rows:
         """Run a query for a page; the rows come back as :class:`Term` tuples.

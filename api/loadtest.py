@@ -88,7 +88,10 @@ def page_paths(store_path: Path, per_kind: int = 30) -> list[str]:
         step = max(1, len(found) // per_kind)
         for iri in found[::step][:per_kind]:
             local = iri[len(ID):]
-            paths.append("/source/" + local.split("/", 1)[1] if kind == "source/" else "/id/" + quote(local, safe="/"))
+            if kind != "source/":
+                paths.append("/id/" + quote(local, safe="/"))
+            elif re.fullmatch(r"[0-9a-f]{16,64}", local.split("/", 1)[1]):  # copies' suffixed sources have no view
+                paths.append("/source/" + local.split("/", 1)[1])
     words = ["lang son", "ha noi", "bo tai chinh", "quy hoach", "giao thong", "cao bang", "dong", "tinh"]
     paths += [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in words]
     paths += ["/", "/reports/latest"]

@@ -11,7 +11,6 @@ from quyhoach.api.negotiation import parse_accept
 from quyhoach.api.ontology_doc import ontology_terms
 from quyhoach.api.state import get_state
 from quyhoach.api.views import EDITOR_PREFIXES, href, render, short
-from quyhoach.graph.stats import CLASS_COUNTS, GRAPH_COUNTS
 from quyhoach.namespaces import DCTERMS, QH
 
 router = APIRouter(tags=["Pages"])
@@ -34,24 +33,15 @@ DEFAULT_QUERY = """SELECT ?class (COUNT(?s) AS ?n) WHERE {
 async def home(request: Request) -> Response:
     """What the graph holds: counts by class, named graphs, loaded documents; search box."""
     state = get_state(request)
-    classes = await state.executor.rows(CLASS_COUNTS, max_rows=500)
-    graphs = await state.executor.rows(GRAPH_COUNTS, max_rows=5000)
-    documents = await state.executor.rows(DOCUMENTS_QUERY, max_rows=5000)
+    summary = state.summary  # counted once per store state (quyhoach.api.summary), never per request
     vocabulary = state.vocabulary
     counts = [
-        {"iri": c.value, "label": (vocabulary.get(c.value, (None, None))[1] or short(c.value)), "count": int(n.value)}
-        for c, n in classes.rows
-        if c is not None and n is not None
-    ]
-    total = sum(int(n.value) for _g, n in graphs.rows if n is not None)
-    docs = [
-        {"iri": d.value, "sha": sha.value, "title": t.value if t else sha.value,
-         "date": date.value if date else "", "publisher": pub.value if pub else ""}
-        for d, sha, t, date, pub in documents.rows
-        if d is not None and sha is not None
+        {"iri": c, "label": (vocabulary.get(c, (None, None))[1] or short(c)), "count": n}
+        for c, n in (summary.classes if summary else [])
     ]
     return render(request, "home.html", {
-        "counts": counts, "graphs": len(graphs.rows), "triples": total, "documents": docs,
+        "counts": counts, "graphs": summary.graphs if summary else 0, "triples": summary.triples if summary else 0,
+        "documents": summary.documents if summary else [], "counting": summary is None,
         "indexed": len(state.index) if state.index else 0,
     })
 

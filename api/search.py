@@ -1,28 +1,35 @@
-"""Diacritics-insensitive label search over an in-memory index built from the store at startup."""
+"""Diacritics-insensitive label search over an SQLite index built from the store once per store state.
+
+The index is written by a separate process at start-up and after updates
+(:mod:`quyhoach.api.summary`); searches and label look-ups read it through its indexes.
+Queries made only of words shorter than three letters match keys by prefix only (the trigram
+index needs three letters).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from quyhoach.api.execute import Executor
 from quyhoach.namespaces import ONTOLOGY_GRAPH
 from quyhoach.text import ascii_key
 
-LABELS_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-SELECT ?s ?p ?label (SAMPLE(?t) AS ?type) WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }
-  ?s ?p ?label .
-  FILTER(isIRI(?s) && isLiteral(?label))
-  OPTIONAL { ?s a ?t }
-} GROUP BY ?s ?p ?label
-"""
-
 VOCABULARY_QUERY = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?term ?label WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?term rdfs:label ?label }} }}
+"""
+
+#: The labels, streamed (no GROUP BY): one row per label and type (the first type seen is kept).
+LABELS_STREAM = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?s ?p ?label ?type WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel foaf:name }
+  ?s ?p ?label .
+  FILTER(isIRI(?s) && isLiteral(?label))
+  LATERAL { OPTIONAL { SELECT ?s ?type WHERE { ?s a ?type } LIMIT 1 } }
+}
 """
 
 RANK_PROPERTIES = ("label", "prefLabel", "name", "altLabel", "hiddenLabel")
@@ -37,7 +44,6 @@ class Entry:
     label_en: str | None = None
     other: str | None = None
     type: str | None = None
-    keys: set[str] = field(default_factory=set)
 
     @property
     def label(self) -> str:
@@ -54,27 +60,100 @@ class Hit:
     matched: str
 
 
-class LabelIndex:
-    """Labels, alternative and hidden labels of every IRI, keyed by :func:`ascii_key`."""
+class _Entries:
+    """``index.entries``: a read-only mapping IRI -> :class:`Entry`, looked up in the database."""
 
-    def __init__(self) -> None:
-        self.entries: dict[str, Entry] = {}
+    def __init__(self, index: LabelIndex) -> None:
+        self.index = index
+
+    def get(self, iri: str, default: Entry | None = None) -> Entry | None:
+        """The entry of ``iri`` (one indexed look-up), or ``default``."""
+        row = self.index.db.execute(
+            "SELECT iri, label_vi, label_en, other, type FROM entry WHERE iri = ?", (iri,)).fetchone()
+        return Entry(*row) if row else default
+
+    def __getitem__(self, iri: str) -> Entry:
+        entry = self.get(iri)
+        if entry is None:
+            raise KeyError(iri)
+        return entry
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and self.get(iri) is not None
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entry (iri TEXT PRIMARY KEY, label_vi TEXT, label_en TEXT, other TEXT, type TEXT)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, iri UNINDEXED, tokenize='trigram');
+"""
+#: Most candidate keys read from the database per search before ranking.
+CANDIDATES = 5000
+
+
+class LabelIndex:
+    """Labels, alternative and hidden labels of every IRI, keyed by :func:`ascii_key`, in SQLite.
+
+    On disk (``path``) or in memory (no path). A search reads candidates through indexes (the
+    key itself, its prefix range, and a trigram full-text index for words inside keys), never
+    every label: at most :data:`CANDIDATES` keys are ranked per search.
+    """
+
+    def __init__(self, path: str | None = None, readonly: bool = False) -> None:
+        import sqlite3
+
+        if path and readonly:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(path or ":memory:", check_same_thread=False)
+            self.db.executescript(SCHEMA)
+        self.entries = _Entries(self)
+        self._size: int | None = None
 
     def add(self, iri: str, prop: str, label: str, lang: str | None, rdf_type: str | None) -> None:
         """Index one label of ``iri``."""
-        entry = self.entries.setdefault(iri, Entry(iri))
-        if rdf_type and not entry.type:
-            entry.type = rdf_type
-        if prop.endswith("label") and prop.rsplit("#", 1)[-1] == "label":
-            if lang == "vi" and not entry.label_vi:
-                entry.label_vi = label
-            elif lang and lang.startswith("en") and not entry.label_en:
-                entry.label_en = label
-            elif not lang and not entry.other:
-                entry.other = label
-        elif prop.endswith(("prefLabel", "name")) and not entry.other:
-            entry.other = label
-        entry.keys.add(ascii_key(label))
+        self.add_many([(iri, prop, label, lang, rdf_type)])
+
+    def add_many(self, rows) -> None:
+        """Index ``(iri, property, label, lang, type)`` rows in one transaction."""
+        entry_rows, key_rows = [], []
+        for iri, prop, label, lang, rdf_type in rows:
+            vi = en = other = None
+            if prop.endswith("label") and prop.rsplit("#", 1)[-1] == "label":
+                if lang == "vi":
+                    vi = label
+                elif lang and lang.startswith("en"):
+                    en = label
+                elif not lang:
+                    other = label
+            elif prop.endswith(("prefLabel", "name")):
+                other = label
+            entry_rows.append((iri, vi, en, other, rdf_type))
+            key_rows.append((ascii_key(label), iri))
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO entry VALUES (?, ?, ?, ?, ?) ON CONFLICT(iri) DO UPDATE SET"
+                " label_vi = COALESCE(label_vi, excluded.label_vi), label_en = COALESCE(label_en, excluded.label_en),"
+                " other = COALESCE(other, excluded.other), type = COALESCE(type, excluded.type)", entry_rows)
+            for key, iri in key_rows:
+                if self.db.execute("INSERT OR IGNORE INTO key VALUES (?, ?)", (key, iri)).rowcount:
+                    self.db.execute("INSERT INTO key_text VALUES (?, ?)", (key, iri))
+        self._size = None
+
+    def _candidates(self, query: str, words: list[str]) -> list[tuple[str, str]]:
+        db = self.db
+        found = db.execute("SELECT key, iri FROM key WHERE key >= ? AND key < ? LIMIT ?",
+                           (query, query + "\U0010ffff", CANDIDATES)).fetchall()
+        long_words = [w for w in words if len(w) >= 3]
+        if long_words:
+            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+            found += db.execute("SELECT key, iri FROM key_text WHERE key_text MATCH ? LIMIT ?",
+                                (match, CANDIDATES)).fetchall()
+        elif query != words[0]:  # only short words: keys that start with the first one
+            found += db.execute("SELECT key, iri FROM key WHERE key >= ? AND key < ? LIMIT ?",
+                                (words[0], words[0] + "\U0010ffff", CANDIDATES)).fetchall()
+        return found
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Entries whose labels contain every word of ``text`` (accents and case ignored), best first."""
@@ -82,22 +161,24 @@ class LabelIndex:
         words = query.split()
         if not words:
             return []
-        hits: list[Hit] = []
-        for entry in self.entries.values():
-            best: tuple[int, str] | None = None
-            for key in entry.keys:
-                score = _score(key, query, words)
-                if score is not None and (best is None or score < best[0]):
-                    best = (score, key)
-            if best is not None:
-                hits.append(Hit(entry, best[0], best[1]))
+        best: dict[str, tuple[int, str]] = {}
+        for key, iri in self._candidates(query, words):
+            score = _score(key, query, words)
+            if score is not None and (iri not in best or score < best[iri][0]):
+                best[iri] = (score, key)
+        hits = []
+        for iri, (score, key) in best.items():
+            entry = self.entries.get(iri) or Entry(iri)
+            hits.append(Hit(entry, score, key))
         # Ties: an entity whose own label is the query first, then places, then the rest.
         hits.sort(key=lambda h: (h.score, ascii_key(h.entry.label) != query, _place_rank(h.entry.iri),
                                  len(h.matched), h.entry.label))
         return hits[:limit]
 
     def __len__(self) -> int:
-        return len(self.entries)
+        if self._size is None:
+            self._size = self.db.execute("SELECT COUNT(*) FROM entry").fetchone()[0]
+        return self._size
 
 
 _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))
@@ -123,15 +204,24 @@ def _score(key: str, query: str, words: list[str]) -> int | None:
     return None
 
 
-async def build_index(executor: Executor) -> LabelIndex:
-    """Read every label from the store (through a worker) into a new index."""
-    result = await executor.rows(LABELS_QUERY)
-    index = LabelIndex()
-    for s, p, label, rdf_type in result.rows:
-        if s is None or label is None or p is None:
-            continue
-        index.add(s.value, p.value, label.value, label.lang, rdf_type.value if rdf_type else None)
-    return index
+def index_labels(store, path: str, batch: int = 5000) -> int:
+    """Write every label of a pyoxigraph ``store`` into a new on-disk index at ``path``; the entry count.
+
+    Streams the labels (no grouping, no whole list in memory) in batches of ``batch`` rows.
+    """
+    index = LabelIndex(path)
+    rows: list[tuple] = []
+    for solution in store.query(LABELS_STREAM, use_default_graph_as_union=True):
+        t = solution["type"]
+        rows.append((solution["s"].value, solution["p"].value, solution["label"].value,
+                     solution["label"].language, t.value if t is not None else None))
+        if len(rows) >= batch:
+            index.add_many(rows)
+            rows.clear()
+    index.add_many(rows)
+    count = len(index)
+    index.db.close()
+    return count
 
 
 async def load_vocabulary(executor: Executor) -> dict[str, tuple[str | None, str | None]]:

@@ -24,6 +24,8 @@ class Settings:
     service_allow: tuple[str, ...] = field(default_factory=tuple)
     #: How long a request waits for a free worker before it is refused with 503.
     queue_wait: float | None = None
+    #: Seconds start-up waits for the home counts and the label index before serving without them.
+    cache_wait: float = 15.0
 
     @property
     def wait_for_worker(self) -> float:

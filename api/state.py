@@ -18,10 +18,16 @@ class AppState:
     settings: Settings
     pool: WorkerPool
     executor: Executor
-    #: Search index over labels (``quyhoach.api.search.LabelIndex``), rebuilt after updates.
+    #: Search index over labels (``quyhoach.api.search.LabelIndex``, on disk), rebuilt after updates.
     index: object | None = None
     #: Labels of ontology terms: IRI -> (vi, en).
     vocabulary: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    #: The home page's counts (``quyhoach.api.summary.Summary``), per store state; ``None`` until built.
+    summary: object | None = None
+    #: The builder run whose output is in use, the one still running, and the task waiting for it.
+    built: object | None = None
+    pending: object | None = None
+    background: object | None = None
 
 
 def get_state(request: Request) -> AppState:

@@ -124,11 +124,33 @@ def worker_main(store_path: str, conn: Connection) -> None:
         if job is None:
             return
         try:
+            if isinstance(job, list):  # a batch of 'rows' jobs for one page: one message back
+                conn.send(("batch", [_rows_of(store, j) for j in job]))
+                continue
             _run(store, job, conn)
         except SyntaxError as exc:
             conn.send(("error", 400, f"syntax error: {exc}"))
         except Exception as exc:
             conn.send(("error", 500, f"query failed: {type(exc).__name__}: {exc}"))
+
+
+class _Collect:
+    """Stands in for the pipe to keep the one message a job sends."""
+
+    def send(self, message: tuple) -> None:
+        self.message = message
+
+
+def _rows_of(store, job: Job) -> tuple:
+    """The message a 'rows' job would send (an error becomes its message too)."""
+    collect = _Collect()
+    try:
+        _run(store, job, collect)
+    except SyntaxError as exc:
+        return ("error", 400, f"syntax error: {exc}")
+    except Exception as exc:
+        return ("error", 500, f"query failed: {type(exc).__name__}: {exc}")
+    return collect.message
 
 
 def _run(store, job: Job, conn: Connection) -> None:

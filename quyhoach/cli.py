@@ -291,5 +291,7 @@ def _exit(code: int) -> int:
     return code
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # python -m quyhoach.cli: run the package's module, whose state the commands share
+    from quyhoach.cli import main as package_main
+
+    sys.exit(package_main())

@@ -1,0 +1,105 @@
+"""What pages keep from the whole store, computed once per store state in a separate process.
+
+The home page's counts (triples per named graph, instances per class, loaded documents) and
+the search index need the whole store; computing them per request would scan it. A builder
+process (killable, outside the query timeout) opens the store read-only, writes
+``summary.json`` and the SQLite label index ``labels.sqlite`` into a fresh folder, and exits.
+The web process swaps them in when they are ready; until then the home page says the counts
+are being computed, and labels fall back to short IRIs. After an update they are rebuilt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing as mp
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("quyhoach.api.summary")
+_CTX = mp.get_context("spawn")
+
+
+@dataclass
+class Summary:
+    """The home page's counts."""
+
+    classes: list[tuple[str, int]] = field(default_factory=list)
+    graphs: int = 0
+    triples: int = 0
+    documents: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def build(store_path: str, out_dir: str) -> None:
+    """Builder process: write ``summary.json`` and ``labels.sqlite`` for the store into ``out_dir``."""
+    import pyoxigraph as ox
+
+    from quyhoach.api.pages import DOCUMENTS_QUERY
+    from quyhoach.api.search import index_labels
+    from quyhoach.graph.stats import CLASS_COUNTS, GRAPH_COUNTS
+
+    started = time.monotonic()
+    store = ox.Store.read_only(store_path)
+    out = Path(out_dir)
+    entries = index_labels(store, str(out / "labels.sqlite"))
+    graphs = [int(r["n"].value) for r in store.query(GRAPH_COUNTS)]
+    classes = [(r["c"].value, int(r["n"].value)) for r in store.query(CLASS_COUNTS)][:500]
+    documents = []
+    for r in store.query(DOCUMENTS_QUERY, use_default_graph_as_union=True):
+        if r["doc"] is None or r["sha"] is None:
+            continue
+        documents.append({"iri": r["doc"].value, "sha": r["sha"].value,
+                          "title": r["title"].value if r["title"] else r["sha"].value,
+                          "date": r["date"].value if r["date"] else "",
+                          "publisher": r["publisher"].value if r["publisher"] else ""})
+        if len(documents) >= 5000:
+            break
+    summary = {"classes": classes, "graphs": len(graphs), "triples": sum(graphs), "documents": documents,
+               "entries": entries, "seconds": time.monotonic() - started}
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+
+
+class Builder:
+    """One run of the builder process and its output folder."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="quyhoach-serve-"))
+        self.process = _CTX.Process(target=build, args=(str(store_path), str(self.folder)), daemon=True)
+        self.process.start()
+
+    async def wait(self, timeout: float) -> bool:
+        """Whether the builder finished (successfully or not) within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.process.is_alive():
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
+    def result(self):
+        """``(Summary, LabelIndex)`` of a finished run; ``None`` if it failed."""
+        from quyhoach.api.search import LabelIndex
+
+        path = self.folder / "summary.json"
+        if self.process.exitcode != 0 or not path.exists():
+            log.error("summary builder failed (exit code %s)", self.process.exitcode)
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        summary = Summary([tuple(c) for c in data["classes"]], data["graphs"], data["triples"],
+                          data["documents"], data["seconds"])
+        log.info("summary built in %.1f s: %d labelled resources, %d triples; label index %.1f MB on disk",
+                 data["seconds"], data["entries"], data["triples"],
+                 (self.folder / "labels.sqlite").stat().st_size / 1e6)
+        return summary, LabelIndex(str(self.folder / "labels.sqlite"), readonly=True)
+
+    def discard(self) -> None:
+        """Stop the process if it still runs and delete the folder."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        shutil.rmtree(self.folder, ignore_errors=True)
