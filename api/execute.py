@@ -54,7 +54,7 @@ class Executor:
 
     async def _first(self, job: Job | list[Job]) -> tuple[Worker, tuple]:
         try:
-            worker = await self.pool.acquire_async(self.queue_wait)
+            worker = await self.pool.acquire_live(self.queue_wait)
         except PoolBusy as exc:
             raise _busy_error(exc) from exc
         try:
@@ -65,7 +65,11 @@ class Executor:
             raise _timeout_error(self.timeout) from None
         except (WorkerDied, OSError) as exc:
             self.pool.discard(worker)
-            raise QueryFailed(500, f"query worker failed: {exc}") from exc
+            raise QueryFailed(
+                503, "the query worker ended while evaluating the query (it may have needed more memory than a "
+                "worker may use); it was replaced: try again, or make the query more selective",
+                {"Retry-After": "1"},
+            ) from exc
         except BaseException:  # cancelled while waiting: the worker is mid-job
             self.pool.discard(worker)
             raise
