@@ -38,7 +38,8 @@ POINT = "SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"
 JSON = "application/sparql-results+json"
 ID = "https://w3id.org/quyhoach/id/"
 #: Entity kinds sampled for the page test (path fragment after ``/id/``).
-PAGE_KINDS = ("unit/", "agency/", "document/", "target/", "task/", "evidence/", "source/", "plan/", "project/")
+PAGE_KINDS = ("unit/", "agency/", "document/", "target/", "task/", "evidence/", "source/", "plan/", "project/",
+              "event/", "statement/", "holding/")
 #: rdflib-endpoint parses the whole store into memory; above this many quads it is skipped.
 RDFLIB_MAX_QUADS = 200_000
 
@@ -57,36 +58,36 @@ class Result:
 
 
 # ----------------------------------------------------------------------------- the data
-def sample_iris(store_path: Path, n: int) -> list[str]:
-    """``n`` varied data IRIs that are subjects in the store (read through an index, never a scan)."""
+def _typed_subjects(store_path: Path, per_class: int) -> list[str]:
+    """Up to ``per_class`` data IRIs of every class (one look-up per class through the type index)."""
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(store_path))
-    seen: list[str] = []
-    for kind in PAGE_KINDS + ("",):
-        prefix = ID + kind
-        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), \"{prefix}\")) }}"
-                 f" LIMIT {n * 4}")
-        seen.extend(s["s"].value for s in store.query(query))
-    unique = list(dict.fromkeys(seen))
-    if len(unique) <= n:
-        return unique
-    step = len(unique) / n
-    return [unique[int(i * step)] for i in range(n)]
+    classes = [r["t"] for r in store.query("SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s a ?t } }")]
+    found: list[str] = []
+    for cls in classes:
+        query = f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a {cls} }} }} LIMIT {per_class}"
+        found.extend(r["s"].value for r in store.query(query) if r["s"].value.startswith(ID))
+    return list(dict.fromkeys(found))
+
+
+def sample_iris(store_path: Path, n: int) -> list[str]:
+    """``n`` varied data IRIs that are subjects in the store, spread over its classes."""
+    found = _typed_subjects(store_path, max(10, n // 10))
+    if len(found) <= n:
+        return found
+    step = len(found) / n
+    return [found[int(i * step)] for i in range(n)]
 
 
 def page_paths(store_path: Path, per_kind: int = 30) -> list[str]:
     """Entity pages of every kind, source views, search, home and the report, as URL paths."""
-    import pyoxigraph as ox
-
-    store = ox.Store.read_only(str(store_path))
+    found = _typed_subjects(store_path, per_kind * 4)
     paths: list[str] = []
     for kind in PAGE_KINDS:
-        query = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), \"{ID + kind}\")) }}"
-                 f" LIMIT {per_kind * 20}")
-        found = [s["s"].value for s in store.query(query)]
-        step = max(1, len(found) // per_kind)
-        for iri in found[::step][:per_kind]:
+        of_kind = [iri for iri in found if iri.startswith(ID + kind)]
+        step = max(1, len(of_kind) // per_kind)
+        for iri in of_kind[::step][:per_kind]:
             local = iri[len(ID):]
             if kind != "source/":
                 paths.append("/id/" + quote(local, safe="/"))
@@ -141,6 +142,8 @@ def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_d
             time.sleep(0.2)
         print(f"# {name}: first answer {time.monotonic() - started:.1f} s after start", file=sys.stderr)
         yield endpoint
+        print(f"# {name}: resident memory {rss_mb(process.pid):.0f} MiB (all its processes) after the run",
+              file=sys.stderr)
     finally:
         process.terminate()
         try:
@@ -149,6 +152,21 @@ def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_d
             process.kill()
             process.wait(5)
         log.close()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, MiB (Linux ``/proc``)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, AttributeError):
+            continue
+    return total / 1024
 
 
 # ---------------------------------------------------------------------------- drivers
