@@ -54,8 +54,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        pool = WorkerPool(settings.store_path, settings.workers)
+        from quyhoach.graph.store import server_lock
+
+        with server_lock(settings.store_path):  # every way of starting a server takes the lock
+            async with _serving(app) as nothing:
+                yield nothing
+
+    @asynccontextmanager
+    async def _serving(app: FastAPI):
+        pool = WorkerPool(settings.store_path, settings.workers, memory_mb=settings.worker_memory,
+                          no_network=not settings.service_allow)
         await run_in_threadpool(pool.start)
+        if not settings.service_allow and not pool.isolated:
+            log.warning("query workers could not be given a network namespace of their own (no "
+                        "CAP_SYS_ADMIN or user namespaces); SERVICE and LOAD are refused on the parse alone")
         state = AppState(settings, pool, Executor(pool, settings.timeout, settings.wait_for_worker))
         app.state.qh = state
         try:
@@ -68,11 +80,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "enabled" if settings.token else "disabled",
         )
         try:
-            yield
+            yield None
         finally:
             await run_in_threadpool(pool.close)
 
     app = FastAPI(
+        docs_url=None,
+        redoc_url=None,
         title="quyhoach-kg",
         version=__version__,
         description="Knowledge graph of Vietnam's planning system: SPARQL endpoint, entity pages, search.",
@@ -86,7 +100,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=["X-Row-Limit", "X-Result-Truncated"],
         )
-    from quyhoach.api import entity, graph_store, pages, sparql
+    from quyhoach.api import docs, entity, graph_store, pages, sparql
+    from quyhoach.api.middleware import BodyLimit, SecurityHeaders
+
+    app.add_middleware(BodyLimit, max_body=settings.max_body, max_upload=settings.max_upload,
+                       timeout=settings.body_timeout, upload_paths=(graph_store.PATH,))
+    app.add_middleware(SecurityHeaders)
+    app.include_router(docs.router)
 
     app.include_router(sparql.router)
     app.include_router(graph_store.router)

@@ -59,8 +59,19 @@ def serve(
     ] = None,
     allow_service: Annotated[
         list[str] | None,
-        typer.Option("--allow-service", help="Host that SERVICE may query (repeatable); none by default."),
+        typer.Option("--allow-service",
+                     help="Host (HOST, HOST:PORT or SCHEME://HOST[:PORT]) that SERVICE may query (repeatable); none by default."),
     ] = None,
+    max_body: Annotated[int, typer.Option("--max-body", help="Largest request body, bytes (413 above).")] = 1024 * 1024,
+    max_upload: Annotated[int, typer.Option("--max-upload", help="Largest Graph Store upload, bytes.")] = 64 * 1024 * 1024,
+    max_query: Annotated[int, typer.Option("--max-query", help="Longest query or update, characters.")] = 100_000,
+    worker_memory: Annotated[
+        int, typer.Option("--worker-memory", help="Address-space cap per query worker, MiB (0: none).")
+    ] = 4096,
+    body_timeout: Annotated[float, typer.Option("--body-timeout", help="Seconds a client may take to send a body.")] = 10.0,
+    limit_concurrency: Annotated[
+        int, typer.Option("--limit-concurrency", help="Most open connections; 503 past it (0: no cap).")
+    ] = 1000,
 ) -> None:
     """Serve the SPARQL endpoint, entity pages, search and the query editor.
 
@@ -87,12 +98,25 @@ def serve(
         token=token or None,
         cors=tuple(cors or ()),
         service_allow=tuple(h.lower() for h in allow_service or ()),
+        max_body=max_body,
+        max_upload=max_upload,
+        max_query=max_query,
+        worker_memory=worker_memory,
+        body_timeout=body_timeout,
     )
+    from quyhoach.api.outbound import allow_list
+
+    try:
+        allow_list(settings.service_allow)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     from quyhoach.graph.store import server_lock
 
-    with server_lock(state.store_path):
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                    h11_max_incomplete_event_size=MAX_REQUEST_HEAD)
+    with server_lock(state.store_path):  # fail early, with a clear message; the app takes it again
+        pass
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                h11_max_incomplete_event_size=MAX_REQUEST_HEAD, timeout_keep_alive=5,
+                limit_concurrency=limit_concurrency or None)
 
 
 def assets(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
@@ -24,7 +25,23 @@ EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": 
 IRI_OK = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")
 
 
+def checked_iri(value: str, what: str = "IRI") -> str:
+    """``value`` if it is an absolute IRI that can stand between ``<`` and ``>``; else 400.
+
+    Every IRI a page query is built from passes here first (the same check pyoxigraph applies to
+    a term), so no request text can end the IRI and continue the query.
+    """
+    if len(value) > 2000 or not IRI_OK.match(value):
+        raise HTTPException(400, f"not a valid {what}")
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        raise HTTPException(400, f"not a valid {what}") from None
+    return value
+
+
 def _describe(iri: str) -> str:
+    iri = checked_iri(iri)
     return (
         f"CONSTRUCT {{ <{iri}> ?p ?o . ?o ?bp ?bo . ?s ?ip <{iri}> }} WHERE {{"
         f" {{ <{iri}> ?p ?o OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }} }}"
@@ -53,8 +70,9 @@ def _wants_rdf(request: Request) -> str | None:
 
 
 async def _page(request: Request, iri: str, direction: str | None, prop: str | None, page: int) -> Response:
-    if not IRI_OK.match(iri):
-        raise HTTPException(400, "not a valid IRI")
+    iri = checked_iri(iri)
+    if prop is not None:
+        prop = checked_iri(prop, "property IRI (p)")
     state = get_state(request)
     headers = {"Vary": "Accept"}
     if prop and direction in ("out", "in"):
@@ -80,7 +98,7 @@ async def entity_page(
     request: Request,
     path: str,
     dir: str | None = Query(None, pattern="^(in|out)$", description="Paging: link direction"),
-    p: str | None = Query(None, description="Paging: property IRI"),
+    p: str | None = Query(None, max_length=2000, description="Paging: property IRI"),
     page: int = Query(1, ge=1, le=100000),
 ) -> Response:
     """HTML for browsers; Turtle, JSON-LD, N-Triples or RDF/XML by Accept or by extension."""
@@ -100,14 +118,13 @@ async def resource_page(
     iri: str = Query(..., min_length=1, max_length=2000),
     format: str | None = Query(None, description="turtle, jsonld, ntriples or rdfxml"),
     dir: str | None = Query(None, pattern="^(in|out)$"),
-    p: str | None = Query(None),
+    p: str | None = Query(None, max_length=2000),
     page: int = Query(1, ge=1, le=100000),
 ) -> Response:
     """Data IRIs redirect to ``/id/…``; other IRIs (ontology terms, external) are shown here."""
     if iri.startswith(DATA_NS) and not format and not dir:
         return RedirectResponse(href(iri), status_code=303)
-    if not IRI_OK.match(iri):
-        raise HTTPException(400, "not a valid IRI")
+    iri = checked_iri(iri)
     fmt = negotiation.format_name(format) if format else _wants_rdf(request)
     if fmt and fmt != "html":
         return await _rdf(request, iri, fmt)

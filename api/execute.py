@@ -66,7 +66,11 @@ class Executor:
             raise _timeout_error(self.timeout) from None
         except (WorkerDied, OSError) as exc:
             self.pool.discard(worker)
-            raise QueryFailed(500, f"query worker failed: {exc}") from exc
+            raise QueryFailed(
+                503, "the query worker ended while evaluating the query (it may have needed more memory than a "
+                "worker may use); it was replaced: try again, or make the query more selective",
+                {"Retry-After": "1"},
+            ) from exc
         except BaseException:  # cancelled while waiting: the worker is mid-job
             self.pool.discard(worker)
             raise

@@ -48,8 +48,11 @@ def _target(request: Request) -> str | None:
         return None
     iri = graphs[0]
     if not _IRI.match(iri):
-        raise QueryFailed(400, f"not an absolute IRI: {iri!r}")
-    return iri
+        raise QueryFailed(400, f"not an absolute IRI: {iri[:200]!r}")
+    try:
+        return ox.NamedNode(iri).value  # (pyoxigraph's own IRI check)
+    except ValueError:
+        raise QueryFailed(400, f"not an absolute IRI: {iri[:200]!r}") from None
 
 
 async def _exists(state: AppState, graph: str | None) -> bool:

@@ -286,8 +286,9 @@ async def latest_report(
             raise HTTPException(400, "not a check name")
         where.append(f"?finding <{QH.check}> <{ID}check/{check}> .")
     if entity:
-        if not _IRI_OK.match(entity):
-            raise HTTPException(400, "not a valid IRI")
+        from quyhoach.api.entity import checked_iri
+
+        entity = checked_iri(entity)
         where.append(f"?finding <{QH.concerns}> <{entity}> .")
     if severity:
         where.append(f"?finding <{QH.severity}> <{ID}severity/{severity}> .")

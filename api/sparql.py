@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -12,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from quyhoach.api import negotiation
-from quyhoach.api.querytext import analyse, refused_remote
+from quyhoach.api import negotiation, outbound
+from quyhoach.api.limits import check_text, graph_iris
 from quyhoach.api.state import AppState, get_state
 from quyhoach.api.update import update_store
 from quyhoach.api.workers import Job, QueryFailed
@@ -143,16 +144,17 @@ async def sparql(request: Request) -> Response:
 
 async def _query(request: Request, state: AppState, op: ProtocolRequest, started: float) -> Response:
     text = op.query or ""
-    info = analyse(text)
+    settings = state.settings
+    info = check_text(text, settings.max_query)
     if info.form == "UPDATE":
         raise QueryFailed(400, "this is an update: send it as 'update' by POST (and with the bearer token)")
-    reason = refused_remote(info, state.settings.service_allow)
-    if reason:
-        raise QueryFailed(403, reason)
-    settings = state.settings
+    calls = await _check_remote(text, False, settings.service_allow)
+    graph_iris(op.default_graphs, "default-graph-uri")
+    graph_iris(op.named_graphs, "named-graph-uri")
     union = not op.default_graphs and not info.has_dataset
     if _wants_html(request, op.format):
-        return await _html_results(request, state, text, union, op, started)
+        with _generic_remote_errors(calls):
+            return await _html_results(request, state, text, union, op, started)
     job = Job(
         query=text,
         accept=request.headers.get("accept"),
@@ -163,7 +165,8 @@ async def _query(request: Request, state: AppState, op: ProtocolRequest, started
         named_graphs=op.named_graphs,
         max_rows=settings.max_rows,
     )
-    stream = await state.executor.stream(job)
+    with _generic_remote_errors(calls):
+        stream = await state.executor.stream(job)
     headers = {"Vary": "Accept", "X-Row-Limit": str(settings.max_rows)}
     if stream.head.get("truncated"):
         headers["X-Result-Truncated"] = "true"
@@ -198,6 +201,27 @@ async def _html_results(request: Request, state: AppState, text: str, union: boo
     return render(request, "results.html", {"query": text, "result": result})
 
 
+async def _check_remote(text: str, update: bool, allow: tuple[str, ...]) -> list[outbound.Remote]:
+    """Refuse a request that would contact a host off the allow-list (parsed off the event loop)."""
+    if outbound.may_reach_out(text):
+        return await run_in_threadpool(outbound.check, text, update, allow)
+    return []
+
+
+REMOTE_FAILED = "a remote endpoint (SERVICE or LOAD) could not be used; its reply is not shown"
+
+
+@contextmanager
+def _generic_remote_errors(calls: list[outbound.Remote]):
+    """Errors of a request that contacted a remote host are reported without their details."""
+    try:
+        yield
+    except QueryFailed as exc:
+        if calls and exc.status >= 500 and exc.status != 503:
+            raise QueryFailed(502, REMOTE_FAILED) from None
+        raise
+
+
 def require_token(request: Request, state: AppState, what: str) -> None:
     """Refuse a write unless the server has a token and the request carries it (401/403)."""
     token = state.settings.token
@@ -218,10 +242,10 @@ async def _update(request: Request, state: AppState, op: ProtocolRequest, starte
     if op.using_graphs:
         raise QueryFailed(400, "using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
     text = op.update or ""
-    reason = refused_remote(analyse(text), state.settings.service_allow)
-    if reason:
-        raise QueryFailed(403, reason)
-    await run_in_threadpool(update_store, state.pool, state.settings.store_path, text, state.settings.timeout)
+    check_text(text, state.settings.max_query, "update")
+    calls = await _check_remote(text, True, state.settings.service_allow)
+    with _generic_remote_errors(calls):
+        await run_in_threadpool(update_store, state.pool, state.settings.store_path, text, state.settings.timeout)
     from quyhoach.api.app import refresh_caches
 
     await refresh_caches(state)

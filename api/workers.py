@@ -5,7 +5,7 @@ the store read-only. The web process waits for the worker's answer until the dea
 it, the worker is killed (its query with it) and a fresh worker is started in the background,
 while the other workers keep serving. Messages on a worker's pipe:
 
-``("ready", pid)`` once the store is open, or ``("fatal", reason)``; per job one of
+``("ready", pid, {"isolated": bool})`` once the store is open, or ``("fatal", reason)``; per job one of
 ``("error", status, message)``, ``("rows", kind, variables, rows, truncated)`` (pages), or
 ``("head", info)`` followed by ``("chunk", bytes)``… and ``("end", info)`` (streamed results).
 """
@@ -78,8 +78,47 @@ class _ChunkWriter:
             self.buffer.clear()
 
 
-def worker_main(store_path: str, conn: Connection) -> None:
-    """Entry point of a worker process: open the store read-only, then run jobs until told to stop."""
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own, with no interface up.
+
+    After it no connection to any host (loopback included) can be made from this process: the
+    engine's ``SERVICE`` calls fail at once. Needs CAP_SYS_ADMIN or unprivileged user namespaces;
+    returns whether it worked.
+    """
+    import ctypes
+
+    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(clone_newnet) == 0 or libc.unshare(clone_newuser | clone_newnet) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (``RLIMIT_AS``) at ``megabytes`` MiB (0: no cap)."""
+    import resource
+
+    if megabytes > 0:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = megabytes * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+#: Graphs a reader may see when the store holds staging graphs (``None``: all of them).
+_READABLE: list | None = None
+
+
+def worker_main(store_path: str, conn: Connection, memory_mb: int = 0, no_network: bool = False) -> None:
+    """Entry point of a worker process: open the store read-only, then run jobs until told to stop.
+
+    ``no_network``: the worker gets no network at all (see :func:`isolate_network`); the web
+    process asks for it when no remote host is allowed. ``memory_mb``: see :func:`limit_memory`.
+    """
+    global _READABLE
+    isolated = isolate_network() if no_network else False
     import pyoxigraph as ox
 
     try:
@@ -87,7 +126,12 @@ def worker_main(store_path: str, conn: Connection) -> None:
     except Exception as exc:  # report, don't crash silently
         conn.send(("fatal", f"cannot open store {store_path} read-only: {exc}"))
         return
-    conn.send(("ready", os.getpid()))
+    graphs = list(store.named_graphs())
+    if any(isinstance(g, ox.NamedNode) and "/graph/staging/" in g.value for g in graphs):
+        # a load that was killed left a staging graph: never let a reader see it
+        _READABLE = [g for g in graphs if not (isinstance(g, ox.NamedNode) and "/graph/staging/" in g.value)]
+    limit_memory(memory_mb)
+    conn.send(("ready", os.getpid(), {"isolated": isolated}))
     while True:
         try:
             job = conn.recv()
@@ -99,6 +143,9 @@ def worker_main(store_path: str, conn: Connection) -> None:
             _run(store, job, conn)
         except SyntaxError as exc:
             conn.send(("error", 400, f"syntax error: {exc}"))
+        except MemoryError:
+            conn.send(("error", 503, "the query needed more memory than a worker may use; the worker was replaced"))
+            return  # exit: the pool notices the dead worker and starts a fresh one
         except Exception as exc:
             conn.send(("error", 500, f"query failed: {type(exc).__name__}: {exc}"))
 
@@ -117,11 +164,15 @@ def _run(store, job: Job, conn: Connection) -> None:
         kwargs["prefixes"] = dict(PREFIXES, qhfn=nq.FUNCTIONS)
         kwargs["default_graph"] = nq.data_graphs(store) or [ox.DefaultGraph()]
     elif job.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs if "/graph/staging/" not in g]
+    elif job.union and _READABLE is not None:
+        kwargs["default_graph"] = _READABLE or [ox.DefaultGraph()]
     elif job.union:
         kwargs["use_default_graph_as_union"] = True
     if job.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs if "/graph/staging/" not in g]
+    elif _READABLE is not None:
+        kwargs["named_graphs"] = [g for g in _READABLE if not isinstance(g, ox.DefaultGraph)]
     result = store.query(job.query, **kwargs)
     if isinstance(result, ox.QueryBoolean):
         kind = "boolean"
@@ -207,9 +258,11 @@ class WorkerDied(Exception):
 class Worker:
     """One worker process and the web process's end of its pipe."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, memory_mb: int = 0, no_network: bool = False) -> None:
         self.conn, child = _CTX.Pipe(duplex=True)
-        self.process = _CTX.Process(target=worker_main, args=(str(store_path), child), daemon=True)
+        self.isolated = False
+        self.process = _CTX.Process(target=worker_main, args=(str(store_path), child, memory_mb, no_network),
+                                    daemon=True)
         self.process.start()
         child.close()
 
@@ -219,6 +272,12 @@ class Worker:
         if message[0] != "ready":
             self.kill()
             raise RuntimeError(message[1] if len(message) > 1 else "worker failed to start")
+        self.isolated = bool(len(message) > 2 and message[2].get("isolated"))
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process still runs (checked before a job is handed to it)."""
+        return not self.conn.closed and self.process.is_alive()
 
     def send(self, job: Job | None) -> None:
         """Hand a job (or ``None``: stop) to the worker."""
@@ -263,9 +322,14 @@ class WorkerPool:
     the store can be opened read-write by an update, then starts the workers again.
     """
 
-    def __init__(self, store_path: Path, size: int, start_timeout: float = 60.0) -> None:
+    def __init__(self, store_path: Path, size: int, start_timeout: float = 60.0, memory_mb: int = 0,
+                 no_network: bool = False) -> None:
         self.store_path = Path(store_path)
         self.size = size
+        self.memory_mb = memory_mb
+        self.no_network = no_network
+        #: Whether every worker started so far runs without network.
+        self.isolated = no_network
         self.start_timeout = start_timeout
         self._idle: list[Worker] = []
         self._busy = 0
@@ -276,10 +340,11 @@ class WorkerPool:
 
     def start(self) -> None:
         """Start all workers and wait until each has opened the store."""
-        workers = [Worker(self.store_path) for _ in range(self.size)]
+        workers = [self._new_worker() for _ in range(self.size)]
         try:
             for worker in workers:
                 worker.wait_ready(self.start_timeout)
+                self.isolated = self.isolated and worker.isolated
         except BaseException:
             for worker in workers:
                 worker.kill()
@@ -288,15 +353,26 @@ class WorkerPool:
             self._idle.extend(workers)
             self._cond.notify_all()
 
+    def _new_worker(self) -> Worker:
+        return Worker(self.store_path, self.memory_mb, self.no_network)
+
     def acquire(self, timeout: float) -> Worker:
-        """A free worker, waiting up to ``timeout`` seconds; ``PoolBusy`` otherwise."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: self._closed or (not self._paused and self._idle), timeout):
-                raise PoolBusy(f"all {self.size} query workers are busy")
-            if self._closed:
-                raise PoolBusy("the server is shutting down")
-            self._busy += 1
-            return self._idle.pop()
+        """A free, live worker, waiting up to ``timeout`` seconds; ``PoolBusy`` otherwise.
+
+        A worker found dead (killed from outside, or out of memory) is replaced, never used.
+        """
+        while True:
+            with self._cond:
+                if not self._cond.wait_for(lambda: self._closed or (not self._paused and self._idle), timeout):
+                    raise PoolBusy(f"all {self.size} query workers are busy")
+                if self._closed:
+                    raise PoolBusy("the server is shutting down")
+                self._busy += 1
+                worker = self._idle.pop()
+            if worker.alive:
+                return worker
+            log.warning("worker %s had ended (exit code %s); replacing it", worker.process.pid, worker.process.exitcode)
+            self.discard(worker)
 
     def release(self, worker: Worker) -> None:
         """Give back a worker whose job ended normally."""
@@ -322,8 +398,9 @@ class WorkerPool:
         old.kill()
         new: Worker | None = None
         try:
-            new = Worker(self.store_path)
+            new = self._new_worker()
             new.wait_ready(self.start_timeout)
+            self.isolated = self.isolated and new.isolated
         except Exception as exc:
             log.error("could not start a replacement worker: %s", exc)
             new = None

@@ -50,7 +50,8 @@ def browser():
 def offline_page(browser, base: str):
     """A page that may only talk to the server at ``base`` (the site must work offline).
 
-    Fails afterwards if a request left the server, a script raised, or anything opened a dialog.
+    Fails afterwards if a request left the server, a script raised, anything opened a dialog, or
+    the server's Content-Security-Policy blocked a script, style, image or request.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -70,10 +71,13 @@ def offline_page(browser, base: str):
         d.dismiss()
 
     tab.route("**/*", route)
+    violations: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("dialog", dialog)
+    tab.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield tab
     context.close()
+    assert violations == [], f"the Content-Security-Policy blocked something: {violations}"
     assert outside == [], f"requests left the server: {outside}"
     assert errors == [], f"script errors: {errors}"
     assert dialogs == [], f"dialogs opened: {dialogs}"
@@ -103,7 +107,7 @@ def test_home_search_entity_link_zone_map_source_view(page, base):
     box = page.locator("header input[type=search]")
     box.fill("lang son")
     page.wait_for_function(
-        "Array.from(document.querySelectorAll('#suggestions option')).some(o => o.value.includes('Lạng Sơn'))",
+        "() => Array.from(document.querySelectorAll('#suggestions option')).some(o => o.value.includes('Lạng Sơn'))",
         timeout=10_000,
     )
     box.press("Enter")
@@ -141,10 +145,10 @@ def test_home_search_entity_link_zone_map_source_view(page, base):
     focus = page.locator("mark.focus")
     assert focus.count() >= 1
     assert " ".join(quote.split()) in " ".join(focus.first.inner_text().split())
-    assert page.evaluate("window.location.hash") == "#focus"
+    assert page.evaluate("() => window.location.hash") == "#focus"
     assert page.evaluate(  # the browser scrolled to the quote by itself
-        "(() => { const r = document.getElementById('focus').getBoundingClientRect();"
-        " return r.bottom > 0 && r.top < window.innerHeight; })()")
+        "() => { const r = document.getElementById('focus').getBoundingClientRect();"
+        " return r.bottom > 0 && r.top < window.innerHeight; }")
     focus.first.scroll_into_view_if_needed()
     shot(page, "source-view")
 
@@ -184,7 +188,7 @@ def test_example_queries_open_in_the_editor(page, base):
     page.goto(base + "/editor")
     page.locator('a.example[data-name="plan-hierarchy"]').click()
     if vendor_ready():
-        page.wait_for_function("window.quyhoachYasgui && window.quyhoachYasgui.getTab().getQuery().includes('mustConformTo')")
+        page.wait_for_function("() => window.quyhoachYasgui && window.quyhoachYasgui.getTab().getQuery().includes('mustConformTo')")
     else:
         page.wait_for_load_state()
         assert "mustConformTo" in page.locator("#plain-editor textarea").input_value()
@@ -230,7 +234,7 @@ def _text(locator) -> str:
 
 
 def _nothing_ran(tab, path: str) -> None:
-    assert tab.evaluate("typeof window.__pwned") == "undefined", path
+    assert tab.evaluate("() => typeof window.__pwned") == "undefined", path
     injected = tab.evaluate("""() => document.querySelectorAll('[onerror], [onload], svg[onload], iframe, object').length
         + Array.from(document.scripts).filter(s => s.textContent.includes('__pwned')).length""")
     assert injected == 0, f"markup from a document became elements on {path}"

@@ -5,28 +5,67 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from quyhoach.api import negotiation, results
-from quyhoach.api.querytext import analyse, refused_remote
+from quyhoach.api import negotiation, outbound, results
+from quyhoach.api.querytext import analyse
 from quyhoach.api.search import LabelIndex
 from quyhoach.api.svgmap import parse_point
+from quyhoach.api.workers import QueryFailed
 
 
-def test_form_dataset_and_remote_targets():
+def test_form_dataset_depth_and_numbers():
     info = analyse("# SELECT in a comment\nPREFIX ex: <http://ex.org/>\nASK FROM <http://g> { ?s ?p 'SERVICE' }")
-    assert (info.form, info.has_dataset, info.remote) == ("ASK", True, [])
-    info = analyse("BASE <http://h.example/a/> SELECT * { SERVICE SILENT <sparql> { ?s ?p ?o } SERVICE ?x {} }")
-    assert info.form == "SELECT" and info.remote == ["http://h.example/a/sparql", None]
+    assert (info.form, info.has_dataset, info.depth) == ("ASK", True, 1)
     assert analyse("PREFIX e: <http://e.org/> INSERT DATA { e:a e:b e:c }").form == "UPDATE"
     assert analyse('SELECT ?x { BIND("""FROM""" AS ?x) }').has_dataset is False
+    assert analyse("SELECT * { { { ?s ?p '{{{{' } } }").depth == 3
+    assert analyse("SELECT * { ?s ?p 1E+999999999 }").longest_number == len("1E+999999999")
+
+
+def test_remote_calls_are_found_on_the_parse():
+    calls = outbound.remote_calls(
+        "BASE <http://h.example/a/> SELECT * { SERVICE SILENT <sparql> { ?s ?p ?o } SERVICE ?x {} }", update=False)
+    assert sorted(map(str, (c.target for c in calls))) == ["None", "http://h.example/a/sparql"]
+    hidden = "PREFIX e: <http://x.example/> SELECT * { BIND(e:a\\' AS ?q) SERVICE <http://127.0.0.1:9/x> {} }"
+    assert [c.target for c in outbound.remote_calls(hidden, update=False)] == ["http://127.0.0.1:9/x"]
+    escaped = "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> {} }"
+    assert [c.target for c in outbound.remote_calls(escaped, update=False)] == ["http://127.0.0.1:9/"]
+    assert outbound.remote_calls("SELECT * { ?s ?p 'service' }", update=False) == []
+    load = outbound.remote_calls("PREFIX e: <http://e.org/> LOAD SILENT e:x INTO GRAPH <http://g>", update=True)
+    assert [(c.keyword, c.target) for c in load] == [("LOAD", "http://e.org/x")]
+    with pytest.raises(QueryFailed) as bad:
+        outbound.remote_calls("SELECT * { SERVICE <http://a/> { ?s ?p ", update=False)
+    assert bad.value.status == 400
 
 
 def test_remote_allow_list():
-    info = analyse("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }")
-    assert refused_remote(info, ()) is not None
-    assert refused_remote(info, ("query.wikidata.org",)) is None
-    assert refused_remote(info, ("wikidata.org",)) is not None
-    assert refused_remote(analyse("SELECT * { SERVICE ?e { } }"), ("query.wikidata.org",)) is not None
-    assert refused_remote(analyse("LOAD <file:///etc/passwd>"), ("",)) is not None
+    wikidata = "SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
+    with pytest.raises(QueryFailed):
+        outbound.check(wikidata, False, ())
+    assert outbound.check(wikidata, False, ("query.wikidata.org",))
+    assert outbound.check(wikidata, False, ("https://query.wikidata.org:443",))
+    for entries in (("wikidata.org",), ("query.wikidata.org:8443",), ("http://query.wikidata.org",)):
+        with pytest.raises(QueryFailed):
+            outbound.check(wikidata, False, entries)
+    with pytest.raises(QueryFailed):
+        outbound.check("SELECT * { SERVICE ?e { } }", False, ("query.wikidata.org",))
+    with pytest.raises(QueryFailed):
+        outbound.check("LOAD <file:///etc/passwd>", True, ("localhost",))
+
+
+@pytest.mark.parametrize("spelling", ["127.0.0.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.1",
+                                      "LOCALHOST.", "[::ffff:127.0.0.1]", "localhost"])
+def test_loopback_spellings_never_match_a_public_entry(spelling):
+    endpoint = outbound.normalise(f"http://{spelling}:8799/x")
+    assert not outbound.allowed(endpoint, ("example.org", "example.org:8799"))
+    if spelling not in ("LOCALHOST.", "localhost", "[::ffff:127.0.0.1]"):
+        assert endpoint.host == "127.0.0.1"
+        assert outbound.allowed(endpoint, ("127.0.0.1:8799",))
+
+
+def test_user_information_and_other_schemes_are_refused():
+    for target in ("http://example.org@127.0.0.1/", "http://u:p@example.org/", "ftp://example.org/", "file:///etc/passwd"):
+        with pytest.raises(ValueError):
+            outbound.normalise(target)
 
 
 def test_negotiation():
