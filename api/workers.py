@@ -80,10 +80,10 @@ class _ChunkWriter:
 
 def worker_main(store_path: str, conn: Connection) -> None:
     """Entry point of a worker process: open the store read-only, then run jobs until told to stop."""
-    import pyoxigraph as ox
+    from quyhoach.graph.store import KnowledgeStore
 
     try:
-        store = ox.Store.read_only(store_path)
+        store = KnowledgeStore(store_path, read_only=True)
     except Exception as exc:  # report, don't crash silently
         conn.send(("fatal", f"cannot open store {store_path} read-only: {exc}"))
         return
