@@ -47,14 +47,24 @@ def _literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def fold_expression(arg: str) -> str:
-    """A standard SPARQL expression equal to ``qhfn:fold(arg)`` (unbound for a non-literal)."""
+def fold_expression(arg: str, restring: bool = False) -> str:
+    """A standard SPARQL expression equal to ``qhfn:fold(arg)`` (unbound for a non-literal).
+
+    ``restring`` wraps every step in ``STR()``: Virtuoso's ``REPLACE`` returns a string its next
+    ``REPLACE`` matches byte-wise, so non-ASCII classes would not match without it. (Not the
+    default: Oxigraph's parser takes time exponential in nesting depth.)
+    """
+
+    def step(expr: str, pattern: str, replacement: str) -> str:
+        inner = f"STR({expr})" if restring else expr
+        return f"REPLACE({inner}, {_literal(pattern)}, {_literal(replacement)})"
+
     expr = f"LCASE(STR({arg}))"
-    expr = f"REPLACE({expr}, {_literal(SPACES)}, \" \")"
-    expr = f"REPLACE({expr}, {_literal(' ?[-' + DASHES + '] ?')}, \" - \")"
-    expr = f'REPLACE({expr}, "^ +| +$", "")'
+    expr = step(expr, SPACES, " ")
+    expr = step(expr, " ?[-" + DASHES + "] ?", " - ")
+    expr = step(expr, "^ +| +$", "")
     for base, klass in _letter_classes():
-        expr = f"REPLACE({expr}, {_literal(klass)}, {_literal(base)})"
+        expr = step(expr, klass, base)
     return f"IF(isLITERAL({arg}), {expr}, 1/0)"
 
 
@@ -84,16 +94,17 @@ def _call_end(text: str, open_paren: int) -> int:
     raise SyntaxError("unbalanced parentheses in a qhfn:fold call")
 
 
-def rewrite_custom_functions(sparql: str, prefixes: dict[str, str] | None = None) -> str:
+def rewrite_custom_functions(sparql: str, prefixes: dict[str, str] | None = None, restring: bool = False) -> str:
     """``sparql`` with every ``qhfn:fold(...)`` call replaced by :func:`fold_expression`.
 
-    ``prefixes`` are the extra prefix declarations the query runs with (as pyoxigraph's).
+    ``prefixes`` are the extra prefix declarations the query runs with (as pyoxigraph's);
+    ``restring`` as in :func:`fold_expression`.
     """
     names = _prefixes_for(sparql, FUNCTIONS) + [p for p, iri in (prefixes or {}).items() if iri == FUNCTIONS]
     callee = "|".join([re.escape(f"<{FUNCTIONS}fold>")] + [re.escape(f"{n}:fold") for n in set(names)])
     pattern = re.compile(rf"(?<![\w:])(?:{callee})\s*\(")
     while match := pattern.search(sparql):
         end = _call_end(sparql, match.end() - 1)
-        inner = rewrite_custom_functions(sparql[match.end() : end], prefixes)
-        sparql = sparql[: match.start()] + fold_expression(inner) + sparql[end + 1 :]
+        inner = rewrite_custom_functions(sparql[match.end() : end], prefixes, restring)
+        sparql = sparql[: match.start()] + fold_expression(inner, restring) + sparql[end + 1 :]
     return sparql

@@ -169,7 +169,7 @@ class RemoteStore(KnowledgeStore):
         """
         prefixes = kwargs.get("prefixes") or {}
         if kwargs.get("custom_functions"):
-            sparql = rewrite_custom_functions(sparql, prefixes)
+            sparql = rewrite_custom_functions(sparql, prefixes, restring=self.endpoints.engine == "virtuoso")
         if prefixes:
             sparql = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + sparql
         data: list[tuple[str, str]] = [("query", sparql)]

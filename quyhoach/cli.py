@@ -149,7 +149,7 @@ def load(
     total = sum(report.graphs.values())
     out.print(
         f"loaded {len(report.graphs)} graphs ({total} triples), {len(report.documents)} documents"
-        f" into {state.store_path}"
+        f" into {store.path}"
     )
     for failure in report.failures:
         err.print(f"error: {failure.reason}", markup=False, highlight=False)
