@@ -319,21 +319,19 @@ CUSTOM_FUNCTIONS = {FOLD: fold_function}
 
 def data_graphs(store) -> list[ox.NamedNode]:
     """The named graphs a query sees as its default graph: all but the findings and staging ones."""
-    raw = getattr(store, "raw", store)
     skip = str(FINDINGS_GRAPH)
     return [
         g
-        for g in raw.named_graphs()
+        for g in (ox.NamedNode(n) if isinstance(n, str) else n for n in store.named_graphs())
         if isinstance(g, ox.NamedNode) and g.value != skip and "/graph/staging/" not in g.value
     ]
 
 
 def run_sparql(store, sparql: str, graphs: Iterable[ox.NamedNode] | None = None) -> QueryResult:
     """Run SPARQL over the union of the data graphs with the project prefixes and functions."""
-    raw = getattr(store, "raw", store)
     default = list(graphs) if graphs is not None else data_graphs(store)
     try:
-        answer = raw.query(
+        answer = store.query(
             sparql,
             prefixes=dict(PREFIXES, qhfn=FUNCTIONS),
             default_graph=default or [ox.DefaultGraph()],

@@ -118,12 +118,15 @@ def _ancestors(direct: dict[str, set[str]]) -> dict[str, set[str]]:
     return result
 
 
-def input_graphs(raw: ox.Store) -> list[ox.NamedNode]:
-    """The graphs reasoning reads: every named graph but the inferred, findings and staging ones."""
+def input_graphs(raw) -> list[ox.NamedNode]:
+    """The graphs reasoning reads: every named graph but the inferred, findings and staging ones.
+
+    ``raw`` is a :class:`~quyhoach.graph.store.KnowledgeStore` or a :class:`pyoxigraph.Store`.
+    """
     skip = {str(INFERRED_GRAPH), str(FINDINGS_GRAPH)}
     return [
         g
-        for g in raw.named_graphs()
+        for g in (ox.NamedNode(n) if isinstance(n, str) else n for n in raw.named_graphs())
         if isinstance(g, ox.NamedNode) and g.value not in skip and "/graph/staging/" not in g.value
     ]
 
@@ -296,5 +299,5 @@ def materialise(store) -> int:
     ``store`` is a :class:`~quyhoach.graph.store.KnowledgeStore` (the lead calls this at the
     end of ``quyhoach load``). Idempotent: the graph is replaced, never added to.
     """
-    triples = infer(store.raw)
+    triples = infer(store)
     return store.replace_graph(str(INFERRED_GRAPH), triples)
