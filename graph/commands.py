@@ -274,7 +274,7 @@ def data_for_reasoner(store, sample: int | None = None):
     from quyhoach.namespaces import ONTOLOGY_GRAPH
 
     raw = store.raw
-    graphs = [g for g in input_graphs(raw) if g.value != str(ONTOLOGY_GRAPH)]
+    graphs = [ox.NamedNode(g) for g in input_graphs(store) if g != str(ONTOLOGY_GRAPH)]
     chunks = [raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
     full = Graph()
     if chunks:
