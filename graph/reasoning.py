@@ -98,17 +98,18 @@ def inferred_graphs(store) -> list[str]:
 
 
 # -- running rules ---------------------------------------------------------------------------------
-def _bind(text: str, graphs: dict[str, str], pairs: Iterable[tuple[str, str]] | None = None) -> str:
-    """Put graph IRIs in place of the rule's graph variables; ``pairs`` bind ``(?source ?inferred)``.
+def _bind(text: str, graphs: dict[str, str], sources: Iterable[str] | None = None) -> str:
+    """Put graph IRIs in place of the rule's graph variables; ``sources`` restrict ``?source``.
 
-    The pairs are bound by a ``VALUES`` block at the start of every operation's ``WHERE`` (the
-    rules hold no sub-queries).
+    The restriction is a ``VALUES ?source`` block at the start of every operation's ``WHERE``
+    (a line of its own in the rule files; sub-queries are left alone). Without it, a local rule
+    runs over every input graph at once.
     """
     for name, iri in graphs.items():
         text = re.sub(rf"\?{name}\b", f"<{iri}>", text)
-    if pairs is not None:
-        rows = " ".join(f"(<{s}> <{i}>)" for s, i in pairs)
-        text = text.replace("WHERE {", f"WHERE {{ VALUES (?source ?inferred) {{ {rows} }}")
+    if sources is not None:
+        values = " ".join(f"<{g}>" for g in sources)
+        text = re.sub(r"^WHERE \{", f"WHERE {{ VALUES ?source {{ {values} }}", text, flags=re.M)
     return text
 
 
@@ -145,12 +146,14 @@ class _Axioms:
         self.store.remove_graph(self.graph)
 
 
-def _local(store, axioms: str, sources: list[str]) -> None:
-    """The local rules over ``sources``, each into its own inferred graph (with its feeds markers)."""
-    for start in range(0, len(sources), BATCH):
-        pairs = [(s, inferred_graph_for(s)) for s in sources[start:start + BATCH]]
+def _local(store, axioms: str, sources: list[str] | None) -> None:
+    """The local rules (with their feeds markers) over ``sources``, or over every input graph (``None``)."""
+    batches = [None] if sources is None else [sources[i:i + BATCH] for i in range(0, len(sources), BATCH)]
+    for batch in batches:
+        if batch == []:
+            continue
         for name in ("local-properties", "local-types", "feeds"):
-            store.update(_bind(rule(name), {"axioms": axioms}, pairs))
+            store.update(_bind(rule(name), {"axioms": axioms}, batch))
 
 
 def _transitive(store, axioms: str) -> None:
@@ -158,6 +161,7 @@ def _transitive(store, axioms: str) -> None:
     glob, work = GLOBAL_GRAPHS["transitive"], _staging("work")
     names = {"axioms": axioms, "work": work, "global": glob}
     store.remove_graph(glob)
+    chained = bool(store.query(_bind(rule("axioms-transitive-chained"), names)))
     try:
         size = -1
         for _ in range(MAX_ROUNDS):
@@ -165,10 +169,9 @@ def _transitive(store, axioms: str) -> None:
             store.update(_bind(rule("global-transitive-gather"), names))
             _until_stable(store, _bind(rule("global-transitive-close"), names), work)
             store.update(_bind(rule("global-transitive-keep"), names))
-            for name in ("local-properties", "local-types"):
-                store.update(_bind(rule(name), names, [(glob, glob)]))
+            store.update(_bind(rule("global-transitive-imply"), names))
             new = store.graph_size(glob)
-            if new == size:
+            if not chained or new == size:
                 break
             size = new
     finally:
@@ -231,9 +234,8 @@ def materialise(store) -> int:
     """
     for graph in inferred_graphs(store):
         store.remove_graph(graph)
-    sources = input_graphs(store)
     with _Axioms(store) as axioms:
-        _local(store, axioms, sources)
+        _local(store, axioms, None)
         _run_global(store, axioms, GLOBAL_RULES)
     return sum(store.graph_size(g) for g in inferred_graphs(store))
 

@@ -200,3 +200,16 @@ def test_reason_command_rebuilds(tmp_path):
     result = run_cli(tmp_path / "s", "reason")
     assert result.returncode == 0, result.stderr
     assert "inferred graph rebuilt" in result.stdout
+
+
+def test_graphs_outside_the_namespace_get_the_inferred_graph_python_names(store):
+    from quyhoach.graph.reasoning import inferred_graph_for
+
+    other = "http://example.org/partner/dataset"
+    ministry = ox.NamedNode(f"{ID}agency/partner-ministry")
+    store.raw.add(ox.Quad(ministry, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode(QH + "Ministry"), ox.NamedNode(other)))
+    refresh(store, [other])
+    target = inferred_graph_for(other)
+    assert "/inferred/other/" in target
+    assert store.query(PREFIXES + f"ASK {{ GRAPH <{target}> {{ {ministry} a qh:Agency }} }}")
