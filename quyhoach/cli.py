@@ -141,10 +141,10 @@ def load(
             on_progress=lambda _p: progress.advance(task),
         )
         if report.graphs:
-            from quyhoach.graph.reasoning import materialise
+            from quyhoach.graph.reasoning import refresh
 
             task = progress.add_task("reasoning", total=None)
-            materialise(store)
+            refresh(store, report.graphs)
             progress.update(task, total=1, completed=1)
     total = sum(report.graphs.values())
     out.print(
