@@ -252,11 +252,6 @@ class KnowledgeStore:
         self._store.flush()
         return self.graph_size(graph_iri)
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update (one transaction: all of it applies, or none)."""
-        self._require_writable()
-        self._store.update(sparql)
-
     def remove_graph(self, graph_iri: str) -> None:
         """Remove one named graph (no error if absent)."""
         self._require_writable()
