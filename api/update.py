@@ -25,7 +25,7 @@ def _update_main(store_path: str, text: str, conn: Connection) -> None:
         conn.send(("error", 503, str(exc)))
         return
     try:
-        store.raw.update(text)
+        store.update(text)
         conn.send(("ok",))
     except SyntaxError as exc:
         conn.send(("error", 400, f"syntax error: {exc}"))

@@ -148,15 +148,20 @@ def worker_main(store_path: str, conn: Connection, memory_mb: int = 0, no_networ
     process asks for it when no remote host is allowed. ``memory_mb``: see :func:`limit_memory`.
     """
     global _READABLE
-    isolated = isolate_network() if no_network else False
     import pyoxigraph as ox
 
+    from quyhoach.graph.store import KnowledgeStore, is_remote
+
+    # a worker in front of a remote engine needs the network to reach it; the parse-based
+    # SERVICE/LOAD check of the web process still refuses every other host
+    isolated = isolate_network() if no_network and not is_remote(store_path) else False
+
     try:
-        store = ox.Store.read_only(store_path)
+        store = KnowledgeStore(store_path, read_only=True)
     except Exception as exc:  # report, don't crash silently
         conn.send(("fatal", f"cannot open store {store_path} read-only: {exc}"))
         return
-    graphs = list(store.named_graphs())
+    graphs = [ox.NamedNode(g) for g in store.named_graphs()]
     if any(isinstance(g, ox.NamedNode) and "/graph/staging/" in g.value for g in graphs):
         # a load that was killed left a staging graph: never let a reader see it
         _READABLE = [g for g in graphs if not (isinstance(g, ox.NamedNode) and "/graph/staging/" in g.value)]

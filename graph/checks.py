@@ -323,12 +323,11 @@ def _source_data(store):
     """The source graphs (what was extracted from documents) as one rdflib graph."""
     from rdflib import Graph
 
-    raw = getattr(store, "raw", store)
     graph = Graph()
     prefix = str(GRAPH["source/"])
-    graphs = [g for g in raw.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)]
+    graphs = [g for g in store.named_graphs() if g.startswith(prefix)]
     if graphs:
-        data = b"".join(raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
+        data = b"".join(store.dump_graph(g) for g in graphs)
         graph.parse(data=data, format="nt")
     return graph
 

@@ -170,6 +170,10 @@ def check(
         total = len(names) if names else len(ck.check_queries()) + (0 if no_shacl else 1)
         store, writable = _open_for_check(save)
         try:
+            if save and writable:  # replaced below; without it, queries see the data graphs' own union
+                from quyhoach.namespaces import FINDINGS_GRAPH
+
+                store.remove_graph(str(FINDINGS_GRAPH))
             with cli._progress() as progress:
                 task = progress.add_task("checks", total=total)
 
@@ -209,8 +213,10 @@ def check(
 
 def _open_for_check(save: bool):
     """The store read-write when findings are to be saved and the store is free, else read-only."""
+    from quyhoach.graph.store import store_exists
+
     path = _cli().state.store_path
-    if not (path / "CURRENT").exists():
+    if not store_exists(path):
         raise UserError(f"no store at {path}: run 'quyhoach load' first")
     if save:
         try:
@@ -267,15 +273,13 @@ def data_for_reasoner(store, sample: int | None = None):
     gives the same sample, with every statement about them and the types of what they point to.
     Returns the graph and the number of resources it describes.
     """
-    import pyoxigraph as ox
     from rdflib import RDF, BNode, Graph, URIRef
 
     from quyhoach.graph.reasoning import input_graphs
     from quyhoach.namespaces import ONTOLOGY_GRAPH
 
-    raw = store.raw
-    graphs = [g for g in input_graphs(raw) if g.value != str(ONTOLOGY_GRAPH)]
-    chunks = [raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
+    graphs = [g for g in input_graphs(store) if g != str(ONTOLOGY_GRAPH)]
+    chunks = [store.dump_graph(g) for g in graphs]
     full = Graph()
     if chunks:
         full.parse(data=b"".join(chunks), format="nt")

@@ -32,17 +32,12 @@ def export(store: KnowledgeStore, fmt: str, output: BinaryIO | Path | str, graph
         raise UserError(f"no named graph <{graph}> in the store (see 'quyhoach stats')")
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
     if graph is not None:
-        quads = list(store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         items = quads if rdf_format.supports_datasets else [q.triple for q in quads]
     elif rdf_format.supports_datasets:
-        items = [q for q in store.raw.quads_for_pattern(None, None, None, None) if not _staging(q)]
+        items = list(store.quads_for_pattern(None, None, None, None))
     else:
-        items = sorted({q.triple for q in store.raw.quads_for_pattern(None, None, None, None)}, key=str)
+        items = sorted({q.triple for q in store.quads_for_pattern(None, None, None, None)}, key=str)
     ox.serialize(items, output, rdf_format, prefixes=prefixes)
     return len(items)
 
-
-def _staging(quad: ox.Quad) -> bool:
-    from quyhoach.graph.store import STAGING_PREFIX
-
-    return isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(STAGING_PREFIX)

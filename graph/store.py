@@ -1,9 +1,17 @@
-"""The on-disk Oxigraph store: one named graph per source, atomic replacement, clear lock errors."""
+"""The store interface, and its default backend: the on-disk Oxigraph store.
+
+:class:`KnowledgeStore` is the one store interface every command uses. ``KnowledgeStore(spec)``
+opens the embedded pyoxigraph store for a directory (the default) or, for an ``http(s)://`` URL,
+a :class:`~quyhoach.graph.remote.RemoteStore` that speaks the SPARQL 1.1 Protocol and the Graph
+Store HTTP Protocol to a running engine. Both keep one named graph per source and replace a
+graph atomically. Callers use the public methods only (``raw`` exists on the embedded store).
+"""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +34,10 @@ SERVER_LOCK = "quyhoach-serve.lock"
 
 @contextmanager
 def server_lock(path: str | os.PathLike) -> Iterator[None]:
-    """Hold the server lock of the store at ``path`` while the block runs."""
+    """Hold the server lock of the store at ``path`` while the block runs (nothing for a remote engine)."""
+    if is_remote(path):
+        yield
+        return
     lock_path = Path(path) / SERVER_LOCK
     fh = lock_path.open("a+")
     try:
@@ -64,6 +75,30 @@ def default_store_path() -> Path:
     return Path(os.environ.get("QUYHOACH_STORE", DEFAULT_STORE))
 
 
+def store_spec(spec: str | os.PathLike | None) -> str:
+    """The store named by ``spec`` (a directory or an ``http(s)://`` URL; default ``QUYHOACH_STORE``).
+
+    A URL that went through :class:`pathlib.Path` (``http:/host``) is given its second slash back.
+    """
+    text = str(spec) if spec is not None else os.environ.get("QUYHOACH_STORE", DEFAULT_STORE)
+    return re.sub(r"^(https?):/(?!/)", r"\1://", text)
+
+
+def is_remote(spec: str | os.PathLike | None) -> bool:
+    """Whether ``spec`` names a remote SPARQL engine (an ``http://`` or ``https://`` URL)."""
+    return re.match(r"^https?://", store_spec(spec)) is not None
+
+
+def store_exists(spec: str | os.PathLike | None) -> bool:
+    """Whether a store is there to read: a loaded directory, or any remote engine URL."""
+    return is_remote(spec) or (Path(store_spec(spec)) / "CURRENT").exists()
+
+
+def open_store(spec: str | os.PathLike | None = None, read_only: bool = False, **kwargs) -> KnowledgeStore:
+    """Open the store named by ``spec`` (see :func:`store_spec`); same as ``KnowledgeStore(spec, ...)``."""
+    return KnowledgeStore(spec, read_only=read_only, **kwargs)
+
+
 def rdflib_to_triples(graph: Graph) -> list[ox.Triple]:
     """Convert an rdflib graph to pyoxigraph triples (through N-Triples, which both speak)."""
     data = graph.serialize(format="nt", encoding="utf-8")
@@ -71,16 +106,28 @@ def rdflib_to_triples(graph: Graph) -> list[ox.Triple]:
 
 
 class KnowledgeStore:
-    """A pyoxigraph store on disk, one named graph per source.
+    """The store interface; this class itself is the embedded backend, a pyoxigraph store on disk.
 
-    Open read-write (one process at a time) or read-only (servers, many readers).
+    One named graph per source. Open read-write (one process at a time) or read-only (servers,
+    many readers). ``KnowledgeStore(url)`` returns a :class:`~quyhoach.graph.remote.RemoteStore`.
     """
+
+    #: Whether the data lives in another process (a SPARQL engine reached over HTTP).
+    remote = False
+
+    def __new__(cls, path: str | os.PathLike | None = None, *args, **kwargs):
+        """Pick the backend: a remote store for an ``http(s)://`` URL, the embedded one otherwise."""
+        if cls is KnowledgeStore and is_remote(path):
+            from quyhoach.graph.remote import RemoteStore
+
+            return super().__new__(RemoteStore)
+        return super().__new__(cls)
 
     def __init__(
         self, path: str | os.PathLike | None = None, read_only: bool = False, while_served: bool = False
     ) -> None:
         """Open the store; ``while_served`` lets a server's own update process write."""
-        self.path = Path(path) if path is not None else default_store_path()
+        self.path = Path(store_spec(path))
         self.read_only = read_only
         self.while_served = while_served
         self._store = self._open()
@@ -127,8 +174,45 @@ class KnowledgeStore:
         return self._store
 
     def query(self, sparql: str, **kwargs):
-        """Run a SPARQL query (see :meth:`pyoxigraph.Store.query`)."""
+        """Run a SPARQL query; keyword arguments and results as :meth:`pyoxigraph.Store.query`.
+
+        ``default_graph`` and ``named_graphs`` may name graphs by IRI string or pyoxigraph term.
+        """
+        for key in ("default_graph", "named_graphs"):
+            if isinstance(kwargs.get(key), list):
+                kwargs[key] = [ox.NamedNode(g) if isinstance(g, str) else g for g in kwargs[key]]
         return self._store.query(sparql, **kwargs)
+
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL Update in one transaction."""
+        self._require_writable()
+        self._store.update(sparql)
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        """The quads matching a pattern of pyoxigraph terms (``None``: any), staging graphs excepted."""
+        for quad in self._store.quads_for_pattern(subject, predicate, object, graph):
+            if not _is_staging(quad.graph_name):
+                yield quad
+
+    def dump_graph(self, graph_iri: str) -> bytes:
+        """One named graph as N-Triples."""
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri))
+
+    def import_file(self, path: Path, format: ox.RdfFormat | None = None, graph: str | None = None) -> int:
+        """Bulk-load an RDF file (format from its extension by default) into ``graph`` or, for a
+        dataset format without ``graph``, into the graphs it names; return the quads loaded."""
+        self._require_writable()
+        rdf_format = format or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
+        if rdf_format is None:
+            raise UserError(f"{path}: unknown RDF format (use .nq, .trig, .nt, .ttl or .rdf)")
+        before = len(self._store)
+        target = ox.NamedNode(graph) if graph else (None if rdf_format.supports_datasets else ox.DefaultGraph())
+        try:
+            self._store.bulk_load(path=str(path), format=rdf_format, to_graph=target)
+        except (SyntaxError, OSError) as exc:
+            raise UserError(f"{path}: {_first_line(exc)}") from exc
+        self._store.flush()
+        return len(self._store) - before
 
     def named_graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
@@ -188,6 +272,10 @@ class KnowledgeStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _is_staging(graph) -> bool:
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING_PREFIX)
 
 
 def _first_line(exc: BaseException) -> str:

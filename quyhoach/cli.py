@@ -54,7 +54,7 @@ out = Console()
 class State:
     """Options shared by every command."""
 
-    store_path: Path = Path("quyhoach-data")
+    store_path: str = "./quyhoach-data"
 
 
 state = State()
@@ -69,9 +69,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     store: Annotated[
-        Path,
-        typer.Option("--store", envvar="QUYHOACH_STORE", help="Store directory (env QUYHOACH_STORE).", show_default=True),
-    ] = Path("./quyhoach-data"),
+        str,
+        typer.Option(
+            "--store",
+            envvar="QUYHOACH_STORE",
+            help="Store directory, or the URL of a SPARQL engine (env QUYHOACH_STORE).",
+            show_default=True,
+        ),
+    ] = "./quyhoach-data",
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
@@ -136,15 +141,15 @@ def load(
             on_progress=lambda _p: progress.advance(task),
         )
         if report.graphs:
-            from quyhoach.graph.reasoning import materialise
+            from quyhoach.graph.reasoning import refresh
 
             task = progress.add_task("reasoning", total=None)
-            materialise(store)
+            refresh(store, report.graphs)
             progress.update(task, total=1, completed=1)
     total = sum(report.graphs.values())
     out.print(
         f"loaded {len(report.graphs)} graphs ({total} triples), {len(report.documents)} documents"
-        f" into {state.store_path}"
+        f" into {store.path}"
     )
     for failure in report.failures:
         err.print(f"error: {failure.reason}", markup=False, highlight=False)

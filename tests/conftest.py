@@ -38,3 +38,36 @@ def loaded_store(tmp_path_factory) -> Path:
     result = run_cli("load", store=path)
     assert result.returncode == 0, result.stderr
     return path
+
+
+#: The store backends every test of tests/test_backends.py runs on.
+BACKENDS = ("embedded", "oxigraph-server", "virtuoso")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def store_backend(request, tmp_path_factory):
+    """``(name, --store spec)`` of a store loaded once with the seed corpus, on each backend.
+
+    The engines (``oxigraph serve``, ``virtuoso-t``) run as separate processes on free ports for
+    the session; one that cannot start fails the tests with the reason (no skip).
+    """
+    from quyhoach.graph.engines import EngineUnavailable, start_oxigraph, start_virtuoso
+
+    name = request.param
+    base = tmp_path_factory.mktemp(f"backend-{name}")
+    engine = None
+    if name == "embedded":
+        spec = str(base / "store")
+    else:
+        try:
+            engine = start_oxigraph(base / "db") if name == "oxigraph-server" else start_virtuoso(base / "db")
+        except EngineUnavailable as exc:
+            pytest.fail(f"cannot start {name}: {exc}")
+        spec = engine.url
+    try:
+        result = run_cli("load", store=spec)
+        assert result.returncode == 0, result.stderr
+        yield name, spec
+    finally:
+        if engine is not None:
+            engine.stop()
