@@ -72,6 +72,9 @@ def serve(
         int, typer.Option("--worker-memory", help="Address-space cap per query worker, MiB (0: none).")
     ] = 4096,
     body_timeout: Annotated[float, typer.Option("--body-timeout", help="Seconds a client may take to send a body.")] = 10.0,
+    header_timeout: Annotated[
+        float, typer.Option("--header-timeout", help="Seconds a client may take to send a request's headers.")
+    ] = 10.0,
     limit_concurrency: Annotated[
         int, typer.Option("--limit-concurrency", help="Most open connections; 503 past it (0: no cap).")
     ] = 1000,
@@ -117,15 +120,19 @@ def serve(
 
     with server_lock(state.store_path):  # fail early, with a clear message; the app takes it again
         pass
+    from quyhoach.api.protocol import with_head_timeout
+
+    options = server_options()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log,
-                timeout_keep_alive=5, limit_concurrency=limit_concurrency or None, **server_options())
+                http=with_head_timeout(header_timeout, options.pop("http"), MAX_REQUEST_HEAD),
+                timeout_keep_alive=5, limit_concurrency=limit_concurrency or None, **options)
 
 
 def server_options() -> dict:
     """uvicorn's fastest HTTP parser and event loop when installed (httptools, uvloop), else h11/asyncio.
 
-    httptools reads request heads of any length (the limit of h11 is raised to
-    :data:`MAX_REQUEST_HEAD` when h11 is used).
+    Either way a request head is capped at :data:`MAX_REQUEST_HEAD` bytes (h11's own limit, or the
+    httptools protocol of :mod:`quyhoach.api.protocol`) and must arrive within ``--header-timeout``.
     """
     import importlib.util
 

@@ -45,7 +45,7 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(store):
     with running_server(store, "--timeout", "10", "--workers", "2", "--worker-memory", "1024",
-                        "--body-timeout", "1", "--max-body", "200000", env={"QUYHOACH_TOKEN": TOKEN}) as base:
+                        "--body-timeout", "1", "--header-timeout", "1", "--max-body", "200000", env={"QUYHOACH_TOKEN": TOKEN}) as base:
         yield base
 
 
@@ -121,6 +121,27 @@ def test_a_slow_body_is_cut_off(server):
                      b"Content-Length: 1000\r\n\r\nSELECT")
         answer = conn.recv(4096)
     assert answer.startswith(b"HTTP/1.1 408")
+
+
+def test_slow_headers_are_cut_off(server):
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as conn:
+        conn.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\n")
+        for _ in range(30):  # a header line now and then, never the blank line that ends them
+            time.sleep(0.1)
+            try:
+                conn.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+        conn.settimeout(5)
+        try:
+            rest = conn.recv(4096)
+        except TimeoutError:
+            pytest.fail("the connection with a never-ending request head stayed open")
+        except ConnectionResetError:
+            rest = b""
+    assert rest == b"", rest  # closed without an answer
+    assert httpx.get(server + "/sparql", params=ASK, timeout=30).status_code == 200
 
 
 def test_a_query_over_the_memory_limit_gets_503_and_the_worker_is_replaced(server):

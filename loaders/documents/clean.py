@@ -292,14 +292,15 @@ def html_to_text(html: str) -> tuple[str, str]:
     written in one walk (block elements on lines of their own, table cells tab-separated,
     ``<br>`` as a line break).
     """
-    import lxml.html
     from lxml import etree
 
     if not html.strip():
         return "", ""
     try:
-        root = lxml.html.document_fromstring(html, parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(html.encode("utf-8", errors="replace"), _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return "", ""
+    if root is None:
         return "", ""
     title = ""
     h1 = next(root.iter("h1"), None)
@@ -319,9 +320,9 @@ def html_to_text(html: str) -> tuple[str, str]:
 
 
 def _html_parser():
-    import lxml.html
+    from lxml import etree
 
-    return lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+    return etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
 
 
 _PARSER = _html_parser()
@@ -334,12 +335,14 @@ def _words(element) -> list[str]:
 def _skipped(tag) -> bool:
     """Whether an element is furniture: dropped with everything in it."""
     name = tag.tag
-    if not isinstance(name, str) or name in _DROP_TAGS:
+    if name in _DROP_TAGS or not isinstance(name, str):
         return True
-    attrs = tag.attrib
-    if not attrs or name in ("html", "body"):
+    if name in ("html", "body"):
         return False
-    tokens = _tokens(attrs.get("class")) | _tokens(attrs.get("id")) | _tokens(attrs.get("role"))
+    cls, ident, role = tag.get("class"), tag.get("id"), tag.get("role")
+    if cls is None and ident is None and role is None:
+        return False
+    tokens = _tokens(cls) | _tokens(ident) | _tokens(role)
     return bool(tokens & FURNITURE_TOKENS and not tokens & {"content", "article", "detail", "body", "main"})
 
 
@@ -348,27 +351,26 @@ def _walk(root):
 
     The tail text of an element (what follows it inside its parent) comes after its close event.
     """
-    stack: list[tuple[str, object]] = [("node", root)]
-    while stack:
-        kind, item = stack.pop()
-        if kind == "text":
-            yield "text", item
-            continue
-        if kind == "close":
-            yield "close", item
-            continue
-        node = item
-        if node is not root and _skipped(node):
-            if node.tail:
+    from lxml import etree
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    skipping = None
+    for event, node in walker:
+        if event == "start":
+            if node is not root and _skipped(node):
+                walker.skip_subtree()
+                skipping = node
+                continue
+            yield "open", node
+            if node.text:
+                yield "text", node.text
+        else:
+            if node is skipping:
+                skipping = None
+            else:
+                yield "close", node
+            if node is not root and node.tail:
                 yield "text", node.tail
-            continue
-        yield "open", node
-        if node is not root and node.tail:
-            stack.append(("text", node.tail))
-        stack.append(("close", node))
-        stack.extend(("node", child) for child in reversed(node))
-        if node.text:
-            stack.append(("text", node.text))
 
 
 def _text(root) -> str:
