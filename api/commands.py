@@ -62,6 +62,9 @@ def serve(
         typer.Option("--allow-service",
                      help="Host (HOST, HOST:PORT or SCHEME://HOST[:PORT]) that SERVICE may query (repeatable); none by default."),
     ] = None,
+    http: Annotated[
+        str, typer.Option("--http", help="HTTP parser: h11, or httptools (faster; URLs up to 64 KiB only).")
+    ] = "h11",
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every HTTP request (SPARQL queries are always logged).")
     ] = False,
@@ -122,22 +125,25 @@ def serve(
         pass
     from quyhoach.api.protocol import with_head_timeout
 
-    options = server_options()
+    options = server_options(http)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log,
                 http=with_head_timeout(header_timeout, options.pop("http"), MAX_REQUEST_HEAD),
                 timeout_keep_alive=5, limit_concurrency=limit_concurrency or None, **options)
 
 
-def server_options() -> dict:
-    """uvicorn's fastest HTTP parser and event loop when installed (httptools, uvloop), else h11/asyncio.
+def server_options(http: str = "h11") -> dict:
+    """uvicorn options: the HTTP parser (``h11``, or ``httptools`` when asked for and installed) and
+    uvloop's event loop when installed.
 
-    Either way a request head is capped at :data:`MAX_REQUEST_HEAD` bytes (h11's own limit, or the
-    httptools protocol of :mod:`quyhoach.api.protocol`) and must arrive within ``--header-timeout``.
+    h11 is the default: httptools parses faster but refuses URLs longer than 64 KiB (its URL
+    offsets are 16-bit), and the editor's GET URLs may be longer. Either way a request head is
+    capped at :data:`MAX_REQUEST_HEAD` bytes (h11's own limit, or the httptools protocol of
+    :mod:`quyhoach.api.protocol`) and must arrive within ``--header-timeout``.
     """
     import importlib.util
 
     options: dict = {}
-    if importlib.util.find_spec("httptools"):
+    if http == "httptools" and importlib.util.find_spec("httptools"):
         options["http"] = "httptools"
     else:
         options["http"] = "h11"
