@@ -36,15 +36,17 @@ class Summary:
 
 
 def build(store_path: str, out_dir: str) -> None:
-    """Builder process: write ``summary.json`` and ``labels.sqlite`` for the store into ``out_dir``."""
-    import pyoxigraph as ox
+    """Builder process: write ``summary.json`` and ``labels.sqlite`` for the store into ``out_dir``.
 
+    ``store_path``: the store as the workers open it (a folder, or a remote endpoint).
+    """
     from quyhoach.api.pages import DOCUMENTS_QUERY
     from quyhoach.api.search import index_labels
     from quyhoach.graph.stats import CLASS_COUNTS, GRAPH_COUNTS
+    from quyhoach.graph.store import KnowledgeStore
 
     started = time.monotonic()
-    store = ox.Store.read_only(store_path)
+    store = KnowledgeStore(store_path, read_only=True)  # embedded or remote, as the workers open it
     out = Path(out_dir)
     entries = index_labels(store, str(out / "labels.sqlite"))
     graphs = [int(r["n"].value) for r in store.query(GRAPH_COUNTS)]
