@@ -22,6 +22,7 @@ from datetime import date
 
 from rdflib import OWL, RDFS, XSD, Literal, URIRef
 
+from quyhoach.loaders.documents.structure import DocumentStructure
 from quyhoach.loaders.extract import mentions
 from quyhoach.loaders.extract.dates import DateMention, date_at
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
@@ -543,15 +544,6 @@ _PROSE_SIGNER_RE = re.compile(
     rf"(?P<post>{_POST_WORDS})\s+(?P<name>[A-ZĐ][^\s,.;]*(?: [A-ZĐ][^\s,.;]*){{1,3}})\s+"
     r"(?:(?:vừa|đã|mới)\s+)*(?:ký|thay mặt[^.;]{0,40}?ký)\s+(?:ban hành\s+)?"
 )
-_BLOCK_RE = re.compile(
-    r"^(?:(?P<on_behalf>KT|TM|TL|TUQ|Q)\.\s*(?P<for>[^\n]{2,60})\n+)?"
-    r"(?P<post>(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN)[^\n]{0,40})\n+"
-    r"(?:\s*\((?:Đã ký|đã ký|Đã ký và đóng dấu)\)\s*\n+)?"
-    r"(?:\s*\n)*\s*(?P<name>[^\n]{4,40})$",
-    re.MULTILINE,
-)
-
-
 @dataclass
 class Signer:
     """A person who signed a document, the post they signed in, and where the text says so."""
@@ -562,8 +554,12 @@ class Signer:
     document: DocMention | None
 
 
-def find_signers(text: str, found: tuple[DocMention, ...], main: DocMention | None) -> list[Signer]:
-    """Signers in prose ("Phó Thủ tướng … Trần Hồng Hà vừa ký Quyết định số …") and signature blocks."""
+def find_signers(
+    text: str, found: tuple[DocMention, ...], main: DocMention | None, structure: DocumentStructure | None = None
+) -> list[Signer]:
+    """Signers in prose ("Phó Thủ tướng … Trần Hồng Hà vừa ký Quyết định số …") and in the signature
+    blocks of the document's structure (``KT. THỦ TƯỚNG`` / ``PHÓ THỦ TƯỚNG`` / name), who sign
+    the main document."""
     result: list[Signer] = []
     for m in _PROSE_SIGNER_RE.finditer(text):
         name = m["name"]
@@ -576,12 +572,13 @@ def find_signers(text: str, found: tuple[DocMention, ...], main: DocMention | No
         following = [d for d in found if m.end() <= d.start <= m.end() + 40]
         target = following[0] if following else None
         result.append(Signer(name, m["post"], Span(m.start(), m.end() if target is None else target.end), target))
-    for m in _BLOCK_RE.finditer(text):
-        name = mentions.normalise_name(m["name"].strip())
+    for block in structure.signatures if structure is not None else ():
+        if block.name is None or block.title is None:
+            continue
+        name = mentions.normalise_name(block.name.value)
         if not mentions.is_person_name(name):
             continue
-        post_text = m["post"].strip()
-        result.append(Signer(name, post_text, Span(m.start(), m.end()), main))
+        result.append(Signer(name, block.title.value, block.span, main))
     return result
 
 
@@ -669,7 +666,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
                 continue
             emitter.add(main_iri, ELI.cites, doc_iri(d.key), Span(d.start, d.end))
     _relations(doc, emitter, found, main)
-    for signer in find_signers(text, found, main):
+    for signer in find_signers(text, found, main, doc.structure):
         target = signer.document
         if target is None:
             continue
