@@ -54,6 +54,13 @@ class CleanDocument:
         """Short stable key used in IRIs of things only this document defines."""
         return self.sha256[:16]
 
+    @cached_property
+    def structure(self):
+        """The :class:`~quyhoach.loaders.documents.structure.DocumentStructure` of :attr:`text` (parsed once)."""
+        from quyhoach.loaders.documents.structure import parse_structure
+
+        return parse_structure(self.text, title_hint=str(self.extra.get("page_title") or ""))
+
     @property
     def iri(self) -> URIRef:
         """IRI of the source document resource."""

@@ -24,8 +24,9 @@ from rdflib import XSD, Graph, Literal
 from quyhoach.loaders.documents.clean import clean_text
 from quyhoach.loaders.documents.errors import DocumentError
 from quyhoach.loaders.documents.read import DEFAULT_MAX_BYTES, read_raw
+from quyhoach.loaders.documents.structure import is_furniture_text
 from quyhoach.loaders.extract.dates import find_dates, parse_iso
-from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import DCTERMS
 
 #: Extractor modules under ``quyhoach.loaders.extract``, in the order they run.
@@ -45,9 +46,9 @@ def read_source(
     if not cleaned.text.strip():
         raise DocumentError(path, "no article text left after removing page furniture")
     text = cleaned.text
-    title = str(metadata.get("title") or raw.title or _first_line(text))
     published, precision = parse_iso(metadata.get("date"))
     extra: dict = {
+        "page_title": raw.title,
         "encoding": raw.encoding,
         "source_credit": cleaned.source_credit,
         "stamps": cleaned.stamps,
@@ -67,10 +68,9 @@ def read_source(
     for key in ("title_en", "seed", "kind"):
         if metadata.get(key):
             extra[key] = metadata[key]
-    return CleanDocument(
+    doc = CleanDocument(
         text=text,
         path=str(path),
-        title=title,
         kind=str(metadata.get("kind") or ""),
         publisher=str(metadata.get("publisher") or ""),
         published=published if precision == "day" else None,
@@ -78,12 +78,28 @@ def read_source(
         media_type=raw.media_type,
         extra={**extra, "published_approx": published},
     )
+    doc.title = str(metadata.get("title") or _own_title(doc, raw.title))
+    return doc
 
 
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            line = line.strip()
+def _own_title(doc: CleanDocument, page_title: str) -> str:
+    """The document's own title: its header's type, number and trích yếu; else the page title the
+    reader found (unless it is furniture); else the first line that is not furniture."""
+    structure = doc.structure
+    if structure.header is not None and structure.title:
+        return structure.title
+    if page_title and not is_furniture_text(page_title):
+        return page_title
+    return structure.title or _first_line(doc.text, structure)
+
+
+def _first_line(text: str, structure=None) -> str:
+    """The first line of ``text`` that is not page furniture, shortened to 200 characters."""
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if line.strip() and not (structure is not None and structure.is_furniture(Span(start, start + len(line)))):
+            line = line.strip().replace("\t", " ")
             return line if len(line) <= 200 else line[:197].rsplit(" ", 1)[0] + "…"
     return ""
 

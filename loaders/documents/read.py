@@ -1,4 +1,4 @@
-"""Read a document file into raw text: plain text, HTML, PDF (text layer) and DOCX.
+"""Read a document file into raw text: plain text, markdown, HTML, PDF (text layer) and DOCX.
 
 Every failure becomes a :class:`DocumentError` with a one-line reason: a missing path, a
 directory, a file over the size limit, an empty file, an unsupported extension, binary data,
@@ -25,6 +25,8 @@ MEDIA_TYPES = {
     ".text": "text/plain",
     ".html": "text/html",
     ".htm": "text/html",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
@@ -106,6 +108,11 @@ def read_raw(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Raw
 
         body, title = html_to_text(text)
         return RawDocument(body, media_type, encoding, title=title, is_html=True)
+    if suffix in (".md", ".markdown"):
+        from quyhoach.loaders.documents.markdown import markdown_to_text
+
+        body, title = markdown_to_text(text)
+        return RawDocument(body, media_type, encoding, title=title)
     if re.match(r"\s*(<!doctype html|<html)", text[:500], re.IGNORECASE):
         from quyhoach.loaders.documents.clean import html_to_text
 

@@ -1,0 +1,105 @@
+"""The document-structure model: header, bases, articles, signature, recipients, appendices, info box,
+page title and furniture, on real captures of several kinds (markdown, text, HTML, DOCX)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quyhoach.loaders.documents.pipeline import read_source
+from quyhoach.loaders.documents.structure import is_furniture_text, parse_structure
+
+DEV = Path(__file__).parent / "fixtures" / "corpus-dev"
+SEEDS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _span_text(text, field):
+    return text[field.span.start : field.span.end]
+
+
+def test_decision_header_signature_recipients_appendix():
+    doc = read_source(DEV / "001c610b2efdcf0c.md")
+    s = doc.structure
+    h = s.header
+    assert h.issuer.value == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
+    assert h.number.value == "2820/QĐ-UBND" and h.doc_type.value == "QUYẾT ĐỊNH"
+    assert str(h.date) == "2025-11-19" and h.place.value == "Thành phố Hồ Chí Minh"
+    assert h.title.value.startswith("BAN HÀNH KẾ HOẠCH TRIỂN KHAI")
+    assert doc.title.startswith("Quyết định 2820/QĐ-UBND: BAN HÀNH KẾ HOẠCH")
+    assert all(b.value.startswith(("Căn cứ", "Theo đề nghị", "Xét đề nghị")) for b in s.legal_bases) and len(s.legal_bases) >= 10
+    assert [a.number for a in s.articles][:3] == ["1", "2", "3"]
+    sig = s.signature
+    assert (sig.authority.value, sig.title.value, sig.name.value) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Lộc Hà")
+    assert s.recipients[0].value.startswith("Như Điều 3")
+    assert s.appendices and s.appendices[0].tables
+    # every span indexes the stored text
+    for f in (h.issuer, h.number, h.title, sig.name, *s.legal_bases, *s.recipients):
+        assert " ".join(_span_text(doc.text, f).split()) == f.value
+
+
+def test_portal_info_box_and_header():
+    doc = read_source(DEV / "83652dd19c6fef24.md")
+    s = doc.structure
+    assert s.info_box["number"].value == "2688/QĐ-UBND"
+    assert s.info_box["signer"].value == "Phan Phong Phú"
+    assert s.header.issuer.value == "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ"
+    assert not doc.title.startswith("Bản dịch")
+    assert s.is_furniture(s.furniture[0])
+
+
+def test_qa_page_title_and_furniture():
+    doc = read_source(DEV / "12378c5548a9d5e5.md")
+    s = doc.structure
+    assert s.header is None
+    assert doc.title == "Mở rộng cao tốc TPHCM - Trung Lương - Mỹ Thuận lên bao nhiêu làn xe?"
+    assert any("Nội dung chính" in doc.text[f.start : f.end] for f in s.furniture)
+    assert any("Hình từ Internet" in doc.text[f.start : f.end] for f in s.furniture)
+
+
+def test_plain_text_header_signature_prime_minister():
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 1234/QĐ-TTg\tHà Nội, ngày 07 tháng 12 năm 2023\n\nQUYẾT ĐỊNH\n"
+        "Phê duyệt Quy hoạch tỉnh Lai Châu thời kỳ 2021 - 2030\n\n"
+        "THỦ TƯỚNG CHÍNH PHỦ\n\nCăn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017;\n\nQUYẾT ĐỊNH:\n\n"
+        "Điều 1. Phê duyệt quy hoạch\n1. Phạm vi: toàn tỉnh.\na) điểm một;\nb) điểm hai.\n2. Mục tiêu.\n"
+        "Điều 2. Tổ chức thực hiện\nBộ Tài chính chủ trì.\n\nNơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n"
+        "KT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nTrần Hồng Hà\n"
+    )
+    s = parse_structure(text)
+    assert s.header.issuer.value == "THỦ TƯỚNG CHÍNH PHỦ"
+    assert s.header.number.value == "1234/QĐ-TTg" and str(s.header.date) == "2023-12-07"
+    assert s.header.title.value == "Phê duyệt Quy hoạch tỉnh Lai Châu thời kỳ 2021 - 2030"
+    assert s.title == "Quyết định 1234/QĐ-TTg: Phê duyệt Quy hoạch tỉnh Lai Châu thời kỳ 2021 - 2030"
+    assert len(s.legal_bases) == 1
+    a1, a2 = s.articles
+    assert [c.number for c in a1.clauses] == ["1", "2"] and [p.label for p in a1.clauses[0].points] == ["a", "b"]
+    assert "Bộ Tài chính chủ trì" in text[a2.span.start : a2.span.end]
+    assert "Nơi nhận" not in text[a2.span.start : a2.span.end]
+    assert s.article_at(text.index("Bộ Tài chính")) is a2
+    sig = s.signature
+    assert (sig.authority.value, sig.title.value, sig.name.value) == ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "Trần Hồng Hà")
+    assert [r.value for r in s.recipients] == ["Như Điều 2", "Lưu: VT."]
+
+
+def test_committee_signature_with_two_authorities():
+    text = "Điều 1. Nội dung.\nNơi nhận:\n- Như trên;\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nMai Sơn\n"
+    sig = parse_structure(text).signature
+    assert sig.authority.value == "TM. ỦY BAN NHÂN DÂN" and sig.title.value == "PHÓ CHỦ TỊCH"
+    assert sig.name.value == "Mai Sơn" and len(sig.authorities) == 2
+
+
+def test_furniture_text():
+    assert is_furniture_text("### Nội dung chính".lstrip("# "))
+    assert is_furniture_text("Bản dịch này thuộc quyền sở hữu của THƯ VIỆN PHÁP LUẬT. Mọi hành vi")
+    assert not is_furniture_text("Quy hoạch tỉnh Lai Châu thời kỳ 2021 - 2030")
+
+
+@pytest.mark.parametrize("name", ["2024-11_baoxaydung_lang-son-ke-hoach-268-kh-ubnd.txt"])
+def test_seed_text_parses(name):
+    path = next(SEEDS.rglob(name), None)
+    if path is None:
+        pytest.skip("seed not bundled")
+    s = read_source(path).structure
+    assert s.body is not None
