@@ -11,7 +11,8 @@ The document the text *is* or reports on becomes ``ctx.main_document``: the deci
 is attached to ("Kèm theo Quyết định số …"), the one just signed or issued ("vừa ký Quyết
 định …", "vừa ban hành Kế hoạch …"), one named in the title, or the first one in the lead.
 The main document ``eli:cites`` every other document mentioned; it ``qh:implements`` those
-it carries out ("triển khai thực hiện Quyết định …") and ``eli:amends`` those it changes.
+it carries out ("triển khai thực hiện Quyết định …"); changes between documents are the
+``changes`` extractor's.
 """
 
 from __future__ import annotations
@@ -117,13 +118,6 @@ _IMPLEMENTS_RE = re.compile(
     r"(?i:(?:triển khai\s+)?thực hiện|thi hành|cụ thể hóa|cụ thể hoá)"
     r"(?:\s+(?i:có hiệu quả|hiệu quả|nghiêm túc|đầy đủ|tốt|kịp thời))?\s*$"
 )
-_AMENDS_RE = re.compile(
-    r"(?i:sửa đổi, bổ sung|sửa đổi|bổ sung|điều chỉnh|thay thế|bãi bỏ)"
-    r"(?:\s+(?i:một số điều của|một số điều tại|một số nội dung của|một số nội dung tại|nội dung của|"
-    r"khoản \d+ điều \d+ (?:của|tại)|điều \d+ (?:của|tại)))?\s*$"
-)
-
-
 @dataclass
 class DocMention:
     """One mention of a legal document in a text."""
@@ -594,7 +588,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
 
 
 def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ...], main: DocMention | None) -> None:
-    """``qh:implements`` and ``eli:amends`` between the documents of one sentence (or the main one)."""
+    """``qh:implements`` between the main document and those it carries out (amendments: ``changes``)."""
     text = doc.text
     implemented: set[int] = set()
     for i, d in enumerate(found):
@@ -615,17 +609,6 @@ def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ..
             implemented.add(i)
             emitter.add(doc_iri(main.key), QH.implements, doc_iri(d.key), span)
             continue
-        if _AMENDS_RE.search(before):
-            subject = None
-            if same_sentence and previous is not None and not re.search(r"[;.]", text[previous.end : d.start]):
-                subject = previous
-            elif main is not None and d.start < 800:
-                trigger = _AMENDS_RE.search(before)
-                opening = text[text.rfind("\n", 0, d.start) + 1 : max(s, d.start - len(before) + trigger.start())]
-                if re.fullmatch(r"\s*(?:(?i:về việc|v/v)\s*)?", opening):
-                    subject = main  # the title of the main document: "Về việc sửa đổi … Quyết định số …"
-            if subject is not None and subject.key != d.key:
-                emitter.add(doc_iri(subject.key), ELI.amends, doc_iri(d.key), Span(subject.start, d.end))
 
 
 def main_mention(doc: CleanDocument, ctx: ExtractionContext) -> DocMention | None:
