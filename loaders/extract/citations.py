@@ -113,7 +113,7 @@ _SELF_RE = re.compile(r"^\s*(?i:số)\s*[:.]\s*$")
 #: The place and date line of a legal text's header: "Hà Nội, ngày 08 tháng 11 năm 2022".
 _PLACE_DATE_RE = re.compile(r"^[^\n,]{2,40},\s*(?=ngày\s+\d)", re.MULTILINE)
 #: A date opening the sentence of a news report: "Ngày 12/3/2024, UBND tỉnh … ban hành …".
-_LEADING_DATE_RE = re.compile(r"^\s*(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+")
+_LEADING_DATE_RE = re.compile(r"\s*(?:(?i:theo đó|như vậy),\s*)?(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+")
 _IMPLEMENTS_RE = re.compile(
     r"(?i:(?:triển khai\s+)?thực hiện|thi hành|cụ thể hóa|cụ thể hoá)"
     r"(?:\s+(?i:có hiệu quả|hiệu quả|nghiêm túc|đầy đủ|tốt|kịp thời))?\s*$"
@@ -358,6 +358,16 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
     main, why = choose_main(doc, found)
     if main is not None and main.date is None:
         main.date = _main_date(doc.text, main, why, default_year)
+        if main.date is None and why != "self":
+            # the title names it; the sentence that reports it dates it ("Ngày 01/6/2025, … ban hành …")
+            for d in found:
+                if d is not main and d.key == main.key:
+                    if d.date is not None:
+                        main.date = d.date
+                        break
+                    main.date = _main_date(doc.text, d, why, default_year)
+                    if main.date is not None:
+                        break
         if main.date is not None and main.year is None:
             main.year, main.year_unknown = main.date.value.year, False
             main.key = _key(main.type_code, main.issuer, main.year, main.number)
@@ -386,6 +396,9 @@ def _main_date(text: str, main: DocMention, why: str, default_year: int | None) 
         return None
     s, _e = mentions.sentence_at(text, main.start)
     lead = _LEADING_DATE_RE.match(text, s)
+    if lead is None:
+        s = text.rfind("\n", 0, main.start) + 1
+        lead = _LEADING_DATE_RE.match(text, s)
     if lead and lead.end() < main.start:
         from quyhoach.loaders.extract.dates import find_dates
 
