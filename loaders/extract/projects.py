@@ -5,10 +5,10 @@ Where a project is named (vocabulary in ``projects.yaml``: kind word -> ontology
 * a **field** ``Tên dự án: Đường dây 110 kV Hồng Ngự - Vĩnh Hưng.`` (also ``Tên cảng hàng
   không: …``): the value is the name;
 * a **list item** (``(1)``, ``1.``, ``-``, ``+``, ``a)`` at the start of a line) or a **table
-  row cell** that opens with a kind word (after ``Dự án (đầu tư) (xây dựng) (mở rộng, nâng cấp)``):
+  row cell** (``DocumentStructure.tables``; the row is the block) that opens with a kind word (after ``Dự án (đầu tư) (xây dựng) (mở rộng, nâng cấp)``):
   the name runs to the first ``;`` ``:`` ``,`` ``(`` or a word that ends names (``diện tích``,
   ``với``, ``tại`` …);
-* a **title** or heading, and prose ``Dự án …``: kind word + its capitalised run.
+* prose ``Dự án …``: kind word + its capitalised run (the sentence is the block).
 
 A kind word opens a name only when a capitalised word or a number follows within three words
 (``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind.
@@ -178,6 +178,27 @@ def find_projects(text: str) -> list[Found]:
     return out
 
 
+def table_projects(text: str, structure) -> list[Found]:
+    """One project per table row whose name cell opens with a kind word (after the lead words);
+    the row is the block its place and scale are read in."""
+    out: list[Found] = []
+    if structure is None:
+        return out
+    for table in structure.tables:
+        for row in table.body:
+            for cell in row.cells:
+                s = _strip_lead(text, cell.span.start, cell.span.end)
+                while s < cell.span.end and text[s] in " *":
+                    s += 1
+                k = _kind_at(text, s)
+                if k is None:
+                    continue
+                end = _delimited_end(text, k[0], cell.span.end)
+                out.append(Found(s, end, k[1], (row.span.start, row.span.end), True))
+                break
+    return out
+
+
 _MEASURES = {"km": "length", "ha": "area", "mw": "capacity", "gw": "capacity"}
 _INVEST_RE = re.compile(r"(?i:(?:tổng\s+)?vốn đầu tư|tổng mức đầu tư|chi phí đầu tư)")
 _PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng)")
@@ -283,6 +304,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     structure = doc.structure
     listed_in = ctx.main_plan or ctx.main_document or doc.iri
     found = find_projects(text)
+    taken = [(f.start, f.end) for f in found]
+    found += [f for f in table_projects(text, structure) if not any(s <= f.start < e for s, e in taken)]
     if not found:
         return
     main = main_mention(doc, ctx)
