@@ -91,7 +91,7 @@ def test_codes_without_type_are_not_documents():
 
 def test_issuer_ubnd_resolved_from_the_province_in_context():
     doc, g = _graph_of("Ủy ban nhân dân tỉnh Hà Tĩnh đã có Tờ trình số 356/TTr-UBND ngày 5/10/2022 gửi Bộ Kế hoạch và Đầu tư.")
-    assert (doc_iri("ttr-ubnd/2022/356"), ELI.passed_by, ID["agency/ubnd/42"]) in g
+    assert (doc_iri("ttr-ubnd-ha-tinh/2022/356"), ELI.passed_by, ID["agency/ubnd/42"]) in g
 
 
 def test_furniture_documents_never_become_entities():
@@ -108,10 +108,10 @@ def test_annex_main_document_cites_and_implements():
     assert (doc.iri, QH.attachedTo, main) in g and (doc.iri, QH.describes, main) in g
     cited = {str(o).rsplit("/id/doc/", 1)[1] for o in g.objects(main, ELI.cites)}
     assert cited == {"qd-ttg/2023/1585", "qd-ttg/2022/326", "qd-ttg/2024/227", "qd-ttg/2023/95", "qd-ttg/2024/47",
-                     "ttr-ubnd/2024/4286", "nd-cp/2019/37", "luat/luat-quy-hoach"}
+                     "ttr-ubnd-lai-chau/2024/4286", "nd-cp/2019/37", "luat/luat-quy-hoach"}
     assert set(g.objects(main, QH.implements)) & {doc_iri("qd-ttg/2023/1585")}
     assert (main, ELI.date_document, Literal(date(2024, 11, 29))) in g
-    assert (doc_iri("ttr-ubnd/2024/4286"), ELI.passed_by, ID["agency/ubnd/12"]) in g
+    assert (doc_iri("ttr-ubnd-lai-chau/2024/4286"), ELI.passed_by, ID["agency/ubnd/12"]) in g
 
 
 def test_same_decision_in_two_sources_is_one_iri_and_dates_stay_per_source():
@@ -130,7 +130,7 @@ def test_same_decision_in_two_sources_is_one_iri_and_dates_stay_per_source():
 
 def test_main_document_just_issued_takes_the_publication_year():
     doc, g = _corpus("2024-11_baoxaydung")
-    main = doc_iri("kh-ubnd/2024/268")
+    main = doc_iri("kh-ubnd-lang-son/2024/268")
     assert (doc.iri, QH.describes, main) in g
     assert (main, ELI.passed_by, ID["agency/ubnd/20"]) in g
     assert {doc_iri("qd-ttg/2024/236"), doc_iri("qd-ttg/2024/1371")} <= set(g.objects(main, QH.implements))
@@ -143,7 +143,7 @@ def test_decision_header_number_and_place_date_line():
     assert (doc.iri, QH.describes, main) in g
     assert (main, ELI.date_document, Literal(date(2022, 11, 8))) in g
     cited = {str(o).rsplit("/id/doc/", 1)[1] for o in g.objects(main, ELI.cites)}
-    assert {"luat-qh14/2017/21", "nq-qh15/2022/61", "nd-cp/2019/37", "qd-ttg/2019/1462", "ttr-ubnd/2022/356",
+    assert {"luat-qh14/2017/21", "nq-qh15/2022/61", "nd-cp/2019/37", "qd-ttg/2019/1462", "ttr-ubnd-ha-tinh/2022/356",
             "nq-qh15/2023/81", "tt-bkhdt/2021/1", "luat/luat-to-chuc-chinh-phu-2015"} <= cited
     assert (doc_iri("tt-bkhdt/2021/1"), ELI.passed_by, ID["agency/bo-ke-hoach-va-dau-tu"]) in g
     # "Luật sửa đổi, bổ sung … Luật Tổ chức Chính phủ" is amended by another law, not by this decision
@@ -172,11 +172,40 @@ def test_signers_in_prose_and_in_a_signature_block():
 def test_every_document_has_evidence_quoting_its_number():
     doc, g = _corpus("2024-11-29_ttg")
     for d in find_documents(doc.text):
-        iri = doc_iri(d.key) if d.key != "kh-ubnd/268" else None
-        if iri is None or not d.id_local:
+        if not d.id_local:
+            continue
+        # provincial documents carry their province in the graph's IRI: find it by its number
+        iri = next(g.subjects(ELI.id_local, Literal(d.id_local)), None)
+        if iri is None:
             continue
         quotes = set()
         for ev in g.objects(iri, PROV.wasDerivedFrom):
             for sel in g.objects(ev, OA.hasSelector):
                 quotes |= {str(q) for q in g.objects(sel, OA.exact)}
         assert any(d.id_local.split("/")[0] in q for q in quotes), d.key
+
+
+def test_provincial_documents_carry_their_issuer():
+    """Two provinces' 268/KH-UBND of one year are two resources; a central one is not qualified."""
+    _a, g1 = _graph_of("UBND tỉnh Lạng Sơn ban hành Kế hoạch số 268/KH-UBND ngày 04/11/2024 về thực hiện quy hoạch.")
+    _b, g2 = _graph_of("Ủy ban nhân dân tỉnh Cao Bằng vừa ban hành Kế hoạch số 268/KH-UBND ngày 05/11/2024.")
+    keys1 = {str(s).rsplit("/id/doc/", 1)[1] for s in g1.subjects(ELI.id_local, Literal("268/KH-UBND"))}
+    keys2 = {str(s).rsplit("/id/doc/", 1)[1] for s in g2.subjects(ELI.id_local, Literal("268/KH-UBND"))}
+    assert keys1 == {"kh-ubnd-lang-son/2024/268"} and keys2 == {"kh-ubnd-cao-bang/2024/268"}
+    _c, g3 = _graph_of("Theo Kế hoạch số 268/KH-UBND ngày 04/11/2024 của UBND tỉnh Lạng Sơn và Quyết định số 12/QĐ-TTg.")
+    keys3 = {str(s).rsplit("/id/doc/", 1)[1] for s in g3.subjects(ELI.id_local, None)}
+    assert keys3 == {"kh-ubnd-lang-son/2024/268", "qd-ttg/12"}
+
+
+def test_new_issuers_dotted_and_zero_padded_numbers():
+    found = {d.id_local: d for d in find_documents(
+        "Thông báo số 12/TB-VPCP ngày 11/10/2024; Công văn 1234/TTg-CN; Quyết định 55/QĐ-BXD; Công điện số 7/CĐ-TTg "
+        "ngày 07 tháng 12 năm 2023; Quyết định 1301/QĐ-BVHTTDL; Nghị quyết số 66.2/2025/NQ-CP; Kế hoạch 0123/KH-UBND."
+    )}
+    assert set(found) == {"12/TB-VPCP", "1234/TTg-CN", "55/QĐ-BXD", "7/CĐ-TTg", "1301/QĐ-BVHTTDL", "66.2/2025/NQ-CP",
+                          "0123/KH-UBND"}
+    assert found["12/TB-VPCP"].date.value == date(2024, 10, 11)
+    assert found["7/CĐ-TTg"].date.value == date(2023, 12, 7)
+    assert found["66.2/2025/NQ-CP"].key == "nq-cp/2025/66.2"
+    assert found["0123/KH-UBND"].key == "kh-ubnd/123"
+    assert found["1234/TTg-CN"].type_code == "CV"

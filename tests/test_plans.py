@@ -96,7 +96,7 @@ def test_decision_issuing_an_implementation_plan_implements_the_plan():
 
 def test_provincial_plan_document_implements_the_plan():
     g, ctx = _run(_corpus("2024-11_baoxaydung"))
-    assert (doc_iri("kh-ubnd/2024/268"), QH.implements, plan("provincial", "lang-son")) in g
+    assert (doc_iri("kh-ubnd-lang-son/2024/268"), QH.implements, plan("provincial", "lang-son")) in g
     assert (plan("provincial", "lang-son"), QH.approvedBy, doc_iri("qd-ttg/2024/236")) in g
     assert ctx.main_plan == plan("provincial", "lang-son")
 
@@ -135,5 +135,5 @@ def test_yen_bai_plan_approved_by_decision_named_after_it():
     g = extract(doc, extractors=MINE)
     prov = plan("provincial", "yen-bai")
     assert (prov, QH.approvedBy, doc_iri("qd-ttg/2023/1086")) in g
-    assert (doc_iri("kh-ubnd/2024/45"), QH.implements, prov) in g
-    assert (doc_iri("kh-ubnd/2024/45"), QH.implements, None) in g
+    assert (doc_iri("kh-ubnd-yen-bai/2024/45"), QH.implements, prov) in g
+    assert (doc_iri("kh-ubnd-yen-bai/2024/45"), QH.implements, None) in g

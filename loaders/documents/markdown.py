@@ -56,6 +56,19 @@ def _open_emphasis(text: str) -> bool:
     return text.replace("**", "").count("*") % 2 == 1
 
 
+_WHOLE_EMPHASIS = re.compile(r"^(?:\*\*[^*].*\*\*|\*[^*].*\*|__.+__)[.:;]?$")
+
+
+def _new_block(previous: str, line: str) -> bool:
+    """Whether ``line`` starts a new line although no blank line separates it from ``previous``:
+    captures without blank lines still mark headings and preamble lines with emphasis."""
+    if _WHOLE_EMPHASIS.match(line):
+        return True
+    if _WHOLE_EMPHASIS.match(previous.strip()) and not line[:1].islower():
+        return True
+    return line[:1] in "*_" and previous.rstrip()[-1:] in ("*", "_", ".", ";", ":")
+
+
 def _join_lines(lines: list[str], keep_breaks: bool) -> list[str]:
     """Logical lines of ``lines``: a line continues while an emphasis is open or after ``Số:``;
     without ``keep_breaks`` every line of the paragraph continues (a soft break)."""
@@ -66,7 +79,7 @@ def _join_lines(lines: list[str], keep_breaks: bool) -> list[str]:
         if not line:
             continue
         if current and (not keep_breaks or _open_emphasis(current) or (current.endswith(":") and len(current) < 24 and not _LIST.match(line))):
-            if not keep_breaks and _LIST.match(line) and not _open_emphasis(current):
+            if not keep_breaks and not _open_emphasis(current) and (_LIST.match(line) or _new_block(current, line)):
                 out.append(current)
                 current = line
             else:
@@ -142,7 +155,7 @@ def _table_end(lines: list[str], i: int) -> int:
     """Index of the first line after the table starting at ``i``.
 
     A table runs to a blank line. A table written with cells on lines of their own may also
-    end without one: after a closing ``|`` that completes a row as wide as the rows before
+    end without one: after a closing ``|`` that completes a row as wide as the row before
     it, a line that is not ``|`` is text after the table.
     """
     n = len(lines)
@@ -159,7 +172,7 @@ def _table_end(lines: list[str], i: int) -> int:
                 cells += 1
                 content = False
             if nxt == "|":  # end of a row, start of the next
-                widest = max(widest, cells)
+                widest = cells
                 cells = 0
                 k += 2
                 continue

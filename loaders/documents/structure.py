@@ -474,7 +474,7 @@ def _header(lines: list[_Line], vocab: _Vocabulary, furniture: set[int]) -> tupl
     doc_type = None
     issuer_parts: list[Field] = []
     type_index = None
-    for k, (_i, cell, _line) in enumerate(segments):
+    for k, (i, cell, _line) in enumerate(segments):
         value = cell.value
         if number is None and (m := _NUMBER.match(value)):
             start = cell.span.start + m.start("n")
@@ -488,13 +488,15 @@ def _header(lines: list[_Line], vocab: _Vocabulary, furniture: set[int]) -> tupl
             except ValueError:
                 when = None
             continue
-        if doc_type is None and (m := vocab.types.match(value)) and (motto_at is not None or number is not None):
+        if doc_type is None and (m := vocab.types.match(value)) and (
+            motto_at is not None or number is not None or (k < 3 and _preamble_follows(lines, i))
+        ):
             rest = m.group("rest")
             if not rest or _is_upper(rest) or rest[:1].isupper():
                 doc_type = Field(m.group("type"), Span(cell.span.start, cell.span.start + len(m.group("type"))))
                 type_index = k
                 break
-    if motto_at is None and (number is None or doc_type is None):
+    if motto_at is None and doc_type is None:
         return None, 0
     # issuing body: the run of upper-case cells right before the motto (or before the number)
     stop = motto_at if motto_at is not None else (type_index if type_index is not None else len(segments))
@@ -559,6 +561,10 @@ def _header(lines: list[_Line], vocab: _Vocabulary, furniture: set[int]) -> tupl
             if rest and title_lines[0] is line:
                 title = Field(" ".join((rest + " " + " ".join(t.text for t in title_lines[1:])).split()), Span(start, end))
             end_index = j
+        # the enacting authority line between the title and the preamble ("THỦ TƯỚNG CHÍNH PHỦ")
+        if issuer is None and j < len(lines) and _is_issuer_part(lines[j].text, vocab) and len(lines[j].text) <= 80:
+            issuer = _field(lines[j])
+            end_index = j + 1
     first = segments[0][1].span.start if segments else 0
     head_end = lines[end_index - 1].end if end_index > 0 else first
     header = Header(
@@ -566,6 +572,12 @@ def _header(lines: list[_Line], vocab: _Vocabulary, furniture: set[int]) -> tupl
         date_text=date_text, date=when, doc_type=doc_type, title=title,
     )
     return header, end_index
+
+
+def _preamble_follows(lines: list[_Line], i: int) -> bool:
+    """Whether a ``Căn cứ …`` line comes within a few lines after line ``i`` (a type line at the
+    top of a capture that lost its header table is still a document's type line)."""
+    return any(_BASIS.match(line.text) for line in lines[i + 1 : i + 8])
 
 
 def _is_issuer_part(value: str, vocab: _Vocabulary) -> bool:
@@ -656,8 +668,27 @@ def _signature_start(text: str) -> bool:
     return bool(vocab.authority.match(text)) and _is_upper(text)
 
 
+def _cell_lines(text: str, lines: list[_Line]) -> list[_Line]:
+    """``lines`` with every table row split into its cells (a DOCX or HTML capture puts the
+    recipients and the signature block in two cells of one row)."""
+    out: list[_Line] = []
+    for line in lines:
+        if "\t" not in line.text:
+            out.append(line)
+            continue
+        pos = 0
+        for part in line.text.split("\t"):
+            stripped = part.strip()
+            if stripped:
+                start = line.start + pos + (len(part) - len(part.lstrip()))
+                out.append(_Line(start, start + len(stripped), stripped))
+            pos += len(part) + 1
+    return out
+
+
 def _signatures(result: DocumentStructure, lines: list[_Line], vocab: _Vocabulary) -> None:
     """Signature blocks (authority lines, a title line, a name) and the ``Nơi nhận`` list."""
+    lines = _cell_lines(result.text, lines)
     i = 0
     n = len(lines)
     while i < n:

@@ -18,7 +18,9 @@ Rules (all on the document mentions :func:`citations.resolve_documents` found, l
   document ``qh:replaces`` / ``eli:repeals`` every document listed after the word (to the end
   of the sentence, or of the article when the word opens a list with ``:``); a listed document
   is one preceded by a list separator (``;``, ``,``, ``và``, ``1.``) or the first after the word.
-  ``B … hết hiệu lực`` in such a sentence: the main document repeals B.
+  ``B … hết hiệu lực`` in such a sentence: the main document repeals B. Only text before the
+  signature block is the main document's own (appendices and portal lists after it are not); a
+  consolidated text (VBHN) speaks for the document it consolidates.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ _EXPIRED_RE = re.compile(r"(?i:\bhết hiệu lực\b)")
 _LIST_SEP_RE = re.compile(
     r"(?:[;,]|\svà|\d+\.|:)\s*(?:(?:\d+\.|[a-zđ]\))\s*)?(?i:và\s+)?(?i:các\s+)?\s*(?i:số\s*)?$"
 )
+#: Where the main document's own text ends when the structure found no signature block.
+_SIGN_OFF_RE = re.compile(r"(?:Nơi nhận\s*:|\bTM\.\s*(?:ỦY|UỶ|UBND|HỘI ĐỒNG)|\bKT\.\s*(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG))")
 _CHAIN_RE = re.compile(r"(?:,|\svà)\s*$")
 
 
@@ -142,10 +146,20 @@ def _by_main(doc: CleanDocument, found: tuple[DocMention, ...], main: DocMention
     text = doc.text
     structure = getattr(doc, "structure", None)
     starts = [d.start for d in found]
+    if "VBHN" in main.id_local:
+        # a consolidated text speaks for the document it consolidates, the next one it names
+        main = next((d for d in found if d.start > main.end and d.key != main.key), None)
+        if main is None:
+            return
+    signature = structure.signature if structure is not None else None
+    operative_end = signature.span.start if signature is not None and signature.span.start > main.start else len(text)
+    if signature is None:
+        sign = _SIGN_OFF_RE.search(text, main.end)
+        operative_end = sign.start() if sign else len(text)
     for regex, predicate in ((_REPLACE_RE, QH.replaces), (_REPEAL_RE, ELI.repeals)):
         for t in regex.finditer(text):
             s, e = mentions.sentence_at(text, t.start())
-            if structure is not None and structure.is_furniture(Span(t.start(), t.end())):
+            if t.start() >= operative_end or (structure is not None and structure.is_furniture(Span(t.start(), t.end()))):
                 continue
             if not _operative(doc, s, e, t.start()):
                 continue
@@ -161,7 +175,7 @@ def _by_main(doc: CleanDocument, found: tuple[DocMention, ...], main: DocMention
                     _emit(emitter, seen, main, predicate, x, Span(t.start(), x.end))
                 first = False
                 last_end = x.end
-    for t in _EXPIRED_RE.finditer(text):
+    for t in _EXPIRED_RE.finditer(text, 0, operative_end):
         s, e = mentions.sentence_at(text, t.start())
         if not _operative(doc, s, e):
             continue

@@ -23,6 +23,7 @@ from datetime import date
 
 from rdflib import OWL, RDFS, XSD, Literal, URIRef
 
+from quyhoach.loaders.documents.structure import DocumentStructure
 from quyhoach.loaders.extract import mentions
 from quyhoach.loaders.extract.dates import DateMention, date_at
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
@@ -42,6 +43,7 @@ TYPES: dict[str, tuple[str, str, str, str]] = {
     "BC": ("bc", "Report", "Báo cáo", "Report"),
     "CT": ("ct", "LegalDocument", "Chỉ thị", "Directive"),
     "TB": ("tb", "LegalDocument", "Thông báo", "Notice"),
+    "CĐ": ("cd", "LegalDocument", "Công điện", "Official Dispatch"),
     "HD": ("hd", "LegalDocument", "Hướng dẫn", "Guidance"),
     "Luật": ("luat", "Law", "Luật", "Law"),
     "PL": ("pl", "LegalDocument", "Pháp lệnh", "Ordinance"),
@@ -62,18 +64,21 @@ HEAD_WORDS = {
     "luật": "Luật",
     "chỉ thị": "CT",
     "thông báo": "TB",
+    "công điện": "CĐ",
     "hướng dẫn": "HD",
     "pháp lệnh": "PL",
 }
-_TYPE_ALT = "TTLT|TTr|QĐ|QD|NĐ|ND|NQ|KH|TT|CV|BC|CT|TB|HD|PL"
+_TYPE_ALT = "TTLT|TTr|QĐ|QD|NĐ|ND|NQ|KH|TT|CV|BC|CT|TB|CĐ|HD|PL"
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+#: An official letter's code: issuer and the drafting unit ("UBND-XDCT", "TTg-CN", "BXD-KHTC").
+_LETTER_ISSUER = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*-[A-ZĐ][A-Za-zĐđ0-9&]*")
 CODE_RE = re.compile(
-    rf"(?<![\w/])(?P<num>\d{{1,5}})\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
+    rf"(?<![\w/.])(?P<num>\d{{1,5}})(?P<sub>\.\d{{1,2}})?\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
     rf"(?:(?P<type>{_TYPE_ALT})\s?-\s?)?(?P<issuer>{_ISSUER}(?:\s?-\s?{_ISSUER})?)(?![\w/])"
 )
 _HEAD_RE = re.compile(
     r"(?<!\w)(?P<head>(?i:thông tư liên tịch|quyết định|nghị định|nghị quyết|kế hoạch|tờ trình|thông tư|công văn|"
-    r"văn bản|báo cáo|bộ luật|chỉ thị|thông báo|hướng dẫn|pháp lệnh)|Luật)"
+    r"văn bản|báo cáo|bộ luật|chỉ thị|thông báo|công điện|hướng dẫn|pháp lệnh)|Luật)"
     r"(?:\s+(?i:số|so))?\s*[:.]?\s*$"
 )
 
@@ -136,6 +141,8 @@ class DocMention:
     name: str = ""  # title of a named law
     year_unknown: bool = False
     key: str = ""
+    number_suffix: str = ""  # ".2" of "66.2/2025/NQ-CP"
+    province: URIRef | None = None  # the issuing province of a provincial body's document
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -166,9 +173,15 @@ def _norm_code(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _key(type_code: str, issuer: str, year: int | None, number: int) -> str:
-    prefix = f"{TYPES[type_code][0]}-{slugify(issuer)}"
+def _key(type_code: str, issuer: str, year: int | None, number: int | str, suffix: str = "", place: str = "") -> str:
+    """IRI key of a document: type, issuer (with the province of a provincial body), year, number."""
+    prefix = f"{TYPES[type_code][0]}-{slugify(issuer)}" + (f"-{place}" if place else "")
+    number = f"{number}{suffix}"
     return f"{prefix}/{year}/{number}" if year else f"{prefix}/{number}"
+
+
+def _doc_key(d: DocMention, place: str = "") -> str:
+    return _key(d.type_code, d.issuer, d.year, d.number, d.number_suffix, place)
 
 
 def find_documents(text: str, default_year: int | None = None) -> tuple[DocMention, ...]:
@@ -193,20 +206,25 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 type_code = head_type if head_type in ("Luật", "NQ", "PL") else "Luật"
             elif head_type in ("CV", "BC", "TTr") and m["year"] is None:
                 type_code = head_type
+            elif not head_type and m["year"] is None and _LETTER_ISSUER.fullmatch(issuer):
+                type_code = "CV"  # "6131/UBND-XDCT", "1234/TTg-CN": an official letter's code
             else:
                 continue  # a slash-separated code without a type: not a document number
         number_text = m["num"]
         year = int(m["year"]) if m["year"] else None
+        if m["sub"] and year is None:
+            continue  # "1.5/KH": a dotted number only with a year (66.2/2025/NQ-CP)
         when = date_at(text, m.end(), default_year)
         if when is not None and when.inferred_year:
             when = None
         end = when.end if when else m.end()
+        written = number_text + (m["sub"] or "")
         if type_code in ("Luật", "PL") or (m["type"] is None and re.fullmatch(r"QH\d*", issuer)):
-            id_local = f"{number_text}/{year}/{issuer}" if year else f"{number_text}/{issuer}"
+            id_local = f"{written}/{year}/{issuer}" if year else f"{written}/{issuer}"
         elif m["type"] is None:
-            id_local = f"{number_text}/{issuer}"
+            id_local = f"{written}/{issuer}"
         else:
-            id_local = f"{number_text}/{year}/{type_code}-{issuer}" if year else f"{number_text}/{type_code}-{issuer}"
+            id_local = f"{written}/{year}/{type_code}-{issuer}" if year else f"{written}/{type_code}-{issuer}"
         issuer_key = issuer.split("-")[0] if m["type"] is None and not re.fullmatch(r"QH\d*", issuer) else issuer
         found.append(
             DocMention(
@@ -222,6 +240,7 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 id_local=id_local,
                 date=when,
                 name=name,
+                number_suffix=m["sub"] or "",
             )
         )
     # years from dates, then from another mention of the same number that has one
@@ -236,7 +255,7 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
         if d.year is None:
             d.year = known.get((d.type_code, d.issuer, d.number))
             d.year_unknown = d.year is None
-        d.key = _key(d.type_code, d.issuer, d.year, d.number)
+        d.key = _doc_key(d)
         if d.name:
             d.aliases.append(_law_key(d.name, None))
     # named laws without a number
@@ -317,6 +336,13 @@ def choose_main(doc: CleanDocument, found: tuple[DocMention, ...]) -> tuple[DocM
     """The document the text is or reports on, and why (``attached``, ``issued``, ``title``, ``lead``)."""
     text = doc.text
     numbered = [d for d in found if d.id_local]
+    structure = doc.structure
+    own = structure.header.number if structure.header is not None else None
+    own = own or structure.info_box.get("number")
+    if own is not None:
+        for d in numbered:
+            if own.span.start <= d.code_start < own.span.end:
+                return d, "self"
     for d in numbered:
         line_start = text.rfind("\n", 0, d.code_start) + 1
         if d.start < 800 and _SELF_RE.match(text[line_start : d.code_start]):
@@ -356,6 +382,9 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
     default_year = approx.year if isinstance(approx, date) else None
     found = find_documents(doc.text, default_year)
     main, why = choose_main(doc, found)
+    header = doc.structure.header
+    if main is not None and main.date is None and why == "self" and header is not None and header.date is not None:
+        main.date = DateMention(header.date_text.span.start, header.date_text.span.end, header.date)
     if main is not None and main.date is None:
         main.date = _main_date(doc.text, main, why, default_year)
         if main.date is None and why != "self":
@@ -368,17 +397,86 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
                     main.date = _main_date(doc.text, d, why, default_year)
                     if main.date is not None:
                         break
-        if main.date is not None and main.year is None:
-            main.year, main.year_unknown = main.date.value.year, False
-            main.key = _key(main.type_code, main.issuer, main.year, main.number)
+    if main is not None and main.date is not None and main.year is None:
+        main.year, main.year_unknown = main.date.value.year, False
+        main.key = _doc_key(main)
     if main is not None and main.year_unknown and why == "issued" and default_year is not None:
         for d in found:
             if (d.type_code, d.issuer, d.number) == (main.type_code, main.issuer, main.number) and d.year is None:
                 d.year, d.year_unknown = default_year, False
-                d.key = _key(d.type_code, d.issuer, d.year, d.number)
+                d.key = _doc_key(d)
+    _qualify_provincial(doc, ctx, found, main, why)
     result = (found, main, why)
     doc.extra["_documents"] = result
     return result
+
+
+def _qualify_provincial(
+    doc: CleanDocument, ctx: ExtractionContext, found: tuple[DocMention, ...], main: DocMention | None, why: str
+) -> None:
+    """Give documents of provincial bodies (``UBND``, ``HĐND``, ``Sở``) their province in the key.
+
+    Every province numbers its own ``268/KH-UBND``: the province is the issuing body's in the
+    header for the document itself, else the one named before the mention in its sentence
+    (``… của UBND tỉnh Lạng Sơn``), else the main document's when the issuer is the same, else
+    the province the text is about. Without a province the key stays unqualified.
+    """
+    resolver = ctx.resolver
+    if resolver is None:
+        return
+    text = doc.text
+    header = doc.structure.header
+    own_province = None
+    if main is not None and why == "self" and header is not None and header.issuer is not None:
+        own_province = _province_in(ctx, header.issuer.value)
+    dominant = None
+    for d in found:
+        if not d.id_local or not _PROVINCIAL_ISSUERS.fullmatch(d.issuer):
+            continue
+        if d is main and own_province is not None:
+            province = own_province
+        else:
+            province = _province_after(text, d, ctx) or mentions.province_near(text, d.start, ctx, window=120)
+            if province is None and main is not None and d is not main and main.issuer == d.issuer and main.province:
+                province = main.province if d.year == main.year or d.year is None else None
+            if province is None:
+                if dominant is None:
+                    dominant = mentions.dominant_province(doc, ctx) or False
+                province = dominant or None
+        if province is None:
+            continue
+        unit = resolver.unit_by_iri.get(province)
+        if unit is None:
+            continue
+        d.province = province
+        d.key = _doc_key(d, slugify(unit.name))
+    if main is not None:
+        for d in found:
+            if d is not main and d.key != main.key and d.province is None and d.id_local == main.id_local:
+                d.key, d.province = main.key, main.province
+
+
+def _province_in(ctx: ExtractionContext, name: str) -> URIRef | None:
+    """The province a body's name carries (``ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN``)."""
+    for _a, _b, match in mentions.find_units(ctx, " ".join(w.capitalize() for w in name.split())):
+        if match.level == "province":
+            return match.iri
+    return None
+
+
+_OF_BODY = re.compile(r"\s*(?:của|do)\s+(?:UBND|HĐND|Ủy ban nhân dân|Uỷ ban nhân dân|Hội đồng nhân dân)\s+")
+
+
+def _province_after(text: str, d: DocMention, ctx: ExtractionContext) -> URIRef | None:
+    """``268/KH-UBND ngày … của UBND tỉnh Lạng Sơn``: the province named right after the mention."""
+    m = _OF_BODY.match(text, d.end)
+    if not m:
+        return None
+    for _a, _b, match in mentions.find_units(ctx, text[m.end() : m.end() + 60]):
+        if match.level == "province":
+            return match.iri
+        break
+    return None
 
 
 def _main_date(text: str, main: DocMention, why: str, default_year: int | None) -> DateMention | None:
@@ -412,6 +510,8 @@ def _main_date(text: str, main: DocMention, why: str, default_year: int | None) 
 # -- issuers ------------------------------------------------------------------------------------
 
 _CENTRAL_ISSUERS = {"TTg": "TTg", "CP": "CP"}
+#: Issuers whose documents are numbered per province: the key carries the province.
+_PROVINCIAL_ISSUERS = re.compile(r"(?:UBND|HĐND|S[A-ZĐ][A-Za-zĐđ&]*)(?:-.*)?")
 
 
 def issuer_agency(d: DocMention, text: str, ctx: ExtractionContext, doc: CleanDocument) -> URIRef | None:
@@ -423,7 +523,7 @@ def issuer_agency(d: DocMention, text: str, ctx: ExtractionContext, doc: CleanDo
         match = mentions.agency(ctx, "QH")
         return match.iri if match else ID["agency/quoc-hoi"]
     if issuer in ("UBND", "HĐND"):
-        province = mentions.province_near(text, d.start, ctx) or mentions.dominant_province(doc, ctx)
+        province = d.province or mentions.province_near(text, d.start, ctx) or mentions.dominant_province(doc, ctx)
         if province is None:
             return None
         match = mentions.agency(ctx, f"{issuer} tỉnh", province)
@@ -451,15 +551,6 @@ _PROSE_SIGNER_RE = re.compile(
     rf"(?P<post>{_POST_WORDS})\s+(?P<name>[A-ZĐ][^\s,.;]*(?: [A-ZĐ][^\s,.;]*){{1,3}})\s+"
     r"(?:(?:vừa|đã|mới)\s+)*(?:ký|thay mặt[^.;]{0,40}?ký)\s+(?:ban hành\s+)?"
 )
-_BLOCK_RE = re.compile(
-    r"^(?:(?P<on_behalf>KT|TM|TL|TUQ|Q)\.\s*(?P<for>[^\n]{2,60})\n+)?"
-    r"(?P<post>(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN)[^\n]{0,40})\n+"
-    r"(?:\s*\((?:Đã ký|đã ký|Đã ký và đóng dấu)\)\s*\n+)?"
-    r"(?:\s*\n)*\s*(?P<name>[^\n]{4,40})$",
-    re.MULTILINE,
-)
-
-
 @dataclass
 class Signer:
     """A person who signed a document, the post they signed in, and where the text says so."""
@@ -470,8 +561,12 @@ class Signer:
     document: DocMention | None
 
 
-def find_signers(text: str, found: tuple[DocMention, ...], main: DocMention | None) -> list[Signer]:
-    """Signers in prose ("Phó Thủ tướng … Trần Hồng Hà vừa ký Quyết định số …") and signature blocks."""
+def find_signers(
+    text: str, found: tuple[DocMention, ...], main: DocMention | None, structure: DocumentStructure | None = None
+) -> list[Signer]:
+    """Signers in prose ("Phó Thủ tướng … Trần Hồng Hà vừa ký Quyết định số …") and in the signature
+    blocks of the document's structure (``KT. THỦ TƯỚNG`` / ``PHÓ THỦ TƯỚNG`` / name), who sign
+    the main document."""
     result: list[Signer] = []
     for m in _PROSE_SIGNER_RE.finditer(text):
         name = m["name"]
@@ -484,12 +579,13 @@ def find_signers(text: str, found: tuple[DocMention, ...], main: DocMention | No
         following = [d for d in found if m.end() <= d.start <= m.end() + 40]
         target = following[0] if following else None
         result.append(Signer(name, m["post"], Span(m.start(), m.end() if target is None else target.end), target))
-    for m in _BLOCK_RE.finditer(text):
-        name = mentions.normalise_name(m["name"].strip())
+    for block in structure.signatures if structure is not None else ():
+        if block.name is None or block.title is None:
+            continue
+        name = mentions.normalise_name(block.name.value)
         if not mentions.is_person_name(name):
             continue
-        post_text = m["post"].strip()
-        result.append(Signer(name, post_text, Span(m.start(), m.end()), main))
+        result.append(Signer(name, block.title.value, block.span, main))
     return result
 
 
@@ -577,7 +673,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
                 continue
             emitter.add(main_iri, ELI.cites, doc_iri(d.key), Span(d.start, d.end))
     _relations(doc, emitter, found, main)
-    for signer in find_signers(text, found, main):
+    for signer in find_signers(text, found, main, doc.structure):
         target = signer.document
         if target is None:
             continue

@@ -92,7 +92,8 @@ def _kind_at(text: str, pos: int) -> tuple[int, str] | None:
         return None
     word = m.group(0).lower()
     cls = next(c for k, c in _vocab().kinds if k == word)
-    words = _WORD_RE.findall(text[m.end() : m.end() + 60])[:3]
+    window = re.split(r"[\t\n|]", text[m.end() : m.end() + 60], maxsplit=1)[0]
+    words = _WORD_RE.findall(window)[:3]
     if not any(w[0].isupper() or w[0].isdigit() for w in words):
         return None
     return m.end(), cls
