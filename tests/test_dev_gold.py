@@ -37,7 +37,7 @@ def group_b(tmp_path_factory):
 
 
 def test_every_dev_gold_file_lists_the_same_pages():
-    pages = [set((yaml.safe_load(p.read_text(encoding="utf-8")) or {})) for p in GOLD.glob("*.yaml")]
+    pages = [set(yaml.safe_load(p.read_text(encoding="utf-8")) or {}) for p in GOLD.glob("*.yaml")]
     assert len(pages) >= 7 and all(p == pages[0] for p in pages) and len(pages[0]) >= 25
     assert all((DEV / name).is_file() for name in pages[0])
 
