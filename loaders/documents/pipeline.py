@@ -30,7 +30,7 @@ from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Sp
 from quyhoach.namespaces import DCTERMS
 
 #: Extractor modules under ``quyhoach.loaders.extract``, in the order they run.
-EXTRACTORS = ("citations", "plans", "events", "corridors", "infrastructure", "targets", "funding", "tasks")
+EXTRACTORS = ("citations", "changes", "plans", "events", "corridors", "infrastructure", "projects", "targets", "funding", "tasks")
 
 Extractor = Callable[[CleanDocument, Emitter, ExtractionContext], None]
 
