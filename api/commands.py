@@ -69,6 +69,9 @@ def serve(
         int, typer.Option("--worker-memory", help="Address-space cap per query worker, MiB (0: none).")
     ] = 4096,
     body_timeout: Annotated[float, typer.Option("--body-timeout", help="Seconds a client may take to send a body.")] = 10.0,
+    header_timeout: Annotated[
+        float, typer.Option("--header-timeout", help="Seconds a client may take to send a request's headers.")
+    ] = 10.0,
     limit_concurrency: Annotated[
         int, typer.Option("--limit-concurrency", help="Most open connections; 503 past it (0: no cap).")
     ] = 1000,
@@ -114,7 +117,9 @@ def serve(
 
     with server_lock(state.store_path):  # fail early, with a clear message; the app takes it again
         pass
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+    from quyhoach.api.protocol import with_head_timeout
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", http=with_head_timeout(header_timeout),
                 h11_max_incomplete_event_size=MAX_REQUEST_HEAD, timeout_keep_alive=5,
                 limit_concurrency=limit_concurrency or None)
 

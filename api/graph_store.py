@@ -71,6 +71,13 @@ def _parse_body(body: bytes, media: str) -> list[ox.Triple]:
     if fmt is None or fmt.supports_datasets:
         raise QueryFailed(415, f"unsupported Content-Type '{media}' for a graph: use text/turtle, "
                                "application/n-triples, application/rdf+xml or application/ld+json")
+    if fmt == ox.RdfFormat.RDF_XML:
+        from quyhoach.loaders.documents.safety import UnsafeInput, check_xml
+
+        try:
+            check_xml(body)
+        except UnsafeInput as exc:
+            raise QueryFailed(400, f"cannot accept the body: {exc}") from None
     try:
         return [q.triple for q in ox.parse(body, format=fmt)]
     except SyntaxError as exc:
@@ -107,10 +114,10 @@ async def graph_store(request: Request) -> Response:
                 raise QueryFailed(404, f"no graph <{graph}>")
             await _write(state, "DROP DEFAULT" if graph is None else f"DROP GRAPH <{graph}>")
             return Response(status_code=204)
-        body = await request.body()
+        body = await request.body()  # (size-capped by the BodyLimit middleware)
         if len(body) > MAX_BODY:
             raise QueryFailed(413, f"body larger than {MAX_BODY // (1024 * 1024)} MiB: use `quyhoach load` offline")
-        triples = _parse_body(body, request.headers.get("content-type", ""))
+        triples = await run_in_threadpool(_parse_body, body, request.headers.get("content-type", ""))
         parts = []
         if request.method == "PUT":
             parts.append("DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>")

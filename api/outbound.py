@@ -28,6 +28,8 @@ from urllib.parse import urljoin, urlsplit
 from quyhoach.api.workers import QueryFailed
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+#: Longest text that is given the full parse (the parser is pure Python: ~1 s for 10 kB of expressions).
+MAX_PARSED_CHARS = 20_000
 _TRIGGERS = ("service", "load", "\\u")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from quyhoach.api.negotiation import parse_accept
 from quyhoach.api.ontology_doc import ontology_terms
@@ -63,6 +64,10 @@ def _wants_json(request: Request, fmt: str | None) -> bool:
     return bool(accepted) and accepted[0][0] in ("application/json", "application/*")
 
 
+#: Most words a search may have (each word is matched against every label).
+MAX_SEARCH_WORDS = 12
+
+
 @router.get("/search", summary="Search labels (accents and case ignored)", response_class=Response)
 async def search(
     request: Request,
@@ -72,7 +77,10 @@ async def search(
 ) -> Response:
     """HTML results, or JSON with ``Accept: application/json`` (or ``format=json``)."""
     state = get_state(request)
-    hits = state.index.search(q, limit) if state.index and q.strip() else []
+    if len(q.split()) > MAX_SEARCH_WORDS:
+        raise HTTPException(400, f"search for at most {MAX_SEARCH_WORDS} words")
+    # (a scan of the whole label index: in a thread, so the event loop keeps serving)
+    hits = await run_in_threadpool(state.index.search, q, limit) if state.index and q.strip() else []
     if _wants_json(request, format):
         return JSONResponse({
             "query": q,

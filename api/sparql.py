@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import time
@@ -201,11 +202,19 @@ async def _html_results(request: Request, state: AppState, text: str, union: boo
     return render(request, "results.html", {"query": text, "result": result})
 
 
+#: At most this many full parses run at once (each is pure Python, in the web process).
+_PARSES = asyncio.Semaphore(2)
+
+
 async def _check_remote(text: str, update: bool, allow: tuple[str, ...]) -> list[outbound.Remote]:
     """Refuse a request that would contact a host off the allow-list (parsed off the event loop)."""
-    if outbound.may_reach_out(text):
+    if not outbound.may_reach_out(text):
+        return []
+    if len(text) > outbound.MAX_PARSED_CHARS:
+        raise QueryFailed(413, f"a query or update that mentions SERVICE or LOAD may be at most "
+                               f"{outbound.MAX_PARSED_CHARS} characters long (this one has {len(text)})")
+    async with _PARSES:
         return await run_in_threadpool(outbound.check, text, update, allow)
-    return []
 
 
 REMOTE_FAILED = "a remote endpoint (SERVICE or LOAD) could not be used; its reply is not shown"

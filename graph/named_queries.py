@@ -199,10 +199,18 @@ def find(name_or_file: str) -> NamedQuery:
 
 
 # -- parameters ----------------------------------------------------------------------------
+#: Longest parameter value accepted, in characters (IRIs, strings, numbers alike).
+MAX_VALUE_CHARS = 2000
+#: Most digits a number parameter may have (before and after the point, exponent applied).
+MAX_DIGITS = 60
+
+
 def to_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     """Parse a command-line value into a typed RDF term for ``param``."""
     kind = param.type
     value = value.strip()
+    if len(value) > MAX_VALUE_CHARS:
+        raise UserError(f"parameter {param.name}: value of {len(value)} characters; at most {MAX_VALUE_CHARS}")
     try:
         if kind == "iri":
             return ox.NamedNode(expand_iri(value))
@@ -212,11 +220,18 @@ def to_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
             day = date.today() if value == "today" else date.fromisoformat(value)
             return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
         if kind == "integer":
+            if len(value.lstrip("+-")) > MAX_DIGITS:
+                raise UserError(f"parameter {param.name}: more than {MAX_DIGITS} digits")
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
         if kind == "decimal":
             number = Decimal(value)
             if not number.is_finite():
                 raise InvalidOperation
+            digits = len(number.as_tuple().digits)
+            if number and (number.adjusted() > MAX_DIGITS or number.adjusted() < -MAX_DIGITS or digits > MAX_DIGITS):
+                # (written out in full, 1E+999999999 would be a billion digits)
+                raise UserError(f"parameter {param.name}: '{value[:40]}' is outside ±1E{MAX_DIGITS} or has more "
+                                f"than {MAX_DIGITS} digits")
             return ox.Literal(format(number, "f"), datatype=ox.NamedNode(XSD + "decimal"))
         if kind == "year":
             if not re.fullmatch(r"\d{4}", value):

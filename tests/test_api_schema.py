@@ -35,6 +35,8 @@ REQUEST_TIMEOUT = 20
 #: Fixed, so a failure reproduces; change it to explore other inputs.
 SEED = 20250701
 DATA_NS = "https://w3id.org/quyhoach/id/"
+#: Oversized, deeply nested and out-of-range values, drawn for some parameters besides the generated ones.
+HOSTILE = ["x" * 30_000, "{" * 5_000, "(" * 5_000, "1E+999999999", "9" * 5_000, "> ?v . } #"]
 
 
 def _config(known_paths: list[str], known_iris: list[str]) -> str:
@@ -49,11 +51,17 @@ values = ["{SHA}"]
 [dictionaries.iris]
 values = [{quoted(f'"{i}"' for i in known_iris)}]
 
+[dictionaries.hostile]
+values = [{quoted(f'"{v}"' for v in HOSTILE)}]
+
 [parameters]
 "path.path" = {{ dictionary = "entity-paths", probability = 0.5 }}
 "path.sha256" = {{ dictionary = "sources", probability = 0.5 }}
 "query.iri" = {{ dictionary = "iris", probability = 0.5 }}
 "query.entity" = {{ dictionary = "iris", probability = 0.5 }}
+"query.q" = {{ dictionary = "hostile", probability = 0.3 }}
+"query.p" = {{ dictionary = "hostile", probability = 0.3 }}
+"query.tolerance" = {{ dictionary = "hostile", probability = 0.3 }}
 """
 
 

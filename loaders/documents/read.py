@@ -152,6 +152,12 @@ def _pdf_text(path: Path, data: bytes) -> str:
 def _docx_text(path: Path, data: bytes) -> str:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DocumentError(path, "not a DOCX file (not a ZIP package)")
+    from quyhoach.loaders.documents.safety import UnsafeInput, check_zip
+
+    try:
+        check_zip(data)  # (the central directory only: nothing is inflated yet)
+    except UnsafeInput as exc:
+        raise DocumentError(path, str(exc)) from None
     try:
         import docx
         from docx.table import Table
