@@ -142,6 +142,11 @@ class RemoteStore(KnowledgeStore):
             self._client.close()
             raise
 
+    @property
+    def raw(self):
+        """Not available remotely: there is no pyoxigraph store in this process."""
+        raise UserError(f"store {self.path} is a remote engine: use the KnowledgeStore methods, not .raw")
+
     # -- protocol ------------------------------------------------------------------------
     def _send(self, method: str, url: str, what: str, **kwargs) -> httpx.Response:
         try:
