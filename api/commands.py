@@ -41,7 +41,7 @@ def ensure_loaded(store_path) -> bool:
         materialise(store)
     for failure in report.failures:
         typer.echo(f"warning: {failure.reason}", err=True)
-    typer.echo(f"loaded {len(report.graphs)} graphs, {len(report.documents)} documents into {store_path}", err=True)
+    typer.echo(f"loaded {len(report.graphs)} graphs, {len(report.documents)} documents into {store.path}", err=True)
     return True
 
 

@@ -29,6 +29,8 @@ def _update_main(store_path: str, text: str, conn: Connection) -> None:
         conn.send(("ok",))
     except SyntaxError as exc:
         conn.send(("error", 400, f"syntax error: {exc}"))
+    except UserError as exc:  # a remote engine refused the update
+        conn.send(("error", 400, str(exc)))
     except Exception as exc:
         conn.send(("error", 500, f"update failed: {type(exc).__name__}: {exc}"))
     finally:

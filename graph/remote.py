@@ -142,6 +142,11 @@ class RemoteStore(KnowledgeStore):
             self._client.close()
             raise
 
+    @property
+    def raw(self):
+        """Not available remotely: there is no pyoxigraph store in this process."""
+        raise UserError(f"store {self.path} is a remote engine: use the KnowledgeStore methods, not .raw")
+
     # -- protocol ------------------------------------------------------------------------
     def _send(self, method: str, url: str, what: str, **kwargs) -> httpx.Response:
         try:
@@ -183,6 +188,8 @@ class RemoteStore(KnowledgeStore):
         elif kwargs.get("use_default_graph_as_union"):
             if self.endpoints.engine == "oxigraph":
                 data.append(("union-default-graph", ""))
+            elif self.endpoints.engine == "virtuoso":
+                pass  # Virtuoso's default graph is already the union of all graphs (its own included)
             else:
                 data += [("default-graph-uri", g) for g in self.named_graphs()]
         for g in kwargs.get("named_graphs") or []:
@@ -321,12 +328,10 @@ class RemoteStore(KnowledgeStore):
             raise UserError(f"{path}: name the graph to load a {rdf_format.name} file into")
         before = self._count()
         if graph is not None:
-            with path.open("rb") as fh:
-                self._upload("POST", graph, fh, rdf_format.media_type)
+            self._upload("POST", graph, _chunks(path), rdf_format.media_type)
         elif self.endpoints.engine == "oxigraph":
-            with path.open("rb") as fh:
-                self._send("POST", self.endpoints.graph_store, "dataset upload", content=fh,
-                           headers={"Content-Type": rdf_format.media_type})
+            self._send("POST", self.endpoints.graph_store, "dataset upload", content=_chunks(path),
+                       headers={"Content-Type": rdf_format.media_type})
         else:
             self._import_by_graph(path, rdf_format)
         return self._count() - before
@@ -355,8 +360,7 @@ class RemoteStore(KnowledgeStore):
                 for fh in handles.values():
                     fh.close()
             for name, file in files.items():
-                with file.open("rb") as fh:
-                    self._upload("POST", name, fh, "application/n-triples")
+                self._upload("POST", name, file.read_bytes(), "application/n-triples")
 
     def _count(self) -> int:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -369,6 +373,13 @@ class RemoteStore(KnowledgeStore):
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
+
+
+def _chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of a file, a MiB at a time (a streamed request body)."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(size):
+            yield chunk
 
 
 def _iri(graph) -> str | None:

@@ -34,11 +34,24 @@ def _check(spec: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def embedded_findings(tmp_path_factory) -> dict:
-    """``check`` on an embedded store loaded with the seed corpus: the reference findings."""
+def reference_store(tmp_path_factory) -> str:
+    """An embedded store loaded with the seed corpus: the reference every backend is compared with."""
     spec = str(tmp_path_factory.mktemp("reference") / "store")
     assert run_cli("load", store=spec).returncode == 0
-    return _check(spec)
+    return spec
+
+
+@pytest.fixture(scope="module")
+def embedded_findings(reference_store) -> dict:
+    """``check`` on the reference store: the reference findings."""
+    return _check(reference_store)
+
+
+def test_eval_scores_as_embedded(store_backend, reference_store):
+    _, spec = store_backend
+    mine, reference = run_cli("eval", store=spec), run_cli("eval", store=reference_store)
+    assert mine.returncode == reference.returncode == 0, mine.stderr
+    assert mine.stdout == reference.stdout and "recall" in mine.stdout.lower()
 
 
 def test_reload_is_idempotent(store_backend):
@@ -120,6 +133,6 @@ def test_serve_pages_search_and_token_update(store_backend, tmp_path):
         seen = httpx.get(base + "/sparql", params={"query": f'ASK {{ <{EX}u> ?p "Cập nhật"@vi }}'},
                          headers={"Accept": "application/sparql-results+json"}, timeout=30)
         assert seen.json()["boolean"] is True
-        dropped = httpx.post(base + "/sparql", data={"update": f"DROP GRAPH <{TEST_GRAPH}>"},
+        dropped = httpx.post(base + "/sparql", data={"update": f"DROP SILENT GRAPH <{TEST_GRAPH}>"},
                              headers={"Authorization": "Bearer s3cret"}, timeout=60)
         assert dropped.status_code in (200, 204), dropped.text

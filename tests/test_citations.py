@@ -16,7 +16,7 @@ from quyhoach.namespaces import ELI, ID, OA, PROV, QH
 
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = Path(__file__).parent / "fixtures" / "documents" / "variants"
-MINE = ("citations", "plans", "events")
+MINE = ("citations", "changes", "plans", "events")
 
 
 def _graph_of(text: str, published: date | None = date(2024, 11, 20), title: str = ""):

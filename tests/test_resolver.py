@@ -344,3 +344,27 @@ def test_posts(resolver):
     assert key(resolver.post("Chủ tịch UBND tỉnh", province=LAI_CHAU).iri) == "post/chu-tich-ubnd/12"
     assert key(resolver.post("Phó Chủ tịch UBND tỉnh Lạng Sơn").iri) == "post/pho-chu-tich-ubnd/20"
     assert resolver.post("Chủ tịch UBND tỉnh") is None
+
+
+def test_departments_of_the_34_provinces_from_july_2025():
+    """"Sở Tài chính tỉnh Bắc Ninh" in a document of August 2025 is the merged province's department,
+    the successor of the legacy Bắc Ninh's and Bắc Giang's; in 2024 it is the legacy one."""
+    from datetime import date
+
+    from quyhoach.loaders.reference.agencies import load_agencies
+    from quyhoach.loaders.reference.resolver import get_resolver
+
+    resolver = get_resolver()
+    new = resolver.agency("Sở Tài chính tỉnh Bắc Ninh", date(2025, 8, 1))
+    old = resolver.agency("Sở Tài chính tỉnh Bắc Ninh", date(2024, 8, 1))
+    assert str(new.iri).endswith("agency/so-2025/so-tai-chinh/24")
+    assert str(old.iri).endswith("agency/so/so-tai-chinh/27")
+    agencies, _posts, changes = load_agencies()
+    by_iri = {a.iri: a for a in agencies}
+    assert by_iri[old.iri].successor == new.iri
+    merger = next(c for c in changes if c.result == new.iri)
+    assert {str(o).rsplit("/", 1)[1] for o in merger.originals} == {"24", "27"} and merger.day == date(2025, 7, 1)
+    # a department merged on 1 March 2025 reaches the 34-province one through two dated steps
+    planning = by_iri[resolver.agency("Sở Kế hoạch và Đầu tư tỉnh Bắc Giang", date(2024, 1, 1)).iri]
+    assert by_iri[planning.successor].successor == new.iri
+    assert len([a for a in agencies if a.key.startswith("so-2025/so-tai-chinh/")]) == 34

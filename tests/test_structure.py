@@ -103,3 +103,56 @@ def test_seed_text_parses(name):
         pytest.skip("seed not bundled")
     s = read_source(path).structure
     assert s.body is not None
+
+
+def _decision_docx(path):
+    """A provincial decision laid out as Word files are: header and signature in tables."""
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH"
+    t.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    t.cell(1, 0).text = "Số: 0512/QĐ-UBND"
+    t.cell(1, 1).text = "Bắc Ninh, ngày 05 tháng 8 năm 2025"
+    d.add_paragraph("QUYẾT ĐỊNH")
+    d.add_paragraph("Về việc giao nhiệm vụ triển khai Quy hoạch tỉnh Bắc Ninh thời kỳ 2021 - 2030")
+    d.add_paragraph("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC NINH")
+    d.add_paragraph("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;")
+    d.add_paragraph("QUYẾT ĐỊNH:")
+    d.add_paragraph("Điều 1. Giao Sở Tài chính tỉnh Bắc Ninh chủ trì tổng hợp.")
+    d.add_paragraph("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")
+    s = d.add_table(rows=1, cols=2)
+    s.cell(0, 0).text = "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT."
+    s.cell(0, 1).text = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn Phong"
+    d.save(path)
+
+
+def test_docx_and_html_captures_give_the_same_structure(tmp_path):
+    """The same layout read from Word (tables) and from a web page (table cells) as from text."""
+    _decision_docx(tmp_path / "qd.docx")
+    html = (
+        "<html><body><article><table><tr><td>ỦY BAN NHÂN DÂN<br>TỈNH BẮC NINH</td>"
+        "<td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự do - Hạnh phúc</td></tr>"
+        "<tr><td>Số: 0512/QĐ-UBND</td><td>Bắc Ninh, ngày 05 tháng 8 năm 2025</td></tr></table>"
+        "<p>QUYẾT ĐỊNH</p><p>Về việc giao nhiệm vụ triển khai Quy hoạch tỉnh Bắc Ninh thời kỳ 2021 - 2030</p>"
+        "<p>CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC NINH</p>"
+        "<p>Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025 và các văn bản hướng dẫn thi hành;</p>"
+        "<p>QUYẾT ĐỊNH:</p><p>Điều 1. Giao Sở Tài chính tỉnh Bắc Ninh chủ trì tổng hợp, báo cáo kết quả thực hiện.</p>"
+        "<p>Điều 2. Quyết định này có hiệu lực kể từ ngày ký.</p>"
+        "<table><tr><td>Nơi nhận:<br>- Như Điều 2;<br>- Lưu: VT.</td>"
+        "<td>KT. CHỦ TỊCH<br>PHÓ CHỦ TỊCH<br><br>Nguyễn Văn Phong</td></tr></table></article></body></html>"
+    )
+    (tmp_path / "qd.html").write_text(html, encoding="utf-8")
+    for name in ("qd.docx", "qd.html"):
+        doc = read_source(tmp_path / name)
+        s = doc.structure
+        assert s.header.issuer.value == "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", name
+        assert s.header.number.value == "0512/QĐ-UBND" and str(s.header.date) == "2025-08-05", name
+        assert s.header.title.value.startswith("Về việc giao nhiệm vụ"), name
+        assert [a.number for a in s.articles] == ["1", "2"], name
+        sig = s.signature
+        assert (sig.authority.value, sig.title.value, sig.name.value) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Phong"), name
+        assert [r.value for r in s.recipients] == ["Như Điều 2", "Lưu: VT."], name
+        assert doc.title.startswith("Quyết định 0512/QĐ-UBND: Về việc giao"), name
+        assert doc.published is not None and str(doc.published) == "2025-08-05", name

@@ -30,7 +30,7 @@ from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Sp
 from quyhoach.namespaces import DCTERMS
 
 #: Extractor modules under ``quyhoach.loaders.extract``, in the order they run.
-EXTRACTORS = ("citations", "plans", "events", "corridors", "infrastructure", "targets", "funding", "tasks")
+EXTRACTORS = ("citations", "changes", "plans", "events", "corridors", "infrastructure", "projects", "targets", "funding", "tasks")
 
 Extractor = Callable[[CleanDocument, Emitter, ExtractionContext], None]
 
@@ -79,6 +79,11 @@ def read_source(
         extra={**extra, "published_approx": published},
     )
     doc.title = str(metadata.get("title") or _own_title(doc, raw.title))
+    header = doc.structure.header
+    if doc.published is None and header is not None and header.date is not None and header.number is not None:
+        # a document's own header dates it better than a page stamp
+        doc.published = header.date
+        doc.extra.update(date_precision="day", date_source="document header", published_approx=header.date)
     return doc
 
 

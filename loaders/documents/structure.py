@@ -668,8 +668,27 @@ def _signature_start(text: str) -> bool:
     return bool(vocab.authority.match(text)) and _is_upper(text)
 
 
+def _cell_lines(text: str, lines: list[_Line]) -> list[_Line]:
+    """``lines`` with every table row split into its cells (a DOCX or HTML capture puts the
+    recipients and the signature block in two cells of one row)."""
+    out: list[_Line] = []
+    for line in lines:
+        if "\t" not in line.text:
+            out.append(line)
+            continue
+        pos = 0
+        for part in line.text.split("\t"):
+            stripped = part.strip()
+            if stripped:
+                start = line.start + pos + (len(part) - len(part.lstrip()))
+                out.append(_Line(start, start + len(stripped), stripped))
+            pos += len(part) + 1
+    return out
+
+
 def _signatures(result: DocumentStructure, lines: list[_Line], vocab: _Vocabulary) -> None:
     """Signature blocks (authority lines, a title line, a name) and the ``Nơi nhận`` list."""
+    lines = _cell_lines(result.text, lines)
     i = 0
     n = len(lines)
     while i < n:

@@ -11,7 +11,8 @@ The document the text *is* or reports on becomes ``ctx.main_document``: the deci
 is attached to ("Kèm theo Quyết định số …"), the one just signed or issued ("vừa ký Quyết
 định …", "vừa ban hành Kế hoạch …"), one named in the title, or the first one in the lead.
 The main document ``eli:cites`` every other document mentioned; it ``qh:implements`` those
-it carries out ("triển khai thực hiện Quyết định …") and ``eli:amends`` those it changes.
+it carries out ("triển khai thực hiện Quyết định …"); changes between documents are the
+``changes`` extractor's.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import date
 
 from rdflib import OWL, RDFS, XSD, Literal, URIRef
 
+from quyhoach.loaders.documents.structure import DocumentStructure
 from quyhoach.loaders.extract import mentions
 from quyhoach.loaders.extract.dates import DateMention, date_at
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
@@ -116,18 +118,11 @@ _SELF_RE = re.compile(r"^\s*(?i:số)\s*[:.]\s*$")
 #: The place and date line of a legal text's header: "Hà Nội, ngày 08 tháng 11 năm 2022".
 _PLACE_DATE_RE = re.compile(r"^[^\n,]{2,40},\s*(?=ngày\s+\d)", re.MULTILINE)
 #: A date opening the sentence of a news report: "Ngày 12/3/2024, UBND tỉnh … ban hành …".
-_LEADING_DATE_RE = re.compile(r"^\s*(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+")
+_LEADING_DATE_RE = re.compile(r"\s*(?:(?i:theo đó|như vậy),\s*)?(?:(?i:sáng|chiều|tối|trưa)\s+)?(?i:ngày)\s+")
 _IMPLEMENTS_RE = re.compile(
     r"(?i:(?:triển khai\s+)?thực hiện|thi hành|cụ thể hóa|cụ thể hoá)"
     r"(?:\s+(?i:có hiệu quả|hiệu quả|nghiêm túc|đầy đủ|tốt|kịp thời))?\s*$"
 )
-_AMENDS_RE = re.compile(
-    r"(?i:sửa đổi, bổ sung|sửa đổi|bổ sung|điều chỉnh|thay thế|bãi bỏ)"
-    r"(?:\s+(?i:một số điều của|một số điều tại|một số nội dung của|một số nội dung tại|nội dung của|"
-    r"khoản \d+ điều \d+ (?:của|tại)|điều \d+ (?:của|tại)))?\s*$"
-)
-
-
 @dataclass
 class DocMention:
     """One mention of a legal document in a text."""
@@ -392,6 +387,16 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
         main.date = DateMention(header.date_text.span.start, header.date_text.span.end, header.date)
     if main is not None and main.date is None:
         main.date = _main_date(doc.text, main, why, default_year)
+        if main.date is None and why != "self":
+            # the title names it; the sentence that reports it dates it ("Ngày 01/6/2025, … ban hành …")
+            for d in found:
+                if d is not main and d.key == main.key:
+                    if d.date is not None:
+                        main.date = d.date
+                        break
+                    main.date = _main_date(doc.text, d, why, default_year)
+                    if main.date is not None:
+                        break
     if main is not None and main.date is not None and main.year is None:
         main.year, main.year_unknown = main.date.value.year, False
         main.key = _doc_key(main)
@@ -489,6 +494,9 @@ def _main_date(text: str, main: DocMention, why: str, default_year: int | None) 
         return None
     s, _e = mentions.sentence_at(text, main.start)
     lead = _LEADING_DATE_RE.match(text, s)
+    if lead is None:
+        s = text.rfind("\n", 0, main.start) + 1
+        lead = _LEADING_DATE_RE.match(text, s)
     if lead and lead.end() < main.start:
         from quyhoach.loaders.extract.dates import find_dates
 
@@ -543,15 +551,6 @@ _PROSE_SIGNER_RE = re.compile(
     rf"(?P<post>{_POST_WORDS})\s+(?P<name>[A-ZĐ][^\s,.;]*(?: [A-ZĐ][^\s,.;]*){{1,3}})\s+"
     r"(?:(?:vừa|đã|mới)\s+)*(?:ký|thay mặt[^.;]{0,40}?ký)\s+(?:ban hành\s+)?"
 )
-_BLOCK_RE = re.compile(
-    r"^(?:(?P<on_behalf>KT|TM|TL|TUQ|Q)\.\s*(?P<for>[^\n]{2,60})\n+)?"
-    r"(?P<post>(?:PHÓ )?(?:THỦ TƯỚNG|CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG BAN)[^\n]{0,40})\n+"
-    r"(?:\s*\((?:Đã ký|đã ký|Đã ký và đóng dấu)\)\s*\n+)?"
-    r"(?:\s*\n)*\s*(?P<name>[^\n]{4,40})$",
-    re.MULTILINE,
-)
-
-
 @dataclass
 class Signer:
     """A person who signed a document, the post they signed in, and where the text says so."""
@@ -562,8 +561,12 @@ class Signer:
     document: DocMention | None
 
 
-def find_signers(text: str, found: tuple[DocMention, ...], main: DocMention | None) -> list[Signer]:
-    """Signers in prose ("Phó Thủ tướng … Trần Hồng Hà vừa ký Quyết định số …") and signature blocks."""
+def find_signers(
+    text: str, found: tuple[DocMention, ...], main: DocMention | None, structure: DocumentStructure | None = None
+) -> list[Signer]:
+    """Signers in prose ("Phó Thủ tướng … Trần Hồng Hà vừa ký Quyết định số …") and in the signature
+    blocks of the document's structure (``KT. THỦ TƯỚNG`` / ``PHÓ THỦ TƯỚNG`` / name), who sign
+    the main document."""
     result: list[Signer] = []
     for m in _PROSE_SIGNER_RE.finditer(text):
         name = m["name"]
@@ -576,12 +579,13 @@ def find_signers(text: str, found: tuple[DocMention, ...], main: DocMention | No
         following = [d for d in found if m.end() <= d.start <= m.end() + 40]
         target = following[0] if following else None
         result.append(Signer(name, m["post"], Span(m.start(), m.end() if target is None else target.end), target))
-    for m in _BLOCK_RE.finditer(text):
-        name = mentions.normalise_name(m["name"].strip())
+    for block in structure.signatures if structure is not None else ():
+        if block.name is None or block.title is None:
+            continue
+        name = mentions.normalise_name(block.name.value)
         if not mentions.is_person_name(name):
             continue
-        post_text = m["post"].strip()
-        result.append(Signer(name, post_text, Span(m.start(), m.end()), main))
+        result.append(Signer(name, block.title.value, block.span, main))
     return result
 
 
@@ -669,7 +673,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
                 continue
             emitter.add(main_iri, ELI.cites, doc_iri(d.key), Span(d.start, d.end))
     _relations(doc, emitter, found, main)
-    for signer in find_signers(text, found, main):
+    for signer in find_signers(text, found, main, doc.structure):
         target = signer.document
         if target is None:
             continue
@@ -693,7 +697,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
 
 
 def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ...], main: DocMention | None) -> None:
-    """``qh:implements`` and ``eli:amends`` between the documents of one sentence (or the main one)."""
+    """``qh:implements`` between the main document and those it carries out (amendments: ``changes``)."""
     text = doc.text
     implemented: set[int] = set()
     for i, d in enumerate(found):
@@ -714,17 +718,6 @@ def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ..
             implemented.add(i)
             emitter.add(doc_iri(main.key), QH.implements, doc_iri(d.key), span)
             continue
-        if _AMENDS_RE.search(before):
-            subject = None
-            if same_sentence and previous is not None and not re.search(r"[;.]", text[previous.end : d.start]):
-                subject = previous
-            elif main is not None and d.start < 800:
-                trigger = _AMENDS_RE.search(before)
-                opening = text[text.rfind("\n", 0, d.start) + 1 : max(s, d.start - len(before) + trigger.start())]
-                if re.fullmatch(r"\s*(?:(?i:về việc|v/v)\s*)?", opening):
-                    subject = main  # the title of the main document: "Về việc sửa đổi … Quyết định số …"
-            if subject is not None and subject.key != d.key:
-                emitter.add(doc_iri(subject.key), ELI.amends, doc_iri(d.key), Span(subject.start, d.end))
 
 
 def main_mention(doc: CleanDocument, ctx: ExtractionContext) -> DocMention | None:

@@ -145,6 +145,8 @@ def _provincial() -> tuple[list[AgencyRecord], list[PostRecord], list[ChangeReco
     posts: list[PostRecord] = []
     changes: list[ChangeRecord] = []
     absorbed: dict[tuple[str, str], list[URIRef]] = {}
+    absorbed_departments: dict[tuple[str, str], list[URIRef]] = {}
+    dept_basis_07 = legal_basis("departments_2025_07")
     provinces = [u for u in load_units() if u.level == "province"]
     by_iri = {u.iri: u for u in provinces}
     for unit in provinces:
@@ -187,14 +189,35 @@ def _provincial() -> tuple[list[AgencyRecord], list[PostRecord], list[ChangeReco
                 )
             )
         if not legacy:
+            for dept in departments:
+                if dept.get("valid_until"):
+                    continue
+                key = f"so-2025/{dept['slug']}/{unit.code}"
+                agencies.append(
+                    AgencyRecord(
+                        iri=agency_iri(key),
+                        key=key,
+                        cls="ProvincialDepartment",
+                        name=f"{dept['vi']} {vi_place}",
+                        label_en=f"{dept['en']} of {en_place}",
+                        valid_from=REFORM_DATE,
+                        parent=ubnd,
+                        jurisdiction=unit.iri,
+                        kind=dept["slug"],
+                    )
+                )
             continue
         merged_into: dict[str, list[URIRef]] = {}
+        new_code = by_iri[unit.successor].code
         for dept in departments:
             key = f"so/{dept['slug']}/{unit.code}"
             successor = None
             if dept.get("successor"):
                 successor = agency_iri(f"so/{dept['successor']}/{unit.code}")
                 merged_into.setdefault(dept["successor"], []).append(agency_iri(key))
+            else:  # a department in force on 2025-06-30 continues in the merged province
+                successor = agency_iri(f"so-2025/{dept['slug']}/{new_code}")
+                absorbed_departments.setdefault((dept["slug"], new_code), []).append(agency_iri(key))
             agencies.append(
                 AgencyRecord(
                     iri=agency_iri(key),
@@ -234,6 +257,17 @@ def _provincial() -> tuple[list[AgencyRecord], list[PostRecord], list[ChangeReco
                 REFORM_DATE,
                 "merger" if len(originals) > 1 else "continuation",
                 rearrangement_document(),
+            )
+        )
+    for (slug, code), originals in absorbed_departments.items():
+        changes.append(
+            ChangeRecord(
+                ID[f"change/{REFORM_DATE.isoformat()}/so-2025/{slug}/{code}"],
+                tuple(sorted(originals)),
+                agency_iri(f"so-2025/{slug}/{code}"),
+                REFORM_DATE,
+                "merger" if len(originals) > 1 else "continuation",
+                dept_basis_07,
             )
         )
     return agencies, posts, changes

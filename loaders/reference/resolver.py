@@ -680,8 +680,8 @@ class Resolver:
         if kind in ("ubnd", "hdnd"):
             suffix = "" if unit.valid_until is not None else "-2025"
             return self.agency_by_key.get(f"{kind}{suffix}/{unit.code}")
-        if unit.valid_until is None:
-            return None  # departments of the 34 provinces are not in the reference data
+        if unit.valid_until is None:  # a province of 1 July 2025: its departments of that date
+            return self.agency_by_key.get(f"so-2025/{kind}/{unit.code}")
         return self.agency_by_key.get(f"so/{kind}/{unit.code}")
 
     @staticmethod

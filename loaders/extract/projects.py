@@ -1,0 +1,345 @@
+"""Projects and works from lists, tables, fields and titles, with location and scale.
+
+Where a project is named (vocabulary in ``projects.yaml``: kind word -> ontology class):
+
+* a **field** ``Tên dự án: Đường dây 110 kV Hồng Ngự - Vĩnh Hưng.`` (also ``Tên cảng hàng
+  không: …``): the value is the name;
+* a **list item** (``(1)``, ``1.``, ``-``, ``+``, ``a)`` at the start of a line) or a **table
+  row cell** (``DocumentStructure.tables``; the row is the block) that opens with a kind word (after ``Dự án (đầu tư) (xây dựng) (mở rộng, nâng cấp)``):
+  the name runs to the first ``;`` ``:`` ``,`` ``(`` or a word that ends names (``diện tích``,
+  ``với``, ``tại`` …);
+* prose ``Dự án …``: kind word + its capitalised run (the sentence is the block).
+
+A kind word opens a name only when a capitalised word or a number follows within three words
+(``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind.
+
+Each project gets ``a qh:Project, qh:<Kind>``, a Vietnamese label (lead words dropped), the
+document that lists it (``qh:listedIn``), its place and scale read in its **block** (the item's
+line; for a field or title the text up to the next heading): units resolved at the document's
+date (``qh:locatedIn``; the province of a provincial document when a list names none), and
+``qh:hasScale`` nodes (measure length/area/capacity/passengers/cargo/investment, value or
+min/max, unit km/ha/MW/passengers/year/tonnes/year/VND) from the quantities of the block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from rdflib import RDF, Literal, URIRef
+
+from quyhoach.loaders.extract import mentions
+from quyhoach.loaders.extract._shared import decimal_literal
+from quyhoach.loaders.extract.citations import main_mention
+from quyhoach.loaders.extract.numbers import Quantity, find_quantities
+from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.namespaces import ID, QH
+from quyhoach.text import slugify
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    kinds: tuple[tuple[str, str], ...]
+    kind_re: re.Pattern
+    lead_re: re.Pattern
+    field_re: re.Pattern
+    stop_re: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    data = yaml.safe_load((resources.files("quyhoach.loaders.extract") / "projects.yaml").read_text(encoding="utf-8"))
+    kinds = tuple(sorted(((k.lower(), v) for k, v in data["kinds"].items()), key=lambda kv: -len(kv[0])))
+    alt = "|".join(re.escape(k) for k, _ in kinds)
+    lead = "|".join(re.escape(w) for w in sorted(data["lead_words"], key=len, reverse=True))
+    fields = "|".join(re.escape(w) for w in data["name_fields"])
+    stops = "|".join(re.escape(w) for w in sorted(data["name_stops"], key=len, reverse=True))
+    return _Vocab(
+        kinds=kinds,
+        kind_re=re.compile(rf"(?i:{alt})(?![\wÀ-ỹ])"),
+        lead_re=re.compile(rf"^(?:(?i:{lead})[\s,]+)+"),
+        field_re=re.compile(rf"(?im)^[\s\-+*]*(?:\d+\.\s*)?(?:{fields})\s*:\s*"),
+        stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
+    )
+
+
+@dataclass
+class Found:
+    """One project mention: name span, class, and the block its place and scale are read in."""
+
+    start: int
+    end: int
+    cls: str
+    block: tuple[int, int]
+    listed: bool = False  # from a list, field or table (the list's province applies)
+    scales: list = field(default_factory=list)
+
+
+_ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
+_HEADING_RE = re.compile(r"(?m)^#{1,6}[ \t]+")
+_NAME_END_RE = re.compile(r"[;:,(\n\t]|\.(?!\d)|\s[-–—]\s*$")
+_WORD_RE = re.compile(r"[\wÀ-ỹ]+")
+
+
+def _kind_at(text: str, pos: int) -> tuple[int, str] | None:
+    """(end, class) of a kind word starting exactly at ``pos`` that a proper name follows."""
+    m = _vocab().kind_re.match(text, pos)
+    if m is None:
+        return None
+    word = m.group(0).lower()
+    cls = next(c for k, c in _vocab().kinds if k == word)
+    window = re.split(r"[\t\n|]", text[m.end() : m.end() + 60], maxsplit=1)[0]
+    words = _WORD_RE.findall(window)[:3]
+    if not any(w[0].isupper() or w[0].isdigit() for w in words):
+        return None
+    return m.end(), cls
+
+
+def _strip_lead(text: str, pos: int, end: int) -> int:
+    m = _vocab().lead_re.match(text[pos:end])
+    return pos + m.end() if m else pos
+
+
+def _delimited_end(text: str, start: int, limit: int) -> int:
+    """End of a name in a list item or field: delimiter or name-ending word."""
+    m = _NAME_END_RE.search(text, start, limit)
+    end = m.start() if m else limit
+    s = _vocab().stop_re.search(text, start + 3, end)
+    if s is not None:
+        end = s.start()
+    return end
+
+
+def _capitalised_end(text: str, start: int, limit: int) -> int:
+    """End of a kind word's proper name in prose: capitalised words, numbers, dashes, ``kV``."""
+    i = start
+    end = start
+    pending_lower = 0
+    while i < limit:
+        m = re.compile(r"\s*(?:[-–—]\s*)?([\wÀ-ỹ]+)").match(text, i)
+        if m is None:
+            break
+        w = m.group(1)
+        if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"}:
+            end = m.end()
+            pending_lower = 0
+        elif pending_lower < 2 and end == start:
+            pending_lower += 1
+        else:
+            break
+        i = m.end()
+    return end
+
+
+def _block_end(text: str, pos: int, limit: int = 3000) -> int:
+    h = _HEADING_RE.search(text, pos + 1, min(len(text), pos + limit))
+    return h.start() if h else min(len(text), pos + limit)
+
+
+def find_projects(text: str) -> list[Found]:
+    """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``)."""
+    out: list[Found] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, cls: str, block: tuple[int, int], listed: bool) -> None:
+        name = text[start:end].strip(" .*")
+        if len(name) < 4 or any(s <= start < e for s, e in taken):
+            return
+        end = start + len(text[start:end].rstrip(" .*"))
+        taken.append((start, end))
+        out.append(Found(start, end, cls, block, listed))
+
+    for m in _vocab().field_re.finditer(text):
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        s = _strip_lead(text, m.end(), line_end)
+        k = _kind_at(text, s)
+        if k is None:
+            continue
+        add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), _block_end(text, m.end())), True)
+    for m in _ITEM_RE.finditer(text):
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        s = _strip_lead(text, m.end(), line_end)
+        k = _kind_at(text, s)
+        if k is None:
+            continue
+        add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), line_end), True)
+    for m in re.finditer(r"(?i:dự án)\s+", text):
+        s = _strip_lead(text, m.start(), min(len(text), m.start() + 80))
+        k = _kind_at(text, s)
+        if k is None:
+            continue
+        s0, s1 = mentions.sentence_at(text, m.start())
+        add(s, _capitalised_end(text, k[0], min(len(text), k[0] + 120)), k[1], (s0, s1), False)
+    return out
+
+
+def table_projects(text: str, structure) -> list[Found]:
+    """One project per table row whose name cell opens with a kind word (after the lead words);
+    the row is the block its place and scale are read in."""
+    out: list[Found] = []
+    if structure is None:
+        return out
+    for table in structure.tables:
+        for row in table.body:
+            for cell in row.cells:
+                s = _strip_lead(text, cell.span.start, cell.span.end)
+                while s < cell.span.end and text[s] in " *":
+                    s += 1
+                k = _kind_at(text, s)
+                if k is None:
+                    continue
+                end = _delimited_end(text, k[0], cell.span.end)
+                out.append(Found(s, end, k[1], (row.span.start, row.span.end), True))
+                break
+    return out
+
+
+_MEASURES = {"km": "length", "ha": "area", "mw": "capacity", "gw": "capacity"}
+_INVEST_RE = re.compile(r"(?i:(?:tổng\s+)?vốn đầu tư|tổng mức đầu tư|chi phí đầu tư)")
+_PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng)")
+_PERIOD_RE = re.compile(r"(?i:thời kỳ|giai đoạn|tầm nhìn|năm \d{4})")
+
+
+@dataclass
+class _Scale:
+    measure: str
+    unit: str
+    value: Decimal | None
+    min: Decimal | None
+    max: Decimal | None
+    start: int
+    end: int
+
+
+def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] | None:
+    """(measure, unit, factor) of a quantity, or ``None`` when it is no project scale."""
+    unit = q.unit.lower().strip()
+    near = before[-60:].lower()
+    if re.match(r"\s*(?:hành khách|lượt khách|khách)", after) or "khách" in unit:
+        return "passengers", "passengers/year", q.scale if unit in {"triệu", "nghìn"} else Decimal(1)
+    if re.match(r"\s*tấn", after) and unit in {"triệu", "nghìn", ""} and re.search(r"(?i:thông qua|hàng hóa|hàng hoá)", before[-120:]):
+        return "cargo", "tonnes/year", q.scale
+    if q.is_money:
+        m = None
+        for hit in _INVEST_RE.finditer(before[-100:]):
+            m = hit
+        if m is not None and not _PART_RE.search(before[-100:][m.end() :]):
+            return "investment", "VND", q.scale
+        return None
+    if unit not in _MEASURES or after.startswith("/"):
+        return None
+    measure = _MEASURES[unit]
+    if _PART_RE.search(before[-40:]):
+        return None
+    if measure == "area" and not re.search(r"(?i:diện tích)", near):
+        return None
+    factor = Decimal(1000) if unit == "gw" else Decimal(1)
+    return measure, "MW" if measure == "capacity" else unit, factor
+
+
+def _scales(text: str, start: int, end: int) -> list[_Scale]:
+    """Scale figures of a block: ranges "từ A đến B" joined; per measure the first figure, and
+    later ones only for another period ("…/năm thời kỳ 2021-2030; … tầm nhìn đến năm 2050")."""
+    raw: list[_Scale] = []
+    for q in find_quantities(text[start:end], start):
+        if q.is_year:
+            continue
+        found = _measure(q, text[max(start, q.start - 120) : q.start], text[q.end : q.end + 20])
+        if found is None:
+            continue
+        measure, unit, factor = found
+        s = _Scale(measure, unit, q.value * factor if q.value is not None else None,
+                   q.min * factor if q.min is not None else None, q.max * factor if q.max is not None else None,
+                   q.start, q.end)
+        prev = raw[-1] if raw else None
+        if (prev is not None and prev.measure == measure and prev.value is not None and s.value is not None
+                and re.fullmatch(r"[\s\w]{0,20}?\s*đến\s*", text[prev.end : q.start])
+                and re.search(r"(?i:từ)\s*$", text[max(start, prev.start - 6) : prev.start + 3])):
+            prev.min, prev.max, prev.value, prev.end = prev.value, s.value, None, s.end
+            continue
+        raw.append(s)
+    out: list[_Scale] = []
+    for s in raw:
+        last = next((o for o in reversed(out) if o.measure == s.measure), None)
+        if last is None:
+            out.append(s)
+        elif _PERIOD_RE.search(text[s.end : s.end + 40]) and not _PART_RE.search(text[last.end : s.start]):
+            out.append(s)
+    return out
+
+
+def _label(text: str, f: Found) -> str:
+    name = " ".join(text[f.start : f.end].replace("*", "").split())
+    return name[:1].upper() + name[1:]
+
+
+def project_iri(label: str) -> URIRef:
+    """``id/project/{slug}`` of a project label."""
+    return ID[f"project/{slugify(label)}"]
+
+
+def _provinces(ctx: ExtractionContext, text: str, day) -> list[URIRef]:
+    """Province-level units named in ``text``, as valid on ``day``, in order, once each."""
+    if ctx.resolver is None or not text.strip():
+        return []
+    try:
+        found = ctx.resolver.find_units(text, as_of=day)
+    except Exception:  # noqa: BLE001 - a resolver failure must not stop extraction
+        return []
+    out: list[URIRef] = []
+    for _s, _e, m in found:
+        if m.level == "province" and m.iri not in out:
+            out.append(m.iri)
+    return out
+
+
+def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
+    """Emit the projects of ``doc`` with kind, label, list, place and scale."""
+    text = doc.text
+    structure = doc.structure
+    listed_in = ctx.main_plan or ctx.main_document or doc.iri
+    found = find_projects(text)
+    taken = [(f.start, f.end) for f in found]
+    found += [f for f in table_projects(text, structure) if not any(s <= f.start < e for s, e in taken)]
+    if not found:
+        return
+    main = main_mention(doc, ctx)
+    day = main.date.value if main is not None and main.date is not None else ctx.as_of
+    own_province: URIRef | None = None
+    if main is not None and main.issuer in {"UBND", "HĐND"}:
+        title = structure.title if structure is not None else doc.title
+        named = _provinces(ctx, title or doc.title or "", day)
+        own_province = named[0] if named else ctx.scope_unit
+    for f in found:
+        span = Span(f.start, f.end)
+        if structure is not None and structure.is_furniture(span):
+            continue
+        label = _label(text, f)
+        iri = project_iri(label)
+        emitter.entity(iri, QH.Project, span, label_vi=label)
+        emitter.add(iri, RDF.type, QH[f.cls], span)
+        emitter.add(iri, QH.listedIn, listed_in, span)
+        b0, b1 = f.block
+        places = _provinces(ctx, text[b0:b1], day)
+        if not places and f.listed and own_province is not None:
+            places = [own_province]
+        for unit in places:
+            emitter.add(iri, QH.locatedIn, unit, Span(b0, b1))
+        for sc in _scales(text, b0, b1):
+            node = ID[f"scale/{slugify(label)}/{sc.measure}/{sc.start}"]
+            qspan = Span(sc.start, sc.end)
+            emitter.add(iri, QH.hasScale, node, qspan)
+            emitter.add(node, RDF.type, QH.ScaleValue, qspan)
+            emitter.add(node, QH.measure, ID[f"measure/{sc.measure}"], qspan)
+            emitter.add(node, QH.measureUnit, Literal(sc.unit), qspan)
+            if sc.value is not None:
+                emitter.add(node, QH.value, decimal_literal(sc.value), qspan)
+            else:
+                emitter.add(node, QH.minValue, decimal_literal(sc.min), qspan)
+                emitter.add(node, QH.maxValue, decimal_literal(sc.max), qspan)

@@ -1,0 +1,75 @@
+"""Projects from fields, list items and prose, with place (unit valid at the document's date) and
+scale, on development pages the rules were not written on (group B of tests/gold/dev)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import RDF, RDFS
+
+from quyhoach.loaders.documents.pipeline import extract, read_source
+from quyhoach.loaders.extract.projects import find_projects
+from quyhoach.namespaces import ID, QH
+
+DEV = Path(__file__).resolve().parent / "fixtures" / "corpus-dev"
+MINE = ("citations", "projects")
+
+
+def _graph(name: str):
+    return extract(read_source(DEV / name, {}), extractors=MINE)
+
+
+def _projects(g):
+    return {str(g.value(p, RDFS.label)): p for p in g.subjects(RDF.type, QH.Project)}
+
+
+def _scales(g, p):
+    out = set()
+    for s in g.objects(p, QH.hasScale):
+        measure = str(g.value(s, QH.measure)).rsplit("/", 1)[1]
+        value = g.value(s, QH.value)
+        out.add((measure, Decimal(str(value)) if value is not None else None, str(g.value(s, QH.measureUnit))))
+    return out
+
+
+def test_named_project_field_with_places_in_two_provinces_and_scale():
+    g = _graph("e434a81636f44f12.md")  # "2. Tên dự án: Đường dây 110 kV Hồng Ngự - Vĩnh Hưng."
+    projects = _projects(g)
+    line = projects["Đường dây 110 kV Hồng Ngự - Vĩnh Hưng"]
+    assert (line, RDF.type, QH.TransmissionLine) in g
+    places = set(g.objects(line, QH.locatedIn))
+    assert {ID["unit/province/87"], ID["unit/province/80"]} <= places  # Đồng Tháp, Long An in May 2025
+    scales = _scales(g, line)
+    assert ("length", Decimal("52.905"), "km") in scales
+    assert ("investment", Decimal("305033000000"), "VND") in scales
+    assert not any(m == "length" and v in {Decimal("29.72"), Decimal("23.185")} for m, v, _u in scales)  # parts
+
+
+def test_list_items_of_a_provincial_plan_take_its_province_after_the_merger():
+    g = _graph("e7cdbd8d9573e078.md")  # KH 188/KH-UBND of Đồng Nai, 26/11/2025
+    projects = _projects(g)
+    urban = next(p for label, p in projects.items() if label.lower().startswith("khu đô thị mới công viên"))
+    assert (urban, RDF.type, QH.UrbanArea) in g
+    assert set(g.objects(urban, QH.locatedIn)) == {ID["unit/province-2025/75"]}
+    assert ("area", Decimal("49.27"), "ha") in _scales(g, urban)
+    assert not any("Đề án" in label for label in projects)  # a scheme is not a project
+
+
+def test_airport_added_to_a_plan_with_one_figure_per_period():
+    g = _graph("46a0f347b03c3861.md")
+    airport = _projects(g)["Cảng hàng không quốc tế Gia Bình"]
+    assert (airport, RDF.type, QH.Airport) in g
+    scales = _scales(g, airport)
+    assert {("passengers", Decimal(30000000), "passengers/year"), ("passengers", Decimal(50000000), "passengers/year"),
+            ("area", Decimal(1960), "ha")} <= scales
+
+
+def test_generic_kinds_and_law_text_are_not_projects():
+    text = (
+        "(1) Khu thương mại tự do tại tỉnh Đồng Nai;\n(2) Khu đổi mới sáng tạo;\n"
+        "- Đất sử dụng cho cảng hàng không, sân bay dân dụng bao gồm đất xây dựng trụ sở;\n"
+        "(3) Dự án Cầu Cát Lái;\n"
+    )
+    names = [text[f.start : f.end] for f in find_projects(text)]
+    assert names == ["Cầu Cát Lái"]
