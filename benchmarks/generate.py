@@ -494,6 +494,9 @@ def generate(quads: int, seed: int, out: Path) -> dict:
         # one implementation lag over a year (a warning)
         for p, (unit, name, _ubnd) in enumerate(ref.provinces):
             lag = 400 if p == 1 else 100 + p * 5
+            if p == 1:
+                corpus.planted.append({"check": "plan-implementation-lag", "iri": str(plan_iri("provincial", unit.rsplit("/", 1)[-1], "2021-2030")),
+                                       "what": "implemented 400 days after approval (a warning)"})
             for lines in corpus.approved_plan("provincial", "ProvincialPlan", unit.rsplit("/", 1)[-1], f"Quy hoạch tỉnh {name}", unit, lag):
                 emit(lines)
         previous: dict[str, str] = {}
