@@ -170,6 +170,10 @@ def check(
         total = len(names) if names else len(ck.check_queries()) + (0 if no_shacl else 1)
         store, writable = _open_for_check(save)
         try:
+            if save and writable:  # replaced below; without it, queries see the data graphs' own union
+                from quyhoach.namespaces import FINDINGS_GRAPH
+
+                store.remove_graph(str(FINDINGS_GRAPH))
             with cli._progress() as progress:
                 task = progress.add_task("checks", total=total)
 
@@ -274,7 +278,7 @@ def data_for_reasoner(store, sample: int | None = None):
     from quyhoach.namespaces import ONTOLOGY_GRAPH
 
     raw = store.raw
-    graphs = [g for g in input_graphs(raw) if g.value != str(ONTOLOGY_GRAPH)]
+    graphs = [ox.NamedNode(g) for g in input_graphs(store) if g != str(ONTOLOGY_GRAPH)]
     chunks = [raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
     full = Graph()
     if chunks:

@@ -1,300 +1,263 @@
-"""Materialise what the ontology implies into ``GRAPH/inferred`` so plain SPARQL sees it.
+"""Materialise what the ontology implies, inside the store, with the SPARQL Update rules of ``graph/rules``.
 
-Rules (read from the ontology graph, so a new subclass or inverse needs no code change):
+The rules (``graph/rules/*.rq``, data rather than code) read their axioms from the ontology graph,
+so a new subclass, subproperty or inverse needs no change here:
 
 - ``rdfs:subClassOf``: every instance gets the types of all its superclasses;
 - ``rdfs:subPropertyOf``: a statement with a property also holds for its superproperties
   (``qh:memberOfRegion`` ⊂ ``qh:partOf``);
-- ``owl:inverseOf``: each statement of a property holds reversed for its inverse;
-- ``owl:TransitiveProperty``: the transitive closure (region ⊃ province ⊃ district through
-  ``qh:partOf``);
+- ``owl:inverseOf`` / ``owl:SymmetricProperty``: each statement holds reversed for the inverse;
+- ``owl:TransitiveProperty``: the transitive closure (region ⊃ province ⊃ district via ``qh:partOf``);
 - successor chains: ``qh:currentSuccessor`` links a unit (``qh:successor``) or an agency
-  (``qh:successorAgency``) to the unit(s)/agency(ies) at the end of its chain, i.e. whoever
-  holds its place today;
-- plan conformity (Law on Planning 2017, art. 6): a provincial plan must conform to the regional
-  plan of a region containing its province and to the national master plan; regional and
-  sectoral plans to the national master plan (``qh:mustConformTo``), for overlapping periods.
+  (``qh:successorAgency``) to the end(s) of its chain, whoever holds its place today;
+- plan conformity (Law on Planning 2017, art. 6): ``qh:mustConformTo`` from plan levels,
+  coverage and overlapping periods.
 
-Only statements not already asserted are written. The graph is rebuilt from scratch each time
-(from every graph except itself and the findings), so rebuilding is idempotent.
+Where the results go, and why that makes reasoning incremental:
+
+- **local rules** (subclass types, subproperties, inverses) need one statement of one graph
+  and the ontology. What they derive from graph ``…/graph/X`` goes into ``…/graph/inferred/X``
+  (:func:`inferred_graph_for`). Loading or replacing one source re-derives only its own
+  inferred graph; removing it drops that graph.
+- **cross-source rules** (transitive closure, successor chains, plan conformity) join
+  statements that may sit in different graphs (a district's ``qh:partOf`` in the reference
+  graph, a plan's ``qh:covers`` in a document). Each writes its own graph
+  ``…/graph/inferred/global/{transitive,successor,conformity}``, rebuilt from inputs gathered
+  into a work graph (only the containment, succession or plan statements). The local rules
+  also mark in ``inferred/X`` which cross-source rules graph X feeds (``rx:feeds``); a change
+  to X re-runs only the rules its old or new version feeds (a document with no plan, no
+  containment and no succession re-runs none).
+
+A local inferred graph holds what its source implies and does not itself state; a statement may
+also be stated by another source (the sources stay independent). A cross-source graph holds what
+no graph states. Changing the ontology graph re-derives everything (:func:`materialise`).
+
+Only the store's public methods are used (``query``, ``update``, ``named_graphs``,
+``graph_size``, ``remove_graph``): no pyoxigraph extension, no Python loop over statements.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import os
+import re
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
-import pyoxigraph as ox
+from quyhoach.namespaces import FINDINGS_GRAPH, GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
-from quyhoach.namespaces import FINDINGS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, QH
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SUCCESSOR_PROPERTIES = (str(QH.successor), str(QH.successorAgency))
-CURRENT_SUCCESSOR = ox.NamedNode(str(QH.currentSuccessor))
-MUST_CONFORM_TO = ox.NamedNode(str(QH.mustConformTo))
-
-Edge = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode | ox.BlankNode | ox.Literal]
-
-_AXIOMS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?kind ?a ?b WHERE {
-  { ?a rdfs:subClassOf ?b BIND("sub-class" AS ?kind) }
-  UNION { ?a rdfs:subPropertyOf ?b BIND("sub-property" AS ?kind) }
-  UNION { ?a owl:inverseOf ?b BIND("inverse" AS ?kind) }
-  UNION { ?a a owl:TransitiveProperty BIND("transitive" AS ?kind) }
-  UNION { ?a a owl:SymmetricProperty BIND("symmetric" AS ?kind) }
-  FILTER(isIRI(?a) && (!BOUND(?b) || isIRI(?b)))
-}
-"""
-
-_PLANS = """
-PREFIX qh: <https://w3id.org/quyhoach/ontology#>
-SELECT ?plan ?level ?unit ?start ?end WHERE {
-  VALUES (?cls ?level) { (qh:NationalMasterPlan "national") (qh:RegionalPlan "regional")
-                         (qh:ProvincialPlan "provincial") (qh:SectoralPlan "sectoral") }
-  ?plan a ?cls .
-  OPTIONAL { ?plan qh:covers ?unit }
-  OPTIONAL { ?plan qh:periodStart ?start }
-  OPTIONAL { ?plan qh:periodEnd ?end }
-}
-"""
+#: Prefix of every inferred graph.
+INFERRED_PREFIX = str(INFERRED_GRAPH) + "/"
+STAGING_PREFIX = str(GRAPH["staging/"])
+#: The graphs of the cross-source rules.
+GLOBAL_GRAPHS = {kind: f"{INFERRED_PREFIX}global/{kind}" for kind in ("transitive", "successor", "conformity")}
+#: Namespace of the reasoning's own work vocabulary (``rx:feeds``, ``rx:implies``…).
+RX = "https://w3id.org/quyhoach/reasoning#"
+#: How many source graphs one local-rule update covers (bounds the size of one transaction).
+BATCH = 200
+#: Safety bound on the fixpoint loops (the seed ontology needs two or three rounds).
+MAX_ROUNDS = 32
 
 
-class Axioms:
-    """The schema axioms that drive materialisation."""
-
-    def __init__(self) -> None:
-        self.superclasses: dict[str, set[str]] = defaultdict(set)
-        self.superproperties: dict[str, set[str]] = defaultdict(set)
-        self.inverses: dict[str, set[str]] = defaultdict(set)
-        self.transitive: set[str] = set()
-
-    @classmethod
-    def from_store(cls, raw: ox.Store, graphs: list[ox.NamedNode]) -> Axioms:
-        """Read the axioms from ``graphs`` (normally the ontology graph)."""
-        axioms = cls()
-        direct_classes: dict[str, set[str]] = defaultdict(set)
-        direct_properties: dict[str, set[str]] = defaultdict(set)
-        if not graphs:
-            return axioms
-        for row in raw.query(_AXIOMS, default_graph=graphs):
-            kind, a = row["kind"].value, row["a"].value
-            b = row["b"].value if row["b"] is not None else ""
-            if kind == "sub-class" and a != b:
-                direct_classes[a].add(b)
-            elif kind == "sub-property" and a != b:
-                direct_properties[a].add(b)
-            elif kind == "inverse":
-                axioms.inverses[a].add(b)
-                axioms.inverses[b].add(a)
-            elif kind == "transitive":
-                axioms.transitive.add(a)
-            elif kind == "symmetric":
-                axioms.inverses[a].add(a)
-        axioms.superclasses = _ancestors(direct_classes)
-        axioms.superproperties = _ancestors(direct_properties)
-        return axioms
-
-    def properties(self) -> set[str]:
-        """Every property some rule applies to."""
-        props = set(self.superproperties) | set(self.inverses) | self.transitive
-        return props | set(SUCCESSOR_PROPERTIES)
+@cache
+def rule(name: str) -> str:
+    """The text of rule ``graph/rules/{name}.rq``."""
+    return (resources.files("quyhoach.graph.rules") / f"{name}.rq").read_text(encoding="utf-8")
 
 
-def _ancestors(direct: dict[str, set[str]]) -> dict[str, set[str]]:
-    """All (transitive) ancestors of each node of a parent map (cycles tolerated)."""
-    result: dict[str, set[str]] = {}
-    for start in direct:
-        seen: set[str] = set()
-        stack = list(direct[start])
-        while stack:
-            node = stack.pop()
-            if node in seen or node == start:
-                continue
-            seen.add(node)
-            stack.extend(direct.get(node, ()))
-        result[start] = seen
-    return result
+def inferred_graph_for(graph_iri: str) -> str:
+    """The inferred graph of one graph: ``…/graph/X`` → ``…/graph/inferred/X``.
+
+    A graph outside the project's graph namespace (imported RDF) gets ``…/graph/inferred/other/{sha256}``.
+    """
+    base = str(GRAPH)
+    if graph_iri.startswith(base):
+        return INFERRED_PREFIX + graph_iri[len(base):]
+    return INFERRED_PREFIX + "other/" + hashlib.sha256(graph_iri.encode("utf-8")).hexdigest()
 
 
-def input_graphs(raw: ox.Store) -> list[ox.NamedNode]:
+def is_derived(graph_iri: str) -> bool:
+    """Whether a graph is derived (inferred, findings, staging) rather than input to reasoning."""
+    return (
+        graph_iri == str(INFERRED_GRAPH)  # the single inferred graph of earlier versions
+        or graph_iri.startswith(INFERRED_PREFIX)
+        or graph_iri == str(FINDINGS_GRAPH)
+        or graph_iri.startswith(STAGING_PREFIX)
+    )
+
+
+def input_graphs(store) -> list[str]:
     """The graphs reasoning reads: every named graph but the inferred, findings and staging ones."""
-    skip = {str(INFERRED_GRAPH), str(FINDINGS_GRAPH)}
-    return [
-        g
-        for g in raw.named_graphs()
-        if isinstance(g, ox.NamedNode) and g.value not in skip and "/graph/staging/" not in g.value
-    ]
+    return [g for g in store.named_graphs() if not is_derived(g)]
 
 
-def infer(raw: ox.Store, graphs: list[ox.NamedNode] | None = None) -> list[ox.Triple]:
-    """Compute the inferred statements (not already asserted) from ``graphs`` of ``raw``."""
-    graphs = input_graphs(raw) if graphs is None else graphs
-    if not graphs:
-        return []
-    ontology = [g for g in graphs if g.value == str(ONTOLOGY_GRAPH)] or graphs
-    axioms = Axioms.from_store(raw, ontology)
-    asserted = _edges(raw, graphs, axioms.properties())
-    closed = _close_properties(asserted, axioms)
-    out: list[ox.Triple] = []
-    for prop, edges in closed.items():
-        node = ox.NamedNode(prop)
-        for s, o in edges - asserted.get(prop, set()):
-            out.append(ox.Triple(s, node, o))
-    out.extend(_types(raw, graphs, axioms, closed))
-    out.extend(_current_successors(closed))
-    out.extend(_conformity(raw, graphs, closed, asserted))
-    return out
+def inferred_graphs(store) -> list[str]:
+    """Every inferred graph of the store (global and per source)."""
+    return [g for g in store.named_graphs() if g == str(INFERRED_GRAPH) or g.startswith(INFERRED_PREFIX)]
 
 
-def _edges(raw: ox.Store, graphs: list[ox.NamedNode], props: Iterable[str]) -> dict[str, set[Edge]]:
-    edges: dict[str, set[Edge]] = defaultdict(set)
-    props = sorted(props)
-    if not props:
-        return edges
-    values = " ".join(f"<{p}>" for p in props)
-    for row in raw.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", default_graph=graphs):
-        edges[row["p"].value].add((row["s"], row["o"]))
-    return edges
+# -- running rules ---------------------------------------------------------------------------------
+def _bind(text: str, graphs: dict[str, str], sources: Iterable[str] | None = None) -> str:
+    """Put graph IRIs in place of the rule's graph variables; ``sources`` restrict ``?source``.
+
+    The restriction is a ``VALUES ?source`` block at the start of every operation's ``WHERE``
+    (a line of its own in the rule files; sub-queries are left alone). Without it, a local rule
+    runs over every input graph at once.
+    """
+    for name, iri in graphs.items():
+        text = re.sub(rf"\?{name}\b", f"<{iri}>", text)
+    if sources is not None:
+        values = " ".join(f"<{g}>" for g in sources)
+        text = re.sub(r"^WHERE \{", f"WHERE {{ VALUES ?source {{ {values} }}", text, flags=re.M)
+    return text
 
 
-def _close_properties(asserted: dict[str, set[Edge]], axioms: Axioms) -> dict[str, set[Edge]]:
-    """Apply subproperty, inverse and transitivity rules until nothing changes."""
-    closed: dict[str, set[Edge]] = defaultdict(set, {p: set(e) for p, e in asserted.items()})
-    changed = True
-    while changed:
-        changed = False
-        for prop in list(closed):
-            edges = closed[prop]
-            for sup in axioms.superproperties.get(prop, ()):
-                before = len(closed[sup])
-                closed[sup] |= edges
-                changed |= len(closed[sup]) != before
-            for inv in axioms.inverses.get(prop, ()):
-                reversed_edges = {(o, s) for s, o in edges if not isinstance(o, ox.Literal)}
-                before = len(closed[inv])
-                closed[inv] |= reversed_edges
-                changed |= len(closed[inv]) != before
-            if prop in axioms.transitive:
-                before = len(edges)
-                closed[prop] = _transitive_closure(edges)
-                changed |= len(closed[prop]) != before
-    return closed
+def _staging(name: str) -> str:
+    return f"{STAGING_PREFIX}reasoning-{name}-{os.getpid()}"
 
 
-def _transitive_closure(edges: set[Edge]) -> set[Edge]:
-    successors: dict = defaultdict(set)
-    for s, o in edges:
-        successors[s].add(o)
-    result: set[Edge] = set()
-    for start in list(successors):
-        seen: set = set()
-        stack = list(successors[start])
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.extend(successors.get(node, ()))
-        result.update((start, node) for node in seen)
-    return result
+def _until_stable(store, update: str, graph: str) -> None:
+    """Run ``update`` until ``graph`` stops growing."""
+    size = store.graph_size(graph)
+    for _ in range(MAX_ROUNDS):
+        store.update(update)
+        new = store.graph_size(graph)
+        if new == size:
+            return
+        size = new
 
 
-def _types(raw: ox.Store, graphs: list[ox.NamedNode], axioms: Axioms, closed) -> list[ox.Triple]:
-    """Superclass types of every typed resource (asserted types are not repeated)."""
-    if not axioms.superclasses:
-        return []
-    types: dict = defaultdict(set)
-    wanted = {g.value for g in graphs}
-    for quad in raw.quads_for_pattern(None, RDF_TYPE, None, None):
-        graph = quad.graph_name
-        if isinstance(graph, ox.NamedNode) and graph.value in wanted and isinstance(quad.object, ox.NamedNode):
-            types[quad.subject].add(quad.object.value)
-    # rdf:type statements produced by the property rules count as asserted too
-    for s, o in closed.get(RDF_TYPE.value, ()):
-        if isinstance(o, ox.NamedNode):
-            types[s].add(o.value)
-    out = []
-    for subject, classes in types.items():
-        implied = set().union(*(axioms.superclasses.get(c, set()) for c in classes)) - classes
-        out.extend(ox.Triple(subject, RDF_TYPE, ox.NamedNode(c)) for c in sorted(implied))
-    return out
+class _Axioms:
+    """The work graph of composed axioms (property implications, subclass links), for one run."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.graph = _staging("axioms")
+
+    def __enter__(self) -> str:
+        self.store.remove_graph(self.graph)
+        names = {"ontology": str(ONTOLOGY_GRAPH), "axioms": self.graph}
+        self.store.update(_bind(rule("axioms-seed"), names))
+        _until_stable(self.store, _bind(rule("axioms-compose"), names), self.graph)
+        return self.graph
+
+    def __exit__(self, *exc) -> None:
+        self.store.remove_graph(self.graph)
 
 
-def _current_successors(closed: dict[str, set[Edge]]) -> list[ox.Triple]:
-    """``qh:currentSuccessor``: the end(s) of each successor chain (units and agencies)."""
-    out = []
-    for prop in SUCCESSOR_PROPERTIES:
-        nxt: dict = defaultdict(set)
-        for s, o in closed.get(prop, ()):
-            if s != o and not isinstance(o, ox.Literal):
-                nxt[s].add(o)
-        for start in list(nxt):
-            ends, seen, stack = set(), {start}, list(nxt[start])
-            while stack:
-                node = stack.pop()
-                if node in seen:
-                    continue
-                seen.add(node)
-                if nxt.get(node):
-                    stack.extend(nxt[node])
-                else:
-                    ends.add(node)
-            out.extend(ox.Triple(start, CURRENT_SUCCESSOR, end) for end in ends)
-    return out
+def _local(store, axioms: str, sources: list[str] | None) -> None:
+    """The local rules (with their feeds markers) over ``sources``, or over every input graph (``None``)."""
+    batches = [None] if sources is None else [sources[i:i + BATCH] for i in range(0, len(sources), BATCH)]
+    for batch in batches:
+        if batch == []:
+            continue
+        for name in ("local-properties", "local-types", "feeds"):
+            store.update(_bind(rule(name), {"axioms": axioms}, batch))
 
 
-def _conformity(raw, graphs, closed, asserted) -> list[ox.Triple]:
-    """``qh:mustConformTo`` from plan levels, coverage and periods (asserted ones are kept as is)."""
-    plans: dict = {}
-    for row in raw.query(_PLANS, default_graph=graphs):
-        plan = plans.setdefault(row["plan"], {"levels": set(), "units": set(), "start": None, "end": None})
-        plan["levels"].add(row["level"].value)
-        if row["unit"] is not None:
-            plan["units"].add(row["unit"])
-        for key in ("start", "end"):
-            if row[key] is not None:
-                plan[key] = _year(row[key].value)
-    part_of: dict = defaultdict(set)
-    for s, o in closed.get(str(QH.partOf), ()):
-        part_of[s].add(o)
-    existing = asserted.get(MUST_CONFORM_TO.value, set())
-    out = []
-    for lower, info in plans.items():
-        for upper, up in plans.items():
-            if lower == upper or not _periods_overlap(info, up) or (lower, upper) in existing:
-                continue
-            if _must_conform(info, up, part_of):
-                out.append(ox.Triple(lower, MUST_CONFORM_TO, upper))
-    return out
+def _transitive(store, axioms: str) -> None:
+    """Rebuild the transitive closure graph (and what the closed statements imply), until stable."""
+    glob, work = GLOBAL_GRAPHS["transitive"], _staging("work")
+    names = {"axioms": axioms, "work": work, "global": glob}
+    store.remove_graph(glob)
+    chained = bool(store.query(_bind(rule("axioms-transitive-chained"), names)))
+    try:
+        size = -1
+        for _ in range(MAX_ROUNDS):
+            store.remove_graph(work)
+            store.update(_bind(rule("global-transitive-gather"), names))
+            _until_stable(store, _bind(rule("global-transitive-close"), names), work)
+            store.update(_bind(rule("global-transitive-keep"), names))
+            store.update(_bind(rule("global-transitive-imply"), names))
+            new = store.graph_size(glob)
+            if not chained or new == size:
+                break
+            size = new
+    finally:
+        store.remove_graph(work)
 
 
-def _must_conform(lower: dict, upper: dict, part_of: dict) -> bool:
-    if "national" in upper["levels"]:
-        return bool(lower["levels"] & {"regional", "provincial", "sectoral"}) and "national" not in lower["levels"]
-    if "regional" in upper["levels"] and "provincial" in lower["levels"]:
-        containers = set().union(*(part_of.get(u, set()) for u in lower["units"])) if lower["units"] else set()
-        return bool(containers & upper["units"])
-    return False
+def _two_step(kind: str, gather: str, derive: str):
+    """A cross-source rule that gathers its inputs into a work graph, then derives from them."""
+
+    def run(store, axioms: str) -> None:
+        glob, work = GLOBAL_GRAPHS[kind], _staging("work")
+        names = {"axioms": axioms, "work": work, "global": glob}
+        store.remove_graph(glob)
+        store.remove_graph(work)
+        try:
+            store.update(_bind(rule(gather), names))
+            store.update(_bind(rule(derive), names))
+        finally:
+            store.remove_graph(work)
+
+    run.__doc__ = f"Rebuild the {kind} graph ({gather}.rq, then {derive}.rq)."
+    return run
 
 
-def _periods_overlap(a: dict, b: dict) -> bool:
-    if None in (a["start"], a["end"], b["start"], b["end"]):
-        return True
-    return a["start"] <= b["end"] and b["start"] <= a["end"]
+#: The cross-source rules, in the order they run (conformity reads the closed qh:partOf).
+GLOBAL_RULES = {
+    "transitive": _transitive,
+    "successor": _two_step("successor", "global-successor-gather", "global-current-successor"),
+    "conformity": _two_step("conformity", "global-conformity-gather", "global-conformity"),
+}
 
 
-def _year(value: str) -> int | None:
-    digits = value[:4]
-    return int(digits) if digits.isdigit() else None
+def _feeds(store, graphs: list[str]) -> set[str]:
+    """The cross-source rules the graphs feed, from the markers in their inferred graphs."""
+    found: set[str] = set()
+    for start in range(0, len(graphs), BATCH):
+        pairs = " ".join(f"(<{g}> <{inferred_graph_for(g)}>)" for g in graphs[start:start + BATCH])
+        rows = store.query(
+            f"SELECT DISTINCT ?rule WHERE {{ VALUES (?source ?inferred) {{ {pairs} }} "
+            f"GRAPH ?inferred {{ ?source <{RX}feeds> ?rule }} }}"
+        )
+        found |= {row["rule"].value[len(RX):] for row in rows}
+    return found
+
+
+def _run_global(store, axioms: str, kinds: Iterable[str]) -> None:
+    kinds = set(kinds)
+    if "transitive" in kinds:
+        kinds.add("conformity")
+    for kind, run in GLOBAL_RULES.items():
+        if kind in kinds:
+            run(store, axioms)
 
 
 def materialise(store) -> int:
-    """Rebuild ``GRAPH/inferred`` from the other graphs of ``store``; return its triple count.
+    """Rebuild every inferred graph from the other graphs of ``store``; return the inferred statement count.
 
-    ``store`` is a :class:`~quyhoach.graph.store.KnowledgeStore` (the lead calls this at the
-    end of ``quyhoach load``). Idempotent: the graph is replaced, never added to.
+    ``store`` is a :class:`~quyhoach.graph.store.KnowledgeStore`. Idempotent: the inferred
+    graphs are dropped and derived again, never added to.
     """
-    triples = infer(store.raw)
-    return store.replace_graph(str(INFERRED_GRAPH), triples)
+    for graph in inferred_graphs(store):
+        store.remove_graph(graph)
+    with _Axioms(store) as axioms:
+        _local(store, axioms, None)
+        _run_global(store, axioms, GLOBAL_RULES)
+    return sum(store.graph_size(g) for g in inferred_graphs(store))
+
+
+def refresh(store, changed: Iterable[str]) -> int:
+    """Re-derive after the graphs ``changed`` were loaded, replaced or removed; return the statements re-derived.
+
+    Each changed graph's own inferred graph is rebuilt (or dropped when the graph is gone), then
+    the global graph; the other sources' inferred graphs are left as they are. A change to the
+    ontology graph rebuilds everything.
+    """
+    changed = sorted({g for g in changed if not is_derived(g)})
+    if str(ONTOLOGY_GRAPH) in changed:
+        return materialise(store)
+    present = set(store.named_graphs())
+    kinds = _feeds(store, changed)  # what the old versions fed
+    for graph in changed:
+        store.remove_graph(inferred_graph_for(graph))
+    with _Axioms(store) as axioms:
+        _local(store, axioms, [g for g in changed if g in present])
+        kinds |= _feeds(store, changed)  # and what the new ones feed
+        _run_global(store, axioms, kinds)
+    now = set(store.named_graphs())
+    touched = [inferred_graph_for(g) for g in changed] + list(GLOBAL_GRAPHS.values())
+    return sum(store.graph_size(g) for g in touched if g in now)

@@ -83,6 +83,8 @@ class KnowledgeStore:
         self.path = Path(path) if path is not None else default_store_path()
         self.read_only = read_only
         self.while_served = while_served
+        #: Statements per named graph of the last :meth:`import_file` (what to re-derive after it).
+        self.last_import: dict[str, int] = {}
         self._store = self._open()
 
     def _open(self) -> ox.Store:
@@ -218,6 +220,7 @@ class KnowledgeStore:
                 self._store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in counts))
             raise UserError(f"{path}: import failed, nothing of it kept: {_first_line(exc)}") from exc
         self._store.flush()
+        self.last_import = dict(counts)
         return sum(counts.values())
 
     def remove_graph(self, graph_iri: str) -> None:

@@ -154,6 +154,7 @@ def load(
                     break
                 continue
             report.imported[str(path)] = count
+            report.imported_graphs.update(store.last_import)
         if targets:
             task = progress.add_task("documents", total=None)
             loading.load_documents(
@@ -165,10 +166,10 @@ def load(
                 on_progress=lambda _p: progress.advance(task),
             )
         if report.graphs or report.imported:
-            from quyhoach.graph.reasoning import materialise
+            from quyhoach.graph.reasoning import refresh
 
             task = progress.add_task("reasoning", total=None)
-            materialise(store)
+            refresh(store, [*report.graphs, *report.imported_graphs])
             progress.update(task, total=1, completed=1)
     total = sum(report.graphs.values())
     imported = f", {len(report.imported)} RDF files ({sum(report.imported.values())} statements)" if report.imported else ""

@@ -35,6 +35,7 @@ class LoadReport:
     documents: dict[str, str] = field(default_factory=dict)  # path -> graph IRI
     failures: list[LoadFailure] = field(default_factory=list)
     imported: dict[str, int] = field(default_factory=dict)  # RDF file -> statements read
+    imported_graphs: dict[str, int] = field(default_factory=dict)  # graph IRI -> statements, of RDF files
 
 
 def ontology_graph() -> Graph:

@@ -7,9 +7,10 @@ import pytest
 from rdflib import URIRef
 
 from quyhoach.graph.commands import data_for_reasoner
-from quyhoach.graph.reasoning import infer, materialise
-from quyhoach.namespaces import INFERRED_GRAPH, source_graph
-from tests.graph_fixtures import build_store
+from quyhoach.graph.reasoning import RX, inferred_graphs, input_graphs, materialise, refresh
+from quyhoach.namespaces import source_graph
+from tests.graph_fixtures import build_store, load_fixture
+from tests.legacy_reasoning import infer
 
 ID = "https://w3id.org/quyhoach/id/"
 QH = "https://w3id.org/quyhoach/ontology#"
@@ -17,7 +18,32 @@ PREFIXES = f"PREFIX qh: <{QH}> PREFIX id: <{ID}> PREFIX org: <http://www.w3.org/
 
 
 def inferred(store, pattern: str) -> bool:
-    return bool(store.query(PREFIXES + f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"))
+    """Whether some inferred graph (per source or cross-source) holds ``pattern``."""
+    values = " ".join(f"<{g}>" for g in inferred_graphs(store))
+    return bool(store.query(PREFIXES + f"ASK {{ VALUES ?g {{ {values} }} GRAPH ?g {{ {pattern} }} }}"))
+
+
+def inferred_quads(store) -> set[str]:
+    """Every quad of every inferred graph, as text."""
+    return {str(q) for g in inferred_graphs(store) for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+
+
+def closure(store, derived: set[ox.Triple]) -> set[ox.Triple]:
+    """What a query sees: the asserted statements plus ``derived`` (work markers left out)."""
+    graphs = [ox.NamedNode(g) for g in input_graphs(store)]
+    asserted = {q.triple for g in graphs for q in store.raw.quads_for_pattern(None, None, None, g)}
+    return asserted | {t for t in derived if t.predicate.value != RX + "feeds"}
+
+
+def new_inferences(store) -> set[ox.Triple]:
+    return {q.triple for g in inferred_graphs(store) for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+
+
+def assert_same_as_legacy(store) -> None:
+    """The SPARQL rules entail exactly what the Python reasoning of earlier versions did."""
+    legacy = set(infer(store.raw, [ox.NamedNode(g) for g in input_graphs(store)]))
+    assert legacy, "nothing inferred: the comparison would prove nothing"
+    assert closure(store, new_inferences(store)) == closure(store, legacy)
 
 
 @pytest.fixture
@@ -73,21 +99,59 @@ def test_plan_conformity_from_levels_and_coverage(store):
 
 
 def test_rebuild_is_idempotent_and_forgets_removed_facts(store):
-    graph = str(INFERRED_GRAPH)
-    before = sorted(str(q) for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    before = inferred_quads(store)
     assert materialise(store) == len(before)
-    again = sorted(str(q) for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-    assert again == before
+    assert inferred_quads(store) == before
     # drop the fixture's source graph: what was inferred from it disappears on rebuild
     store.remove_graph(source_graph("fixture-plan-implementation-lag.fire"))
     materialise(store)
     assert not inferred(store, "?p qh:mustConformTo ?q")
 
 
-def test_infer_never_reads_its_own_output(store):
-    first = {str(t) for t in infer(store.raw)}
+def test_rules_entail_what_the_python_reasoning_did(store):
+    assert_same_as_legacy(store)
+
+
+def test_rules_on_the_seed_store_entail_what_the_python_reasoning_did(loaded_store, tmp_path):
+    import shutil
+
+    from quyhoach.graph.store import KnowledgeStore
+
+    shutil.copytree(loaded_store, tmp_path / "seed")
+    with KnowledgeStore(tmp_path / "seed") as seed:
+        assert_same_as_legacy(seed)
+
+
+def test_refresh_after_a_load_or_removal_equals_a_full_rebuild(store):
+    # a new source and a succession stated in a source of its own
+    load_fixture(store, "tasks-without-lead.fire")
+    chain = source_graph("chain")
+    a, b = (ox.NamedNode(f"{ID}agency/{x}") for x in ("a", "b"))
+    store.raw.extend([ox.Quad(a, ox.NamedNode(QH + "successorAgency"), b, ox.NamedNode(chain))])
+    refresh(store, [source_graph("fixture-tasks-without-lead.fire"), chain])
+    assert inferred(store, f"{a} qh:currentSuccessor {b}")
+    incremental = inferred_quads(store)
     materialise(store)
-    assert {str(t) for t in infer(store.raw)} == first
+    assert inferred_quads(store) == incremental
+    # removing a source drops what it implied, here and in the cross-source graphs
+    plans = source_graph("fixture-plan-implementation-lag.fire")
+    assert inferred(store, "?p qh:mustConformTo ?q")
+    for graph in (chain, plans):
+        store.remove_graph(graph)
+        refresh(store, [graph])
+        incremental = inferred_quads(store)
+        materialise(store)
+        assert inferred_quads(store) == incremental
+    assert not inferred(store, f"{a} qh:currentSuccessor {b}")
+    assert not inferred(store, "?p qh:mustConformTo ?q")
+
+
+def test_refresh_leaves_the_other_sources_alone(store):
+    fixture = source_graph("fixture-plan-implementation-lag.fire")
+    others = {g: store.graph_size(g) for g in inferred_graphs(store) if "/global/" not in g and fixture[-20:] not in g}
+    load_fixture(store, "tasks-without-lead.fire")
+    refresh(store, [source_graph("fixture-tasks-without-lead.fire")])
+    assert {g: store.graph_size(g) for g in others} == others
 
 
 def test_sample_for_the_reasoner_is_stable_and_bounded(store):
@@ -136,3 +200,16 @@ def test_reason_command_rebuilds(tmp_path):
     result = run_cli(tmp_path / "s", "reason")
     assert result.returncode == 0, result.stderr
     assert "inferred graph rebuilt" in result.stdout
+
+
+def test_graphs_outside_the_namespace_get_the_inferred_graph_python_names(store):
+    from quyhoach.graph.reasoning import inferred_graph_for
+
+    other = "http://example.org/partner/dataset"
+    ministry = ox.NamedNode(f"{ID}agency/partner-ministry")
+    store.raw.add(ox.Quad(ministry, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode(QH + "Ministry"), ox.NamedNode(other)))
+    refresh(store, [other])
+    target = inferred_graph_for(other)
+    assert "/inferred/other/" in target
+    assert store.query(PREFIXES + f"ASK {{ GRAPH <{target}> {{ {ministry} a qh:Agency }} }}")
