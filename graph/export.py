@@ -31,13 +31,16 @@ def export(store: KnowledgeStore, fmt: str, output: BinaryIO | Path | str, graph
     if graph is not None and not store.has_graph(graph):
         raise UserError(f"no named graph <{graph}> in the store (see 'quyhoach stats')")
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    raw = store.raw
     if graph is not None:
-        quads = list(store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        items = quads if rdf_format.supports_datasets else [q.triple for q in quads]
-    elif rdf_format.supports_datasets:
-        items = [q for q in store.raw.quads_for_pattern(None, None, None, None) if not _staging(q)]
-    else:
-        items = sorted({q.triple for q in store.raw.quads_for_pattern(None, None, None, None)}, key=str)
+        # one graph: written by the engine (no Python loop over the statements)
+        raw.dump(output, rdf_format, from_graph=ox.NamedNode(graph), prefixes=prefixes)
+        return store.graph_size(graph)
+    if rdf_format.supports_datasets:
+        # the whole dataset, by the engine (staging graphs are dropped whenever a store is opened for writing)
+        raw.dump(output, rdf_format, prefixes=prefixes)
+        return len(raw)
+    items = sorted({q.triple for q in raw.quads_for_pattern(None, None, None, None) if not _staging(q)}, key=str)
     ox.serialize(items, output, rdf_format, prefixes=prefixes)
     return len(items)
 
