@@ -82,8 +82,11 @@ def run(args: list[str], store: Path | None = None) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, stdout
 
 
-def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool) -> dict:
-    """All steps at one size; return the row."""
+STEPS = ("import", "reason", "check", "stats", "export")
+
+
+def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[str, ...] = STEPS) -> dict:
+    """The steps at one size (generation always; the others as ``steps`` says); return the row."""
     qh = quyhoach_exe()
     data = workdir / f"national-{quads}.nq"
     store = workdir / f"store-{quads}"
@@ -106,27 +109,37 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool) -> dict:
     manifest = json.loads(data.with_name(data.name.split(".")[0] + ".manifest.json").read_text(encoding="utf-8"))
     row["quads"] = manifest["quads"]
     row["MB"] = round(data.stat().st_size / 1e6)
+    if "import" not in steps:
+        return _finish(row, peak, keep, data, store)
     raw_timing = json.loads(step("bulk_load (raw)", [sys.executable, "-c", _BULK_LOAD, str(raw), str(data)]))
     row["bulk_load (raw)"] = round(raw_timing["bulk_load"], 2)  # the call alone, as for the import
     shutil.rmtree(raw, ignore_errors=True)
     timings = json.loads(step("import", [sys.executable, "-c", _IMPORT, str(store), str(data)]))
     row["import"] = round(timings["import"], 2)  # the file alone, not the ontology + reference graph
     row["ratio"] = round(row["bulk_load (raw)"] / row["import"], 2)
-    step("reason (full)", [qh, "reason"], store)
-    step("reason (one document)", [qh, "load", "--no-reference", str(ONE_DOCUMENT)], store)
+    if "reason" in steps:
+        step("reason (full)", [qh, "reason"], store)
+        step("reason (one document)", [qh, "load", "--no-reference", str(ONE_DOCUMENT)], store)
     report_path = workdir / f"report-{quads}.json"
-    check_args = [qh, "check", "--format", "json", "-o", str(report_path), "--param", f"today={TODAY}", "--fail-on", "never"]
-    step("check", check_args + ([] if shacl else ["--no-shacl"]), store)
-    report = json.loads(report_path.read_text(encoding="utf-8"))
-    slowest = max(report["checks"], key=lambda c: c["seconds"])
-    row["slowest check"] = f"{slowest['name']} {slowest['seconds']:.1f} s"
-    row["findings"] = len(report["findings"])
-    step("stats", [qh, "stats", "--json"], store)
+    if "check" in steps:
+        check_args = [qh, "check", "--format", "json", "-o", str(report_path), "--param", f"today={TODAY}", "--fail-on", "never"]
+        step("check", check_args + ([] if shacl else ["--no-shacl"]), store)
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        slowest = max(report["checks"], key=lambda c: c["seconds"])
+        row["slowest check"] = f"{slowest['name']} {slowest['seconds']:.1f} s"
+        row["findings"] = len(report["findings"])
+    if "stats" in steps:
+        step("stats", [qh, "stats", "--json"], store)
     exported = workdir / f"export-{quads}.nq"
-    step("export", [qh, "export", "--format", "nquads", "-o", str(exported)], store)
+    if "export" in steps:
+        step("export", [qh, "export", "--format", "nquads", "-o", str(exported)], store)
+    return _finish(row, peak, keep, data, store, exported, report_path)
+
+
+def _finish(row: dict, peak: float, keep: bool, data: Path, store: Path, *files: Path) -> dict:
     row["peak MiB"] = round(peak)
     if not keep:
-        for path in (data, exported, report_path):
+        for path in (data, data.with_name(data.name.split(".")[0] + ".manifest.json"), *files):
             path.unlink(missing_ok=True)
         shutil.rmtree(store, ignore_errors=True)
     return row
@@ -168,9 +181,10 @@ def plot(rows: list[dict], path: Path) -> bool:
     except ImportError:
         return False
     fig, ax = plt.subplots(figsize=(8, 5))
-    xs = [r["quads"] for r in rows]
     for name in ("generate", "bulk_load (raw)", "import", "reason (full)", "reason (one document)", "check", "stats", "export"):
-        ax.plot(xs, [max(r[name], 0.01) for r in rows], marker="o", label=name)
+        points = [(r["quads"], r[name]) for r in rows if name in r]
+        if points:
+            ax.plot([x for x, _ in points], [max(y, 0.01) for _, y in points], marker="o", label=name)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("quads")
@@ -190,20 +204,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="where data and stores go (default: a temp dir)")
     parser.add_argument("--no-shacl", action="store_true", help="check without the SHACL shapes")
     parser.add_argument("--keep", action="store_true", help="keep the data, stores and exports")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"steps after generation (default: {','.join(STEPS)})")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     parser.add_argument("--plot", type=Path, default=None, help="write a log-log plot (PNG) here")
+    parser.add_argument("--from-json", type=Path, nargs="*", default=None,
+                        help="do not run: print the table (and plot) of rows saved by earlier --json runs")
     args = parser.parse_args(argv)
+    if args.from_json:
+        rows = [row for path in args.from_json for row in json.loads(path.read_text(encoding="utf-8"))["rows"]]
+        rows.sort(key=lambda r: r["quads"])
+        print(table(rows))
+        if args.plot:
+            print(f"\nplot: {args.plot}" if plot(rows, args.plot) else "\nplot skipped: matplotlib is not installed")
+        return 0
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qh-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     for quads in sizes:
         print(f"size {quads}:", file=sys.stderr, flush=True)
-        rows.append(bench_size(quads, workdir, shacl=not args.no_shacl, keep=args.keep))
+        steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
+        rows.append(bench_size(quads, workdir, shacl=not args.no_shacl, keep=args.keep, steps=steps))
         if args.json:
             args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=1), encoding="utf-8")
     print(f"Machine: {machine()}")
-    print(f"Command: python benchmarks/bench_scale.py --sizes {args.sizes}{' --no-shacl' if args.no_shacl else ''}")
+    print("Command: python benchmarks/bench_scale.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     print()
     print(table(rows))
     if args.plot:
