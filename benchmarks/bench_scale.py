@@ -63,8 +63,8 @@ def quyhoach_exe() -> str:
     return shutil.which("quyhoach", path=str(Path(sys.executable).parent)) or "quyhoach"
 
 
-def run(args: list[str], store: Path | None = None) -> tuple[float, float, str]:
-    """Run a child; return (seconds, peak RSS in MiB, stdout). A failing child stops the benchmark."""
+def run(args: list[str], store: Path | None = None) -> tuple[float, float, float, str]:
+    """Run a child; return (seconds, CPU seconds, peak RSS in MiB, stdout). A failing child stops the benchmark."""
     env = dict(os.environ, COLUMNS="200")
     if store is not None:
         env["QUYHOACH_STORE"] = str(store)
@@ -79,7 +79,7 @@ def run(args: list[str], store: Path | None = None) -> tuple[float, float, str]:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"step failed ({code}): {' '.join(args)}\n{stderr.strip()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, stdout
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
 
 
 STEPS = ("import", "reason", "check", "stats", "export")
@@ -98,11 +98,12 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[
 
     def step(name: str, args: list[str], on: Path | None = None) -> str:
         nonlocal peak
-        seconds, rss, stdout = run(args, on)
+        seconds, cpu, rss, stdout = run(args, on)
         row[name] = round(seconds, 2)
+        row[f"{name} CPU"] = round(cpu, 2)
         row[f"{name} MiB"] = round(rss)
         peak = max(peak, rss)
-        print(f"  {name}: {seconds:.1f} s, {rss:.0f} MiB", file=sys.stderr, flush=True)
+        print(f"  {name}: {seconds:.1f} s ({cpu:.1f} s CPU), {rss:.0f} MiB", file=sys.stderr, flush=True)
         return stdout
 
     step("generate", [sys.executable, str(HERE / "generate.py"), "--quads", str(quads), "-o", str(data)])
