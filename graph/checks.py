@@ -22,7 +22,6 @@ import pyoxigraph as ox
 
 from quyhoach.errors import UserError
 from quyhoach.graph import named_queries as nq
-from quyhoach.namespaces import GRAPH
 
 SEVERITIES = ("error", "warning", "info")
 FAIL_ON = (*SEVERITIES, "never")
@@ -284,14 +283,14 @@ def _run_shacl(store, findings: list[Finding]) -> CheckRun:
                    "Does the extracted data satisfy the shapes of ontology/shapes.ttl?")
     started = time.perf_counter()
     try:
-        from quyhoach.graph.shacl import validate
+        from quyhoach.graph.shacl_sources import validate_sources
 
-        result = validate(_source_data(store))
+        results, _validated = validate_sources(store)
     except Exception as exc:  # a validator failure must not stop the other checks
         run.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
         run.seconds = time.perf_counter() - started
         return run
-    for r in result.results:
+    for r in results:
         severity = SHACL_SEVERITY.get(r.severity, "error")
         shape = nq.short(ox.NamedNode(r.shape)) if r.shape.startswith("http") else r.shape
         path = f" <{r.path}>" if r.path and r.path.startswith("http") else ""
@@ -317,19 +316,6 @@ def _run_shacl(store, findings: list[Finding]) -> CheckRun:
         run.findings += 1
     run.seconds = time.perf_counter() - started
     return run
-
-
-def _source_data(store):
-    """The source graphs (what was extracted from documents) as one rdflib graph."""
-    from rdflib import Graph
-
-    graph = Graph()
-    prefix = str(GRAPH["source/"])
-    graphs = [g for g in store.named_graphs() if g.startswith(prefix)]
-    if graphs:
-        data = b"".join(store.dump_graph(g) for g in graphs)
-        graph.parse(data=data, format="nt")
-    return graph
 
 
 # -- labels and evidence ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from quyhoach.errors import UserError
-from quyhoach.graph.store import KnowledgeStore
+from quyhoach.graph.store import KnowledgeStore, is_remote
 from quyhoach.namespaces import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -31,10 +31,21 @@ def export(store: KnowledgeStore, fmt: str, output: BinaryIO | Path | str, graph
     if graph is not None and not store.has_graph(graph):
         raise UserError(f"no named graph <{graph}> in the store (see 'quyhoach stats')")
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    remote = is_remote(store.path)
     if graph is not None:
-        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        items = quads if rdf_format.supports_datasets else [q.triple for q in quads]
-    elif rdf_format.supports_datasets:
+        if remote:
+            quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            items = quads if rdf_format.supports_datasets else [q.triple for q in quads]
+            ox.serialize(items, output, rdf_format, prefixes=prefixes)
+            return len(items)
+        # one graph: written by the engine (no Python loop over the statements)
+        store.raw.dump(output, rdf_format, from_graph=ox.NamedNode(graph), prefixes=prefixes)
+        return store.graph_size(graph)
+    if rdf_format.supports_datasets and not remote:
+        # the whole dataset, by the engine (staging graphs are dropped whenever a store is opened for writing)
+        store.raw.dump(output, rdf_format, prefixes=prefixes)
+        return len(store.raw)
+    if rdf_format.supports_datasets:
         items = list(store.quads_for_pattern(None, None, None, None))
     else:
         items = sorted({q.triple for q in store.quads_for_pattern(None, None, None, None)}, key=str)

@@ -131,6 +131,8 @@ class RemoteStore(KnowledgeStore):
         self.path = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))  # no password shown
         self.read_only = read_only
         self.while_served = while_served
+        #: Statements per named graph of the last :meth:`import_file` (what to re-derive after it).
+        self.last_import: dict[str, int] = {}
         self.timeout = timeout if timeout is not None else float(os.environ.get("QUYHOACH_STORE_TIMEOUT", "300"))
         self._system = SYSTEM_GRAPHS.get(self.endpoints.engine, ())
         self._client = httpx.Client(
@@ -312,21 +314,36 @@ class RemoteStore(KnowledgeStore):
         self._require_writable()
         self.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
-    def import_file(self, path: Path, format: ox.RdfFormat | None = None, graph: str | None = None) -> int:
-        """Add an RDF file to the store; return the quads loaded (engine count before and after).
+    def import_file(
+        self,
+        path: Path,
+        format: ox.RdfFormat | None = None,
+        graph: str | None = None,
+        *,
+        on_bytes=None,
+    ) -> int:
+        """Add an RDF file to the store; return the statements read.
 
-        A graph format goes into ``graph`` with one GSP ``POST`` streamed from the file; a dataset
+        As embedded, the file is parsed strictly first (nothing is sent when it is broken; the
+        error names its line) and triples go into ``graph`` (default ``…/graph/import/{stem}``).
+        A graph format goes into its graph with one GSP ``POST`` streamed from the file; a dataset
         format goes to an Oxigraph server's ``/store`` in one ``POST``, and elsewhere is split
         into one N-Triples file per graph on disk (bounded memory), each ``POST``-ed to its graph.
         """
+        from quyhoach.loaders import rdf
+
         self._require_writable()
         path = Path(path)
-        rdf_format = format or ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        if not path.is_file():
+            raise UserError(f"{path}: no such file")
+        rdf_format = format or rdf.rdf_format(path)
         if rdf_format is None:
-            raise UserError(f"{path}: unknown RDF format (use .nq, .trig, .nt, .ttl or .rdf)")
+            raise UserError(f"{path}: not an RDF file by its extension; give --format")
+        if path.suffix == ".gz":
+            raise UserError(f"{path}: compressed files are imported into the embedded store only; gunzip it first")
         if graph is None and not rdf_format.supports_datasets:
-            raise UserError(f"{path}: name the graph to load a {rdf_format.name} file into")
-        before = self._count()
+            graph = rdf.default_graph(path)
+        counts = rdf.validate(path, rdf_format, graph or rdf.default_graph(path), on_bytes)
         if graph is not None:
             self._upload("POST", graph, _chunks(path), rdf_format.media_type)
         elif self.endpoints.engine == "oxigraph":
@@ -334,7 +351,8 @@ class RemoteStore(KnowledgeStore):
                        headers={"Content-Type": rdf_format.media_type})
         else:
             self._import_by_graph(path, rdf_format)
-        return self._count() - before
+        self.last_import = dict(counts)
+        return sum(counts.values())
 
     def _import_by_graph(self, path: Path, rdf_format: ox.RdfFormat) -> None:
         with tempfile.TemporaryDirectory(prefix="quyhoach-import-") as tmp:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,6 +130,8 @@ class KnowledgeStore:
         self.path = Path(store_spec(path))
         self.read_only = read_only
         self.while_served = while_served
+        #: Statements per named graph of the last :meth:`import_file` (what to re-derive after it).
+        self.last_import: dict[str, int] = {}
         self._store = self._open()
 
     def _open(self) -> ox.Store:
@@ -198,22 +200,6 @@ class KnowledgeStore:
         """One named graph as N-Triples."""
         return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri))
 
-    def import_file(self, path: Path, format: ox.RdfFormat | None = None, graph: str | None = None) -> int:
-        """Bulk-load an RDF file (format from its extension by default) into ``graph`` or, for a
-        dataset format without ``graph``, into the graphs it names; return the quads loaded."""
-        self._require_writable()
-        rdf_format = format or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
-        if rdf_format is None:
-            raise UserError(f"{path}: unknown RDF format (use .nq, .trig, .nt, .ttl or .rdf)")
-        before = len(self._store)
-        target = ox.NamedNode(graph) if graph else (None if rdf_format.supports_datasets else ox.DefaultGraph())
-        try:
-            self._store.bulk_load(path=str(path), format=rdf_format, to_graph=target)
-        except (SyntaxError, OSError) as exc:
-            raise UserError(f"{path}: {_first_line(exc)}") from exc
-        self._store.flush()
-        return len(self._store) - before
-
     def named_graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -251,6 +237,54 @@ class KnowledgeStore:
                 self._store.remove_graph(staging)
         self._store.flush()
         return self.graph_size(graph_iri)
+
+    def import_file(
+        self,
+        path: Path,
+        format: ox.RdfFormat | None = None,
+        graph: str | None = None,
+        *,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> int:
+        """Import an RDF file; return the number of statements read.
+
+        ``format`` defaults to the file's extension (see :mod:`quyhoach.loaders.rdf`). Quad
+        formats keep their named graphs; triples (and a quad file's default graph) go into
+        ``graph`` (default ``…/graph/import/{stem}``). Every named graph of the file replaces
+        the graph of that name in the store. The file is parsed strictly first, so a file with
+        a syntax error changes nothing (the error names its line); then it is bulk-loaded.
+        ``on_bytes`` is told how many bytes of the file each pass has read (a progress bar:
+        two passes, so twice the file size in all).
+        """
+        from quyhoach.loaders import rdf
+
+        self._require_writable()
+        path = Path(path)
+        if not path.is_file():
+            raise UserError(f"{path}: no such file")
+        fmt = format or rdf.rdf_format(path)
+        if fmt is None:
+            raise UserError(f"{path}: not an RDF file by its extension; give --format")
+        target = graph or rdf.default_graph(path)
+        try:
+            target_node = ox.NamedNode(target)
+        except ValueError as exc:
+            raise UserError(f"--graph {target}: not an IRI") from exc
+        counts = rdf.validate(path, fmt, target, on_bytes)
+        replaced = [g for g in counts if self.has_graph(g)]
+        if replaced:
+            self._store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in replaced))
+        try:
+            with rdf.open_rdf(path, on_bytes) as fh:
+                self._store.bulk_load(fh, format=fmt, to_graph=target_node, lenient=True)
+        except (OSError, SyntaxError, ValueError) as exc:
+            # validated, so only an I/O failure (disk full) gets here: leave none of the file behind
+            if counts:
+                self._store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in counts))
+            raise UserError(f"{path}: import failed, nothing of it kept: {_first_line(exc)}") from exc
+        self._store.flush()
+        self.last_import = dict(counts)
+        return sum(counts.values())
 
     def remove_graph(self, graph_iri: str) -> None:
         """Remove one named graph (no error if absent)."""

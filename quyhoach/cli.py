@@ -111,18 +111,34 @@ def load(
     no_reference: Annotated[
         bool, typer.Option("--no-reference", help="Do not (re)load the ontology and reference graph.")
     ] = False,
+    rdf_format: Annotated[
+        str | None,
+        typer.Option("--format", help="RDF files: nquads | trig | turtle | ntriples | jsonld | rdfxml (default: by extension)."),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="RDF files: the named graph for triples (default …/graph/import/{file stem})."),
+    ] = None,
 ) -> None:
-    """Load the ontology, the reference graph and documents into the store.
+    """Load the ontology, the reference graph, documents and RDF files into the store.
 
     Each source gets its own named graph; loading a source again replaces it. A document that
     fails loads nothing and is reported; the others still load (exit code 1 if any failed).
+    RDF files (.nq .trig .ttl .nt .jsonld .rdf .owl, also .gz, or any file with --format) keep
+    their named graphs; triples go into --graph. Each RDF file loads atomically.
     """
     from quyhoach import loading
+    from quyhoach.loaders import rdf
 
     for path in paths or []:
         if not path.exists():
             raise UserError(f"{path}: no such file or directory")
-    targets = list(paths) if paths else [loading.bundled_corpus()]
+    fmt = rdf.parse_format_name(rdf_format) if rdf_format else None
+    rdf_files = [p for p in paths or [] if p.is_file() and (fmt is not None or rdf.is_rdf(p))]
+    documents = [p for p in paths or [] if p not in rdf_files]
+    targets = documents if paths else [loading.bundled_corpus()]
+    if (fmt or graph) and not rdf_files:
+        raise UserError("--format and --graph apply to RDF files; none given")
     report = loading.LoadReport()
     with _open_store() as store, _progress() as progress:
         if not no_reference or not paths:
@@ -131,24 +147,39 @@ def load(
             progress.advance(task)
             loading.load_reference(store, report)
             progress.advance(task)
-        task = progress.add_task("documents", total=None)
-        loading.load_documents(
-            store,
-            targets,
-            report,
-            strict=strict,
-            on_planned=lambda n: progress.update(task, total=n),
-            on_progress=lambda _p: progress.advance(task),
-        )
-        if report.graphs:
+        for path in rdf_files:
+            task = progress.add_task(f"import {path.name}", total=2 * path.stat().st_size)
+            try:
+                count = store.import_file(
+                    path, fmt, graph, on_bytes=lambda n, task=task: progress.advance(task, n)
+                )
+            except UserError as exc:
+                report.failures.append(loading.LoadFailure(str(path), str(exc)))
+                if strict:
+                    break
+                continue
+            report.imported[str(path)] = count
+            report.imported_graphs.update(store.last_import)
+        if targets:
+            task = progress.add_task("documents", total=None)
+            loading.load_documents(
+                store,
+                targets,
+                report,
+                strict=strict,
+                on_planned=lambda n: progress.update(task, total=n),
+                on_progress=lambda _p: progress.advance(task),
+            )
+        if report.graphs or report.imported:
             from quyhoach.graph.reasoning import refresh
 
             task = progress.add_task("reasoning", total=None)
-            refresh(store, report.graphs)
+            refresh(store, [*report.graphs, *report.imported_graphs])
             progress.update(task, total=1, completed=1)
     total = sum(report.graphs.values())
+    imported = f", {len(report.imported)} RDF files ({sum(report.imported.values())} statements)" if report.imported else ""
     out.print(
-        f"loaded {len(report.graphs)} graphs ({total} triples), {len(report.documents)} documents"
+        f"loaded {len(report.graphs)} graphs ({total} triples), {len(report.documents)} documents{imported}"
         f" into {store.path}"
     )
     for failure in report.failures:

@@ -34,6 +34,8 @@ class LoadReport:
     graphs: dict[str, int] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)  # path -> graph IRI
     failures: list[LoadFailure] = field(default_factory=list)
+    imported: dict[str, int] = field(default_factory=dict)  # RDF file -> statements read
+    imported_graphs: dict[str, int] = field(default_factory=dict)  # graph IRI -> statements, of RDF files
 
 
 def ontology_graph() -> Graph:

@@ -1,0 +1,243 @@
+"""National-scale benchmark: generate, import, reason, check, stats, export at several sizes.
+
+    python benchmarks/bench_scale.py --sizes 100k,1M,10M [--plot docs/benchmarks/scale.png]
+
+Every step runs as its own child process, either the ``quyhoach`` command or the function the
+command calls, on a fresh on-disk store in ``--workdir``; the time is wall clock and the memory
+the child's peak resident set (``wait4`` rusage). The import is compared with raw
+``pyoxigraph.Store.bulk_load`` of the same file into another fresh store, in the same run.
+Prints one table (markdown) and writes ``--json``; with matplotlib (``pip install -e '.[bench]'``)
+also a log-log plot. Big files and stores are deleted after each size unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import TODAY, parse_size  # noqa: E402
+
+#: A seed document: the one-document incremental load.
+ONE_DOCUMENT = REPO / "corpus" / "2024-11_bnews_lang-son-qd-1371-uu-tien-dau-tu.txt"
+
+_BULK_LOAD = """
+import sys, json, time, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+t0 = time.perf_counter()
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)
+store.flush()
+print(json.dumps({"bulk_load": time.perf_counter() - t0}))
+"""
+
+_IMPORT = """
+import sys, json, time
+from pathlib import Path
+from quyhoach import loading
+from quyhoach.graph.store import KnowledgeStore
+with KnowledgeStore(sys.argv[1]) as store:
+    report = loading.LoadReport()
+    t0 = time.perf_counter()
+    loading.load_ontology(store, report)
+    loading.load_reference(store, report)
+    t1 = time.perf_counter()
+    n = store.import_file(Path(sys.argv[2]))
+    t2 = time.perf_counter()
+print(json.dumps({"reference": t1 - t0, "import": t2 - t1, "statements": n}))
+"""
+
+
+def quyhoach_exe() -> str:
+    """The ``quyhoach`` command of this interpreter's environment."""
+    return shutil.which("quyhoach", path=str(Path(sys.executable).parent)) or "quyhoach"
+
+
+def run(args: list[str], store: Path | None = None) -> tuple[float, float, float, str]:
+    """Run a child; return (seconds, CPU seconds, peak RSS in MiB, stdout). A failing child stops the benchmark."""
+    env = dict(os.environ, COLUMNS="200")
+    if store is not None:
+        env["QUYHOACH_STORE"] = str(store)
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(args, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"step failed ({code}): {' '.join(args)}\n{stderr.strip()[-2000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
+
+
+STEPS = ("import", "reason", "check", "stats", "export")
+
+
+def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[str, ...] = STEPS) -> dict:
+    """The steps at one size (generation always; the others as ``steps`` says); return the row."""
+    qh = quyhoach_exe()
+    data = workdir / f"national-{quads}.nq"
+    store = workdir / f"store-{quads}"
+    raw = workdir / f"raw-{quads}"
+    for path in (store, raw):
+        shutil.rmtree(path, ignore_errors=True)
+    row: dict = {"target": quads}
+    peak = 0.0
+
+    def step(name: str, args: list[str], on: Path | None = None) -> str:
+        nonlocal peak
+        seconds, cpu, rss, stdout = run(args, on)
+        row[name] = round(seconds, 2)
+        row[f"{name} CPU"] = round(cpu, 2)
+        row[f"{name} MiB"] = round(rss)
+        peak = max(peak, rss)
+        print(f"  {name}: {seconds:.1f} s ({cpu:.1f} s CPU), {rss:.0f} MiB", file=sys.stderr, flush=True)
+        return stdout
+
+    step("generate", [sys.executable, str(HERE / "generate.py"), "--quads", str(quads), "-o", str(data)])
+    manifest = json.loads(data.with_name(data.name.split(".")[0] + ".manifest.json").read_text(encoding="utf-8"))
+    row["quads"] = manifest["quads"]
+    row["MB"] = round(data.stat().st_size / 1e6)
+    if "import" not in steps:
+        return _finish(row, peak, keep, data, store)
+    raw_timing = json.loads(step("bulk_load (raw)", [sys.executable, "-c", _BULK_LOAD, str(raw), str(data)]))
+    row["bulk_load (raw)"] = round(raw_timing["bulk_load"], 2)  # the call alone, as for the import
+    shutil.rmtree(raw, ignore_errors=True)
+    timings = json.loads(step("import", [sys.executable, "-c", _IMPORT, str(store), str(data)]))
+    row["import"] = round(timings["import"], 2)  # the file alone, not the ontology + reference graph
+    row["ratio"] = round(row["bulk_load (raw)"] / row["import"], 2)
+    if "reason" in steps:
+        step("reason (full)", [qh, "reason"], store)
+        step("reason (one document)", [qh, "load", "--no-reference", str(ONE_DOCUMENT)], store)
+    report_path = workdir / f"report-{quads}.json"
+    if "check" in steps:
+        check_args = [qh, "check", "--format", "json", "-o", str(report_path), "--param", f"today={TODAY}", "--fail-on", "never"]
+        step("check", check_args + ([] if shacl else ["--no-shacl"]), store)
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        slowest = max(report["checks"], key=lambda c: c["seconds"])
+        row["slowest check"] = f"{slowest['name']} {slowest['seconds']:.1f} s"
+        row["findings"] = len(report["findings"])
+    if "stats" in steps:
+        step("stats", [qh, "stats", "--json"], store)
+    exported = workdir / f"export-{quads}.nq"
+    if "export" in steps:
+        step("export", [qh, "export", "--format", "nquads", "-o", str(exported)], store)
+    return _finish(row, peak, keep, data, store, exported, report_path)
+
+
+def _finish(row: dict, peak: float, keep: bool, data: Path, store: Path, *files: Path) -> dict:
+    row["peak MiB"] = round(peak)
+    if not keep:
+        for path in (data, data.with_name(data.name.split(".")[0] + ".manifest.json"), *files):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(store, ignore_errors=True)
+    return row
+
+
+COLUMNS = ("quads", "MB", "generate", "bulk_load (raw)", "import", "ratio", "reason (full)", "reason (one document)",
+           "check", "slowest check", "findings", "stats", "export", "peak MiB")
+
+
+def table(rows: list[dict]) -> str:
+    """The rows as one markdown table (seconds, except where the column says otherwise)."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row.get(c, "")) for c in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """A one-line description of this machine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
+    except OSError:
+        mem = 0
+    return f"{cpu}, {os.cpu_count()} cores, {mem} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+
+
+def plot(rows: list[dict], path: Path) -> bool:
+    """A log-log plot of each step's time against the size; False when matplotlib is missing."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for name in ("generate", "bulk_load (raw)", "import", "reason (full)", "reason (one document)", "check", "stats", "export"):
+        points = [(r["quads"], r[name]) for r in rows if name in r]
+        if points:
+            ax.plot([x for x, _ in points], [max(y, 0.01) for _, y in points], marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("quads")
+    ax.set_ylabel("seconds")
+    ax.set_title("quyhoach at national scale (synthetic corpus)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100k,1M,10M", help="comma-separated sizes in quads (20k, 1M, …)")
+    parser.add_argument("--workdir", type=Path, default=None, help="where data and stores go (default: a temp dir)")
+    parser.add_argument("--no-shacl", action="store_true", help="check without the SHACL shapes")
+    parser.add_argument("--keep", action="store_true", help="keep the data, stores and exports")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"steps after generation (default: {','.join(STEPS)})")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    parser.add_argument("--plot", type=Path, default=None, help="write a log-log plot (PNG) here")
+    parser.add_argument("--from-json", type=Path, nargs="*", default=None,
+                        help="do not run: print the table (and plot) of rows saved by earlier --json runs")
+    args = parser.parse_args(argv)
+    if args.from_json:
+        rows = [row for path in args.from_json for row in json.loads(path.read_text(encoding="utf-8"))["rows"]]
+        rows.sort(key=lambda r: r["quads"])
+        print(table(rows))
+        if args.plot:
+            print(f"\nplot: {args.plot}" if plot(rows, args.plot) else "\nplot skipped: matplotlib is not installed")
+        return 0
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qh-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for quads in sizes:
+        print(f"size {quads}:", file=sys.stderr, flush=True)
+        steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
+        rows.append(bench_size(quads, workdir, shacl=not args.no_shacl, keep=args.keep, steps=steps))
+        if args.json:
+            args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=1), encoding="utf-8")
+    print(f"Machine: {machine()}")
+    print("Command: python benchmarks/bench_scale.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+    print()
+    print(table(rows))
+    if args.plot:
+        print(f"\nplot: {args.plot}" if plot(rows, args.plot) else "\nplot skipped: matplotlib is not installed")
+    if args.workdir is None and not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
