@@ -115,7 +115,7 @@ def _run(store, job: Job, conn: Connection) -> None:
     kwargs: dict = {"custom_functions": nq.CUSTOM_FUNCTIONS}
     if job.library:
         kwargs["prefixes"] = dict(PREFIXES, qhfn=nq.FUNCTIONS)
-        kwargs["default_graph"] = nq.data_graphs(store) or [ox.DefaultGraph()]
+        kwargs.update(nq.dataset(store))  # the data graphs, as the engine's union when it can
     elif job.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     elif job.union:
