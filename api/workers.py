@@ -219,7 +219,7 @@ def _run(store, job: Job, conn: Connection) -> None:
     kwargs: dict = {"custom_functions": nq.CUSTOM_FUNCTIONS}
     if job.library:
         kwargs["prefixes"] = dict(PREFIXES, qhfn=nq.FUNCTIONS)
-        kwargs["default_graph"] = _data_graphs(store)
+        kwargs.update(_library_dataset(store))  # the data graphs, as the engine's union when it can
     elif job.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs if "/graph/staging/" not in g]
     elif job.union and _READABLE is not None:
@@ -285,17 +285,15 @@ def _run(store, job: Job, conn: Connection) -> None:
 _DATA_GRAPHS: dict[int, list] = {}
 
 
-def _data_graphs(store) -> list:
-    """The library's default graph, listed once per worker (a worker's store never changes:
-    after an update every worker is restarted)."""
-    import pyoxigraph as ox
-
+def _library_dataset(store) -> dict:
+    """The library's default graph (query options), worked out once per worker (a worker's store
+    never changes: after an update every worker is restarted)."""
     from quyhoach.graph import named_queries as nq
 
     key = id(store)
     if key not in _DATA_GRAPHS:
-        _DATA_GRAPHS[key] = nq.data_graphs(store) or [ox.DefaultGraph()]
-    return _DATA_GRAPHS[key]
+        _DATA_GRAPHS[key] = nq.dataset(store)
+    return dict(_DATA_GRAPHS[key])
 
 
 def _cells(item, kind: str, variables: list[str]) -> tuple:
