@@ -282,7 +282,7 @@ def _run(store, job: Job, conn: Connection) -> None:
     writer.finish(counter.count)
 
 
-_DATA_GRAPHS: dict[int, list] = {}
+_DATA_GRAPHS: dict[int, dict] = {}
 
 
 def _library_dataset(store) -> dict:

@@ -178,8 +178,9 @@ def _transitive(store, axioms: str) -> None:
         store.remove_graph(work)
 
 
-def _two_step(kind: str, gather: str, derive: str):
-    """A cross-source rule that gathers its inputs into a work graph, then derives from them."""
+def _two_step(kind: str, gather: str, derive: str, close: str | None = None):
+    """A cross-source rule that gathers its inputs into a work graph, then derives from them
+    (after running ``close`` on the work graph until it stops growing, when given)."""
 
     def run(store, axioms: str) -> None:
         glob, work = GLOBAL_GRAPHS[kind], _staging("work")
@@ -188,6 +189,8 @@ def _two_step(kind: str, gather: str, derive: str):
         store.remove_graph(work)
         try:
             store.update(_bind(rule(gather), names))
+            if close:
+                _until_stable(store, _bind(rule(close), names), work)
             store.update(_bind(rule(derive), names))
         finally:
             store.remove_graph(work)
@@ -199,7 +202,8 @@ def _two_step(kind: str, gather: str, derive: str):
 #: The cross-source rules, in the order they run (conformity reads the closed qh:partOf).
 GLOBAL_RULES = {
     "transitive": _transitive,
-    "successor": _two_step("successor", "global-successor-gather", "global-current-successor"),
+    "successor": _two_step("successor", "global-successor-gather", "global-current-successor",
+                           close="global-successor-close"),
     "conformity": _two_step("conformity", "global-conformity-gather", "global-conformity"),
 }
 

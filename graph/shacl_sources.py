@@ -17,8 +17,6 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from quyhoach.graph.resources import concepts_path, ontology_path, shapes_path
 from quyhoach.graph.shacl import ShaclResult, validate
 from quyhoach.namespaces import GRAPH
@@ -45,8 +43,7 @@ def _graph_data(store, graph: str):
     from rdflib import Graph
 
     data = Graph()
-    text = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    data.parse(data=text.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+    data.parse(data=store.dump_graph(graph), format="nt")
     return data
 
 
