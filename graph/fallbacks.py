@@ -108,3 +108,51 @@ def rewrite_custom_functions(sparql: str, prefixes: dict[str, str] | None = None
         inner = rewrite_custom_functions(sparql[match.end() : end], prefixes, restring)
         sparql = sparql[: match.start()] + fold_expression(inner, restring) + sparql[end + 1 :]
     return sparql
+
+
+# -- LATERAL (an Oxigraph extension, from the SPARQL 1.2 drafts) ---------------------------------
+_LATERAL = re.compile(r"\bLATERAL\s*\{", re.IGNORECASE)
+_LIMITED_SELECT = re.compile(
+    r"^\s*OPTIONAL\s*\{\s*SELECT\s[^{]*?WHERE\s*\{(?P<body>.*)\}\s*LIMIT\s+\d+\s*\}\s*$", re.IGNORECASE | re.DOTALL
+)
+
+
+def _group_end(text: str, start: int) -> int:
+    """Index just past the ``}`` that closes the ``{`` at ``start`` (strings and IRIs skipped)."""
+    depth, i = 0, start
+    while i < len(text):
+        c = text[i]
+        if c in "\"'":
+            j = text.find(c, i + 1)
+            while j > 0 and text[j - 1] == "\\":
+                j = text.find(c, j + 1)
+            i = j if j > 0 else len(text)
+        elif c == "<" and (m := re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])):
+            i += len(m.group(0)) - 1
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise SyntaxError("unbalanced braces after LATERAL")
+
+
+def without_lateral(sparql: str) -> str:
+    """The query with every ``LATERAL { OPTIONAL { P } }`` written as ``OPTIONAL { P }``.
+
+    The project writes ``LATERAL`` only around an ``OPTIONAL`` whose pattern starts from a
+    variable already bound, so on an engine without ``LATERAL`` the plain ``OPTIONAL`` gives the
+    same rows (it may be slower). A lateral ``SELECT … LIMIT n`` (one row per binding: "some
+    type of ?s") becomes its inner pattern: every row instead of the first, which the callers
+    de-duplicate.
+    """
+    while (m := _LATERAL.search(sparql)) is not None:
+        open_at = m.end() - 1
+        end = _group_end(sparql, open_at)
+        inner = sparql[open_at + 1 : end - 1]
+        limited = _LIMITED_SELECT.match(inner)
+        replacement = f"OPTIONAL {{ {limited.group('body')} }}" if limited else inner.strip()
+        sparql = sparql[: m.start()] + replacement + sparql[end:]
+    return sparql

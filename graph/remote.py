@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from quyhoach.errors import UserError
-from quyhoach.graph.fallbacks import rewrite_custom_functions
+from quyhoach.graph.fallbacks import rewrite_custom_functions, without_lateral
 from quyhoach.graph.store import STAGING_PREFIX, KnowledgeStore, rdflib_to_triples, store_spec
 
 #: Graphs an engine keeps for itself, never shown as data.
@@ -171,10 +171,13 @@ class RemoteStore(KnowledgeStore):
     def query(self, sparql: str, **kwargs):
         """Run a SPARQL query; keyword arguments and results as :meth:`pyoxigraph.Store.query`.
 
-        ``custom_functions`` are replaced by their standard SPARQL stand-ins
-        (:mod:`quyhoach.graph.fallbacks`); ``prefixes`` become ``PREFIX`` declarations.
+        ``custom_functions`` are replaced by their standard SPARQL stand-ins and, on engines
+        other than Oxigraph, ``LATERAL`` by plain ``OPTIONAL`` (:mod:`quyhoach.graph.fallbacks`);
+        ``prefixes`` become ``PREFIX`` declarations.
         """
         prefixes = kwargs.get("prefixes") or {}
+        if self.endpoints.engine != "oxigraph" and "lateral" in sparql.lower():
+            sparql = without_lateral(sparql)
         if kwargs.get("custom_functions"):
             sparql = rewrite_custom_functions(sparql, prefixes, restring=self.endpoints.engine == "virtuoso")
         if prefixes:

@@ -32,3 +32,17 @@ def test_fold_rewrite_nested_and_iri():
     )
     row = next(iter(store.query(sparql)))
     assert row["a"].value == "dong dang" and row["b"] is None
+
+
+def test_lateral_becomes_plain_optional_for_engines_without_it() -> None:
+    from quyhoach.graph.fallbacks import without_lateral
+
+    text = ('SELECT * WHERE { ?e <http://x/p> ?v LATERAL { OPTIONAL { ?v <http://x/q> "a}b" } } '
+            'LATERAL { OPTIONAL { SELECT ?v ?t WHERE { ?v a ?t } LIMIT 1 } } }')
+    out = without_lateral(text)
+    assert "LATERAL" not in out and "LIMIT" not in out
+    assert 'OPTIONAL { ?v <http://x/q> "a}b" }' in out and "OPTIONAL {  ?v a ?t  }" in out
+    # the rewritten query is still SPARQL (pyoxigraph parses it)
+    import pyoxigraph as ox
+
+    list(ox.Store().query(out))
