@@ -337,16 +337,12 @@ class RemoteStore(KnowledgeStore):
 
         self._require_writable()
         path = Path(path)
-        if not path.is_file():
-            raise UserError(f"{path}: no such file")
-        rdf_format = format or rdf.rdf_format(path)
-        if rdf_format is None:
-            raise UserError(f"{path}: not an RDF file by its extension; give --format")
+        rdf_format, target = rdf.import_target(path, format, graph)
         if path.suffix == ".gz":
             raise UserError(f"{path}: compressed files are imported into the embedded store only; gunzip it first")
         if graph is None and not rdf_format.supports_datasets:
-            graph = rdf.default_graph(path)
-        counts = rdf.validate(path, rdf_format, graph or rdf.default_graph(path), on_bytes)
+            graph = target
+        counts = rdf.validate(path, rdf_format, target, on_bytes)
         if graph is not None:
             self._upload("POST", graph, _chunks(path), rdf_format.media_type)
         elif self.endpoints.engine == "oxigraph":

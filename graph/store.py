@@ -260,16 +260,8 @@ class KnowledgeStore:
 
         self._require_writable()
         path = Path(path)
-        if not path.is_file():
-            raise UserError(f"{path}: no such file")
-        fmt = format or rdf.rdf_format(path)
-        if fmt is None:
-            raise UserError(f"{path}: not an RDF file by its extension; give --format")
-        target = graph or rdf.default_graph(path)
-        try:
-            target_node = ox.NamedNode(target)
-        except ValueError as exc:
-            raise UserError(f"--graph {target}: not an IRI") from exc
+        fmt, target = rdf.import_target(path, format, graph)
+        target_node = ox.NamedNode(target)
         counts = rdf.validate(path, fmt, target, on_bytes)
         replaced = [g for g in counts if self.has_graph(g)]
         if replaced:

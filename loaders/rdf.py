@@ -169,3 +169,24 @@ def validate(
         else:
             raise UserError(f"{path}: a graph named by a blank node ({name}) cannot be imported; name it with an IRI")
     return counts
+
+
+def import_target(path: Path, format: ox.RdfFormat | None, graph: str | None) -> tuple[ox.RdfFormat, str]:
+    """The format of an RDF file to import and the graph its triples go into, or a one-line error.
+
+    ``format`` defaults to the file's extension; ``graph`` to ``…/graph/import/{stem}``. Every
+    store backend's ``import_file`` starts here.
+    """
+    from quyhoach.errors import UserError
+
+    if not Path(path).is_file():
+        raise UserError(f"{path}: no such file")
+    fmt = format or rdf_format(Path(path))
+    if fmt is None:
+        raise UserError(f"{path}: not an RDF file by its extension; give --format")
+    target = graph or default_graph(Path(path))
+    try:
+        ox.NamedNode(target)
+    except ValueError as exc:
+        raise UserError(f"--graph {target}: not an IRI") from exc
+    return fmt, target
