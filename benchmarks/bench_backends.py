@@ -41,6 +41,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quyhoach.errors import UserError
 from quyhoach.graph.checks import run_checks
 from quyhoach.graph.engines import (
     Engine,
@@ -136,6 +137,7 @@ class Monitor:
         self.detail = ""
         self.started = 0.0
         self.stopped = ""
+        self.last: Step | None = None
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -177,7 +179,7 @@ class Monitor:
             step.engine_peak_mib = engine.peak() if engine else float("nan")
             step.load_after = os.getloadavg()[0]
             step.stopped = self.stopped
-            self.name = ""
+            self.last, self.name = step, ""
             _log(f"{self.backend} {name}: {step.wall:.1f} s wall, client CPU {step.client_cpu:.1f} s, "
                  f"engine CPU {step.engine_cpu:.1f} s, engine peak {step.engine_peak_mib:.0f} MiB {step.stopped}")
         return result, step
@@ -279,7 +281,13 @@ def run_backend(label: str, work: Path, data: Path, steps: set[str], args) -> di
             row["quads"], row["steps"]["count"] = monitor.run("count", _count, store)
             for step in ("check", "shacl"):
                 if step in steps and not monitor.stopped:
-                    result, row["steps"][step] = monitor.run(step, _checks, store, monitor, step == "shacl")
+                    try:
+                        result, row["steps"][step] = monitor.run(step, _checks, store, monitor, step == "shacl")
+                    except (UserError, OSError, RuntimeError, ValueError, SyntaxError):
+                        if not monitor.stopped:  # the engine was not stopped by the limit: a real failure
+                            raise
+                        row["steps"][step] = monitor.last
+                        continue
                     row["steps"][step].extra = result
             if "points" in steps and not monitor.stopped:
                 subjects = _subjects(store, 300)
