@@ -92,16 +92,23 @@ def start_oxigraph(directory: Path, timeout_s: int = 60, wait: float = 60) -> En
 
 
 def start_virtuoso(
-    directory: Path, timeout_s: int = 60, buffers: int = 20_000, max_rows: int = 100_000_000, wait: float = 90
+    directory: Path, timeout_s: int = 60, buffers: int = 20_000, max_rows: int = 100_000_000, wait: float = 90,
+    dirs_allowed: tuple[Path, ...] = (),
 ) -> Engine:
-    """``virtuoso-t +foreground`` with a fresh database in ``directory``; URL with the dba account."""
+    """``virtuoso-t +foreground`` with a fresh database in ``directory``; URL with the dba account.
+
+    ``buffers`` is ``NumberOfBuffers`` (8 KiB pages: 85 000 per GB given to Virtuoso), with
+    ``MaxDirtyBuffers`` at three quarters of it; ``dirs_allowed`` are directories the server may
+    read files from (its bulk loader, :func:`virtuoso_bulk_load`).
+    """
     exe = _command("virtuoso-t", "apt-get install virtuoso-opensource")
     directory.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     config = directory / "virtuoso.ini"
     config.write_text(VIRTUOSO_INI.read_text().format(
         dir=directory, sql_port=sql_port, http_port=http_port, buffers=buffers,
-        dirty_buffers=buffers * 3 // 4, max_rows=max_rows, timeout=timeout_s))
+        dirty_buffers=buffers * 3 // 4, max_rows=max_rows, timeout=timeout_s,
+        dirs_allowed="".join(f", {Path(d).resolve()}" for d in dirs_allowed)))
     log = directory / "stdout.log"
     process = subprocess.Popen(
         [exe, "+configfile", str(config), "+foreground"], cwd=directory,
@@ -110,3 +117,51 @@ def start_virtuoso(
     engine = Engine("virtuoso", f"http://dba:dba@127.0.0.1:{http_port}/sparql", process, log,
                     {"sql_port": sql_port})
     return _wait(engine, f"http://127.0.0.1:{http_port}/sparql", wait)
+
+
+def virtuoso_bulk_load(engine: Engine, path: Path, loaders: int = 1, timeout: float | None = None) -> str:
+    """Load an N-Quads/N-Triples file with Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run``).
+
+    The file's directory must be one of the server's ``DirsAllowed`` (``start_virtuoso(dirs_allowed=...)``);
+    ``loaders`` parallel ``rdf_loader_run()`` calls; a ``checkpoint`` ends it. Returns isql's
+    output; raises :class:`RuntimeError` with the loader's error if the file was not loaded.
+    """
+    path = Path(path).resolve()
+    isql = _command("isql-vt", "apt-get install virtuoso-opensource")
+    port = f"127.0.0.1:{engine.extra['sql_port']}"
+    run = [isql, port, "dba", "dba"]
+    register = f"ld_dir('{path.parent}', '{path.name}', 'urn:x-quyhoach:default');"
+    out = subprocess.run([*run, f"exec={register}"], capture_output=True, text=True, timeout=60).stdout
+    workers = [subprocess.Popen([*run, "exec=rdf_loader_run();"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True) for _ in range(loaders)]
+    out += "".join(w.communicate(timeout=timeout)[0] for w in workers)
+    status = "checkpoint; SELECT ll_state, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_file = '" + str(path) + "';"
+    out += subprocess.run([*run, f"exec={status}"], capture_output=True, text=True, timeout=timeout).stdout
+    if "NULL" not in out.rsplit("ll_error", 1)[-1]:
+        raise RuntimeError(f"Virtuoso bulk load of {path} failed: {out[-600:]}")
+    return out
+
+
+def oxigraph_preload(directory: Path, path: Path):
+    """``oxigraph load --location directory --file path --lenient`` (before ``serve`` opens the directory).
+
+    The operator's bulk path: the file goes into the store's files without a server or HTTP.
+    Validate the file first (``quyhoach.loaders.rdf.validate``): ``--lenient`` skips the checks.
+    Returns the process's resource usage (``os.wait4``: CPU time, ``ru_maxrss`` in KiB); raises
+    :class:`RuntimeError` with the end of its output if it fails.
+    """
+    import os
+    import sys
+    import tempfile
+
+    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or _command(
+        "oxigraph", "pip install oxigraph")
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen([exe, "load", "--location", str(directory), "--file", str(path), "--lenient"],
+                                   stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"oxigraph load failed: {log.read()[-600:].decode(errors='replace')}")
+    return usage

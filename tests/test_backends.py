@@ -83,6 +83,30 @@ def test_failed_replace_keeps_the_old_graph(store_backend):
         assert not store.has_graph(TEST_GRAPH)
 
 
+def test_nquads_import_replaces_its_graphs(store_backend, tmp_path):
+    """Importing an N-Quads file twice leaves one copy of each graph (blank nodes included)."""
+    _, spec = store_backend
+    g1, g2 = ox.NamedNode(EX + "import/g1"), ox.NamedNode(EX + "import/g2")
+    bnode = ox.BlankNode("b0")
+    quads = [
+        ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal("Lạng Sơn", language="vi"), g1),
+        ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "q"), bnode, g1),
+        ox.Quad(bnode, ox.NamedNode(EX + "p"), ox.Literal("3", datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#integer")), g1),
+        ox.Quad(ox.NamedNode(EX + "c"), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "a"), g2),
+    ]
+    path = tmp_path / "two.nq"
+    ox.serialize(quads, str(path), ox.RdfFormat.N_QUADS)
+    with KnowledgeStore(spec) as store:
+        try:
+            assert store.import_file(path) == 4
+            assert store.import_file(path) == 4
+            assert (store.graph_size(g1.value), store.graph_size(g2.value)) == (3, 1)
+        finally:
+            store.remove_graph(g1.value)
+            store.remove_graph(g2.value)
+
+
 def test_search_folds_diacritics_like_embedded(store_backend, embedded_findings):
     _, spec = store_backend
     query = nq.find("search")
