@@ -286,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nplot: {args.plot}" if plot(rows, args.plot) else "\nplot skipped: matplotlib is not installed")
         return 0
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error("--plot needs matplotlib: pip install -e '.[bench]'")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qh-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
