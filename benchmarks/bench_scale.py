@@ -6,7 +6,10 @@ Every step runs as its own child process, either the ``quyhoach`` command or the
 command calls, on a fresh on-disk store in ``--workdir``; the time is wall clock and the memory
 the child's peak resident set (``wait4`` rusage). The import is compared with raw
 ``pyoxigraph.Store.bulk_load`` of the same file into another fresh store, in the same run.
-Prints one table (markdown) and writes ``--json``; with matplotlib (``pip install -e '.[bench]'``)
+A failing step is reported (stderr, the row's ``failures`` in ``--json``, exit status 1) and
+only the steps that need its result are skipped. "one document" loads one seed document into
+the reasoned store, split into extraction / write / incremental reasoning / SHACL of that source
+(seconds; CPU times in ``--json``). Prints one table (markdown) and writes ``--json``; with matplotlib (``pip install -e '.[bench]'``)
 also a log-log plot. Big files and stores are deleted after each size unless ``--keep``.
 """
 
@@ -58,13 +61,49 @@ print(json.dumps({"reference": t1 - t0, "import": t2 - t1, "statements": n}))
 """
 
 
+_ONE_DOCUMENT = """
+import sys, json, time
+from pathlib import Path
+from quyhoach.graph import reasoning
+from quyhoach.graph.shacl import validate
+from quyhoach.graph.shacl_sources import _graph_data
+from quyhoach.graph.store import KnowledgeStore
+from quyhoach.loaders.documents.discover import discover
+from quyhoach.loaders.documents.pipeline import extract_triples, read_source
+from quyhoach.loaders.reference.resolver import get_resolver
+from quyhoach.namespaces import source_graph
+times = {}
+def timed(name, fn, *args):
+    t0, c0 = time.perf_counter(), time.process_time()
+    value = fn(*args)
+    times[name] = round(time.perf_counter() - t0, 3)
+    times[name + " CPU"] = round(time.process_time() - c0, 3)
+    return value
+with KnowledgeStore(sys.argv[1]) as store:
+    (path, metadata), = discover([Path(sys.argv[2])])
+    def extract():
+        document = read_source(path, metadata)
+        return document, list(extract_triples(document, get_resolver()))
+    document, triples = timed("extract", extract)
+    graph = source_graph(document.sha256)
+    times["triples"] = timed("write", store.replace_graph, graph, triples)
+    times["re-derived"] = timed("reason", reasoning.refresh, store, [graph])
+    timed("shacl", lambda: validate(_graph_data(store, graph)))
+print(json.dumps(times))
+"""
+
+
 def quyhoach_exe() -> str:
     """The ``quyhoach`` command of this interpreter's environment."""
     return shutil.which("quyhoach", path=str(Path(sys.executable).parent)) or "quyhoach"
 
 
+class StepFailed(Exception):
+    """A benchmark step's child process failed (its command and the end of its stderr)."""
+
+
 def run(args: list[str], store: Path | None = None) -> tuple[float, float, float, str]:
-    """Run a child; return (seconds, CPU seconds, peak RSS in MiB, stdout). A failing child stops the benchmark."""
+    """Run a child; return (seconds, CPU seconds, peak RSS in MiB, stdout). A failing child raises :class:`StepFailed`."""
     env = dict(os.environ, COLUMNS="200")
     if store is not None:
         env["QUYHOACH_STORE"] = str(store)
@@ -78,7 +117,7 @@ def run(args: list[str], store: Path | None = None) -> tuple[float, float, float
         stdout, stderr = out.read().decode(), err.read().decode()
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        raise SystemExit(f"step failed ({code}): {' '.join(args)}\n{stderr.strip()[-2000:]}")
+        raise StepFailed(f"exit {code}: {' '.join(args)}\n{stderr.strip()[-2000:]}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
 
 
@@ -86,19 +125,30 @@ STEPS = ("import", "reason", "check", "stats", "export")
 
 
 def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[str, ...] = STEPS) -> dict:
-    """The steps at one size (generation always; the others as ``steps`` says); return the row."""
+    """The steps at one size (generation always; the others as ``steps`` says); return the row.
+
+    A failing step is reported (on stderr and in the row's ``failures``) and the steps that need
+    its result are marked skipped; the others still run.
+    """
     qh = quyhoach_exe()
     data = workdir / f"national-{quads}.nq"
     store = workdir / f"store-{quads}"
     raw = workdir / f"raw-{quads}"
     for path in (store, raw):
         shutil.rmtree(path, ignore_errors=True)
-    row: dict = {"target": quads}
+    row: dict = {"target": quads, "failures": {}}
     peak = 0.0
 
-    def step(name: str, args: list[str], on: Path | None = None) -> str:
+    def step(name: str, args: list[str], on: Path | None = None) -> str | None:
         nonlocal peak
-        seconds, cpu, rss, stdout = run(args, on)
+        print(f"  {name} …", file=sys.stderr, flush=True)
+        try:
+            seconds, cpu, rss, stdout = run(args, on)
+        except StepFailed as exc:
+            row[name] = "FAILED"
+            row["failures"][name] = str(exc)
+            print(f"  {name}: FAILED {exc}", file=sys.stderr, flush=True)
+            return None
         row[name] = round(seconds, 2)
         row[f"{name} CPU"] = round(cpu, 2)
         row[f"{name} MiB"] = round(rss)
@@ -106,29 +156,46 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[
         print(f"  {name}: {seconds:.1f} s ({cpu:.1f} s CPU), {rss:.0f} MiB", file=sys.stderr, flush=True)
         return stdout
 
-    step("generate", [sys.executable, str(HERE / "generate.py"), "--quads", str(quads), "-o", str(data)])
+    def skip(names: tuple[str, ...], why: str) -> None:
+        for name in names:
+            row[name] = f"skipped ({why})"
+            print(f"  {name}: skipped ({why})", file=sys.stderr, flush=True)
+
+    if step("generate", [sys.executable, str(HERE / "generate.py"), "--quads", str(quads), "-o", str(data)]) is None:
+        skip(steps, "generate failed")
+        return _finish(row, peak, keep, data, store)
     manifest = json.loads(data.with_name(data.name.split(".")[0] + ".manifest.json").read_text(encoding="utf-8"))
     row["quads"] = manifest["quads"]
     row["MB"] = round(data.stat().st_size / 1e6)
     if "import" not in steps:
         return _finish(row, peak, keep, data, store)
-    raw_timing = json.loads(step("bulk_load (raw)", [sys.executable, "-c", _BULK_LOAD, str(raw), str(data)]))
-    row["bulk_load (raw)"] = round(raw_timing["bulk_load"], 2)  # the call alone, as for the import
+    raw_out = step("bulk_load (raw)", [sys.executable, "-c", _BULK_LOAD, str(raw), str(data)])
+    if raw_out is not None:
+        row["bulk_load (raw)"] = round(json.loads(raw_out)["bulk_load"], 2)  # the call alone, as for the import
     shutil.rmtree(raw, ignore_errors=True)
-    timings = json.loads(step("import", [sys.executable, "-c", _IMPORT, str(store), str(data)]))
-    row["import"] = round(timings["import"], 2)  # the file alone, not the ontology + reference graph
-    row["ratio"] = round(row["bulk_load (raw)"] / row["import"], 2)
+    import_out = step("import", [sys.executable, "-c", _IMPORT, str(store), str(data)])
+    if import_out is None:
+        skip(tuple(s for s in steps if s != "import"), "import failed")
+        return _finish(row, peak, keep, data, store)
+    row["import"] = round(json.loads(import_out)["import"], 2)  # the file alone, not the ontology + reference graph
+    if raw_out is not None:
+        row["ratio"] = round(row["bulk_load (raw)"] / row["import"], 2)
     if "reason" in steps:
         step("reason (full)", [qh, "reason"], store)
-        step("reason (one document)", [qh, "load", "--no-reference", str(ONE_DOCUMENT)], store)
+        one = step("reason (one document)", [sys.executable, "-c", _ONE_DOCUMENT, str(store), str(ONE_DOCUMENT)])
+        if one is not None:
+            split = json.loads(one)
+            row["one document"] = " / ".join(f"{split[k]:.2f}" for k in ("extract", "write", "reason", "shacl"))
+            row["one document (split)"] = split
     report_path = workdir / f"report-{quads}.json"
     if "check" in steps:
         check_args = [qh, "check", "--format", "json", "-o", str(report_path), "--param", f"today={TODAY}", "--fail-on", "never"]
-        step("check", check_args + ([] if shacl else ["--no-shacl"]), store)
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-        slowest = max(report["checks"], key=lambda c: c["seconds"])
-        row["slowest check"] = f"{slowest['name']} {slowest['seconds']:.1f} s"
-        row["findings"] = len(report["findings"])
+        if step("check", check_args + ([] if shacl else ["--no-shacl"]), store) is not None:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+            slowest = max(report["checks"], key=lambda c: c["seconds"])
+            row["slowest check"] = f"{slowest['name']} {slowest['seconds']:.1f} s"
+            row["findings"] = len(report["findings"])
+            row["planted"] = len(manifest["planted"])
     if "stats" in steps:
         step("stats", [qh, "stats", "--json"], store)
     exported = workdir / f"export-{quads}.nq"
@@ -147,7 +214,7 @@ def _finish(row: dict, peak: float, keep: bool, data: Path, store: Path, *files:
 
 
 COLUMNS = ("quads", "MB", "generate", "bulk_load (raw)", "import", "ratio", "reason (full)", "reason (one document)",
-           "check", "slowest check", "findings", "stats", "export", "peak MiB")
+           "one document", "check", "slowest check", "findings", "planted", "stats", "export", "peak MiB")
 
 
 def table(rows: list[dict]) -> str:
@@ -219,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nplot: {args.plot}" if plot(rows, args.plot) else "\nplot skipped: matplotlib is not installed")
         return 0
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error("--plot needs matplotlib: pip install -e '.[bench]'")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qh-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -236,7 +308,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nplot: {args.plot}" if plot(rows, args.plot) else "\nplot skipped: matplotlib is not installed")
     if args.workdir is None and not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    failed = [(row["target"], name) for row in rows for name in row["failures"]]
+    for target, name in failed:
+        print(f"FAILED at {target}: {name} (see stderr and --json)", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ STAGING_PREFIX = str(GRAPH["staging/"])
 GLOBAL_GRAPHS = {kind: f"{INFERRED_PREFIX}global/{kind}" for kind in ("transitive", "successor", "conformity")}
 #: Namespace of the reasoning's own work vocabulary (``rx:feeds``, ``rx:implies``…).
 RX = "https://w3id.org/quyhoach/reasoning#"
-#: How many source graphs one local-rule update covers (bounds the size of one transaction).
-BATCH = 200
+#: How many source graphs one local-rule update request covers (bounds the size of one transaction).
+BATCH = 20
 #: Safety bound on the fixpoint loops (the seed ontology needs two or three rounds).
 MAX_ROUNDS = 32
 
@@ -98,18 +98,10 @@ def inferred_graphs(store) -> list[str]:
 
 
 # -- running rules ---------------------------------------------------------------------------------
-def _bind(text: str, graphs: dict[str, str], sources: Iterable[str] | None = None) -> str:
-    """Put graph IRIs in place of the rule's graph variables; ``sources`` restrict ``?source``.
-
-    The restriction is a ``VALUES ?source`` block at the start of every operation's ``WHERE``
-    (a line of its own in the rule files; sub-queries are left alone). Without it, a local rule
-    runs over every input graph at once.
-    """
+def _bind(text: str, graphs: dict[str, str]) -> str:
+    """Put graph IRIs in place of the rule's graph variables (``?axioms``, ``?source``…)."""
     for name, iri in graphs.items():
-        text = re.sub(rf"\?{name}\b", f"<{iri}>", text)
-    if sources is not None:
-        values = " ".join(f"<{g}>" for g in sources)
-        text = re.sub(r"^WHERE \{", f"WHERE {{ VALUES ?source {{ {values} }}", text, flags=re.M)
+        text = re.sub(rf"\?{name}\b", lambda _, iri=iri: f"<{iri}>", text)
     return text
 
 
@@ -146,14 +138,37 @@ class _Axioms:
         self.store.remove_graph(self.graph)
 
 
-def _local(store, axioms: str, sources: list[str] | None) -> None:
-    """The local rules (with their feeds markers) over ``sources``, or over every input graph (``None``)."""
-    batches = [None] if sources is None else [sources[i:i + BATCH] for i in range(0, len(sources), BATCH)]
-    for batch in batches:
-        if batch == []:
-            continue
-        for name in ("local-properties", "local-types", "feeds"):
-            store.update(_bind(rule(name), {"axioms": axioms}, batch))
+def _join(operations: list[str]) -> str:
+    """One update request of several rule texts: their ``PREFIX`` lines first (once each), then
+    the operations separated by ``;`` (Oxigraph takes no prologue after a ``;``)."""
+    prefixes: dict[str, None] = {}
+    bodies = []
+    for text in operations:
+        body = []
+        for line in text.splitlines():
+            if line.startswith("PREFIX "):
+                prefixes[line] = None
+            else:
+                body.append(line)
+        bodies.append("\n".join(body))
+    return "\n".join(prefixes) + "\n" + " ;\n".join(bodies)
+
+
+def _local(store, axioms: str, sources: list[str]) -> None:
+    """The local rules (with their feeds markers) over each graph of ``sources``.
+
+    Each rule runs on one graph at a time, that graph's IRI and its inferred graph's written into
+    the rule: an index lookup per graph, and what one operation holds in memory is bounded by
+    the size of one graph, not of the store. :data:`BATCH` graphs share one update request (one
+    transaction) to spare the per-request cost.
+    """
+    names = ("local-properties", "local-types", "feeds")
+    for start in range(0, len(sources), BATCH):
+        store.update(_join([
+            _bind(rule(name), {"axioms": axioms, "source": graph, "inferred": inferred_graph_for(graph)})
+            for graph in sources[start:start + BATCH]
+            for name in names
+        ]))
 
 
 def _transitive(store, axioms: str) -> None:
@@ -239,7 +254,7 @@ def materialise(store) -> int:
     for graph in inferred_graphs(store):
         store.remove_graph(graph)
     with _Axioms(store) as axioms:
-        _local(store, axioms, None)
+        _local(store, axioms, input_graphs(store))
         _run_global(store, axioms, GLOBAL_RULES)
     return sum(store.graph_size(g) for g in inferred_graphs(store))
 

@@ -22,6 +22,9 @@ def test_harness_prints_the_table_at_a_smoke_size(tmp_path):
     assert len(lines) == 3  # header, rule, one size
     row = json.loads(rows.read_text())["rows"][0]
     assert row["quads"] >= 10_000 and row["findings"] > 0
+    assert row["failures"] == {}
+    split = row["one document (split)"]
+    assert split["triples"] > 0 and all(split[k] > 0 for k in ("extract", "write", "reason", "shacl"))
     for step in ("generate", "bulk_load (raw)", "import", "reason (full)", "reason (one document)", "check", "stats", "export"):
         assert row[step] > 0, step
     assert not list((tmp_path / "work").glob("store-*"))  # big temp files are deleted
