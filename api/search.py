@@ -44,6 +44,8 @@ class Entry:
     label_en: str | None = None
     other: str | None = None
     type: str | None = None
+    #: :func:`ascii_key` of :attr:`label` (written with the index; ``None`` when not read).
+    label_key: str | None = None
 
     @property
     def label(self) -> str:
@@ -72,6 +74,16 @@ class _Entries:
             "SELECT iri, label_vi, label_en, other, type FROM entry WHERE iri = ?", (iri,)).fetchone()
         return Entry(*row) if row else default
 
+    def many(self, iris: list[str]) -> dict[str, Entry]:
+        """The entries of ``iris`` that exist, by IRI (one statement through the primary key)."""
+        import json
+
+        rows = self.index.db.execute(
+            "SELECT iri, label_vi, label_en, other, type, COALESCE(key_vi, key_other, key_en) FROM entry"
+            " WHERE iri IN (SELECT value FROM json_each(?))",
+            (json.dumps(iris),)).fetchall()
+        return {row[0]: Entry(*row) for row in rows}
+
     def __getitem__(self, iri: str) -> Entry:
         entry = self.get(iri)
         if entry is None:
@@ -83,8 +95,8 @@ class _Entries:
 
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS entry (iri TEXT PRIMARY KEY, label_vi TEXT, label_en TEXT, other TEXT, type TEXT)
-    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entry (iri TEXT PRIMARY KEY, label_vi TEXT, label_en TEXT, other TEXT, type TEXT,
+    key_vi TEXT, key_en TEXT, key_other TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS key (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, tokenize='trigram');
 """
@@ -133,13 +145,17 @@ class LabelIndex:
                     other = label
             elif prop.endswith(("prefLabel", "name")):
                 other = label
-            entry_rows.append((iri, vi, en, other, rdf_type))
-            key_rows.append((ascii_key(label), iri))
+            key = ascii_key(label)
+            entry_rows.append((iri, vi, en, other, rdf_type, key if vi else None, key if en else None,
+                               key if other else None))
+            key_rows.append((key, iri))
         with self.db:
             self.db.executemany(
-                "INSERT INTO entry VALUES (?, ?, ?, ?, ?) ON CONFLICT(iri) DO UPDATE SET"
+                "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(iri) DO UPDATE SET"
                 " label_vi = COALESCE(label_vi, excluded.label_vi), label_en = COALESCE(label_en, excluded.label_en),"
-                " other = COALESCE(other, excluded.other), type = COALESCE(type, excluded.type)", entry_rows)
+                " other = COALESCE(other, excluded.other), type = COALESCE(type, excluded.type),"
+                " key_vi = COALESCE(key_vi, excluded.key_vi), key_en = COALESCE(key_en, excluded.key_en),"
+                " key_other = COALESCE(key_other, excluded.key_other)", entry_rows)
             self.db.executemany("INSERT OR IGNORE INTO key VALUES (?, ?)", key_rows)
         if text_index:
             self.build_text_index()
@@ -176,12 +192,10 @@ class LabelIndex:
             score = _score(key, query, words)
             if score is not None and (iri not in best or score < best[iri][0]):
                 best[iri] = (score, key)
-        hits = []
-        for iri, (score, key) in best.items():
-            entry = self.entries.get(iri) or Entry(iri)
-            hits.append(Hit(entry, score, key))
+        entries = self.entries.many(list(best))  # one statement for every candidate
+        hits = [Hit(entries.get(iri) or Entry(iri), score, key) for iri, (score, key) in best.items()]
         # Ties: an entity whose own label is the query first, then places, then the rest.
-        hits.sort(key=lambda h: (h.score, ascii_key(h.entry.label) != query, _place_rank(h.entry.iri),
+        hits.sort(key=lambda h: (h.score, _label_key(h.entry) != query, _place_rank(h.entry.iri),
                                  len(h.matched), h.entry.label))
         return hits[:limit]
 
@@ -189,6 +203,10 @@ class LabelIndex:
         if self._size is None:
             self._size = self.db.execute("SELECT COUNT(*) FROM entry").fetchone()[0]
         return self._size
+
+
+def _label_key(entry: Entry) -> str:
+    return entry.label_key if entry.label_key is not None else ascii_key(entry.label)
 
 
 _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))
