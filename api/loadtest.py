@@ -320,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http", default="h11", help="quyhoach serve --http (h11 or httptools)")
     parser.add_argument("--page-clients", type=int, default=8, help="concurrent clients for the page test (0: skip)")
     parser.add_argument("--driver", choices=("auto", "wrk", "client"), default="auto")
+    parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder (default: discarded)")
     args = parser.parse_args(argv)
     for store in args.store:
         run_store(args, store)
@@ -339,6 +340,9 @@ def run_store(args: argparse.Namespace, store: Path) -> None:
     notes: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as scratch:
         logs = Path(scratch)
+        if args.logs:
+            logs = args.logs
+            logs.mkdir(parents=True, exist_ok=True)
         for name in names:
             nquads = args.nquads
             if name == "rdflib":

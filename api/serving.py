@@ -154,6 +154,7 @@ def run(settings: Settings, host: str, port: int, server: dict) -> None:
             while True:
                 time.sleep(0.1)
                 for slot, process in enumerate(processes):
+                    deadline = deadlines[slot]  # read once: the process resets it to 0 when its query ends
                     if not process.is_alive():
                         if process.exitcode == EXIT_FATAL:
                             raise SystemExit(f"error: a serving process could not open {settings.store_path}")
@@ -161,8 +162,9 @@ def run(settings: Settings, host: str, port: int, server: dict) -> None:
                             log.warning("serving process %s ended (exit code %s); starting another",
                                         process.pid, process.exitcode)
                         processes[slot] = start(slot, False)
-                    elif deadlines[slot] and time.monotonic() > deadlines[slot] + KILL_GRACE:
-                        log.warning("serving process %s is past its query deadline; killing it", process.pid)
+                    elif deadline and time.monotonic() > deadline + KILL_GRACE:
+                        log.warning("serving process %s is %.1f s past its query deadline; killing it", process.pid,
+                                    time.monotonic() - deadline)
                         process.kill()
                         process.join(5)
                         processes[slot] = start(slot, False)
