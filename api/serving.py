@@ -125,11 +125,16 @@ def run(settings: Settings, host: str, port: int, server: dict) -> None:
     """
     from quyhoach.api.app import configure_logging
     from quyhoach.api.summary import Builder
+    from quyhoach.errors import UserError
     from quyhoach.graph.store import server_lock
 
     configure_logging()
     with server_lock(settings.store_path):
-        sock = socket.create_server((host, port), backlog=2048)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        try:
+            sock = socket.create_server((host, port), family=family, backlog=2048)
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
         builder = Builder(settings.store_path)
         deadlines = _CTX.Array("d", settings.workers, lock=False)
         ready = _CTX.Value("i", 0)
