@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -31,7 +32,8 @@ HERE = Path(__file__).resolve().parent
 OPTIONAL_ROUTERS = ("quyhoach.api.named_queries", "quyhoach.api.reports")
 
 
-def _configure_logging() -> None:
+def configure_logging() -> None:
+    """Log ``quyhoach.api`` messages to stderr (once)."""
     logger = logging.getLogger("quyhoach.api")
     if not logger.handlers:
         handler = logging.StreamHandler()
@@ -84,15 +86,23 @@ def _discard_caches(state: AppState) -> None:
             builder.discard()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application; the worker pool starts with it and stops with it."""
+def create_app(settings: Settings | None = None, serving=None) -> FastAPI:
+    """Build the application; the worker pool starts with it and stops with it.
+
+    ``serving``: in a serving process of a read-only server (:mod:`quyhoach.api.serving`), its
+    :class:`~quyhoach.api.serving.ServingContext`: queries run in this process, under a watchdog.
+    """
     settings = settings or Settings.from_env()
-    _configure_logging()
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from quyhoach.graph.store import server_lock
 
+        if serving is not None:  # the supervisor holds the lock
+            async with _serving_here(app) as nothing:
+                yield nothing
+            return
         with server_lock(settings.store_path):  # every way of starting a server takes the lock
             async with _serving(app) as nothing:
                 yield nothing
@@ -122,6 +132,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             _discard_caches(state)
             await run_in_threadpool(pool.close)
 
+    @asynccontextmanager
+    async def _serving_here(app: FastAPI):
+        from quyhoach.api.inprocess import LocalExecutor, LocalPool, Watchdog
+        from quyhoach.api.search import load_vocabulary
+        from quyhoach.api.serving import follow_builder, wait_for_siblings
+
+        pool = LocalPool(serving.store, serving.isolated)
+        watchdog = Watchdog(settings.timeout, serving.deadlines, serving.slot)
+        state = AppState(settings, pool, LocalExecutor(pool, settings.timeout, watchdog))  # type: ignore[arg-type]
+        app.state.qh = state
+        try:
+            state.vocabulary = await load_vocabulary(state.executor)
+        except QueryFailed as exc:
+            log.warning("ontology labels not read: %s", exc.message)
+        await follow_builder(state, serving.folder, settings.cache_wait if serving.initial else 0.0)
+        await wait_for_siblings(serving)
+        state.executor.starting = False  # type: ignore[attr-defined]
+        try:
+            yield None
+        finally:
+            pool.close()
+
     app = FastAPI(
         docs_url=None,
         redoc_url=None,
@@ -145,6 +177,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_body=settings.max_body, max_upload=settings.max_upload,
                        timeout=settings.body_timeout, upload_paths=(graph_store.PATH,))
     app.add_middleware(SecurityHeaders)
+    if not settings.token:  # a read-only store: answers are fixed per request and server start
+        from quyhoach.api.caching import ReadOnlyCaching
+
+        app.add_middleware(ReadOnlyCaching, generation=serving.generation if serving else f"{id(app):x}{time.time_ns():x}")
+    if serving is not None:
+        from quyhoach.api.inprocess import ConnectionContext
+
+        app.add_middleware(ConnectionContext)
     app.include_router(docs.router)
 
     app.include_router(sparql.router)

@@ -123,10 +123,23 @@ def serve(
 
     with server_lock(state.store_path):  # fail early, with a clear message; the app takes it again
         pass
+    server = {"http": http, "header_timeout": header_timeout, "access_log": access_log,
+              "limit_concurrency": limit_concurrency}
+    if not settings.token:  # read-only: serving processes answer HTTP themselves (quyhoach.api.serving)
+        from quyhoach.api import serving
+
+        serving.run(settings, host, port, server)
+        return
+    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(**server))
+
+
+def uvicorn_options(http: str = "h11", header_timeout: float = 10.0, access_log: bool = False,
+                    limit_concurrency: int = 1000) -> dict:
+    """Keyword arguments of ``uvicorn.run`` / ``uvicorn.Config`` for ``quyhoach serve`` (no app, host, port)."""
     from quyhoach.api.protocol import with_head_timeout
 
     options = server_options(http)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log,
+    return dict(log_level="info", access_log=access_log,
                 http=with_head_timeout(header_timeout, options.pop("http"), MAX_REQUEST_HEAD),
                 timeout_keep_alive=5, limit_concurrency=limit_concurrency or None, **options)
 

@@ -55,6 +55,8 @@ class Result:
     p50: float  # ms
     p99: float  # ms
     errors: int
+    cpu_us: float = 0.0  # CPU time of all the server's processes per request, µs
+    load: float = 0.0  # 1-minute load average at the end of the measurement
 
 
 # ----------------------------------------------------------------------------- the data
@@ -80,23 +82,27 @@ def sample_iris(store_path: Path, n: int) -> list[str]:
     return [found[int(i * step)] for i in range(n)]
 
 
-def page_paths(store_path: Path, per_kind: int = 30) -> list[str]:
-    """Entity pages of every kind, source views, search, home and the report, as URL paths."""
+def page_paths(store_path: Path, per_kind: int = 30) -> dict[str, list[str]]:
+    """URL paths of the page test, per group: entity pages of every kind; source views, search and
+    autocomplete (search by prefix, 8 answers); the home page and the report."""
     found = _typed_subjects(store_path, per_kind * 4)
-    paths: list[str] = []
+    entities: list[str] = []
+    texts: list[str] = []
     for kind in PAGE_KINDS:
         of_kind = [iri for iri in found if iri.startswith(ID + kind)]
         step = max(1, len(of_kind) // per_kind)
         for iri in of_kind[::step][:per_kind]:
             local = iri[len(ID):]
             if kind != "source/":
-                paths.append("/id/" + quote(local, safe="/"))
+                entities.append("/id/" + quote(local, safe="/"))
             elif re.fullmatch(r"[0-9a-f]{16,64}", local.split("/", 1)[1]):  # copies' suffixed sources have no view
-                paths.append("/source/" + local.split("/", 1)[1])
+                texts.append("/source/" + local.split("/", 1)[1])
     words = ["lang son", "ha noi", "bo tai chinh", "quy hoach", "giao thong", "cao bang", "dong", "tinh"]
-    paths += [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in words]
-    paths += ["/", "/reports/latest"]
-    return paths
+    texts += [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in words]
+    prefixes = ["lan", "ha n", "bo t", "quy h", "gia", "cao", "do", "tin"]
+    texts += [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 8})}" for w in prefixes]
+    return {"entity pages": entities, "source views, search, autocomplete": texts,
+            "home, /reports/latest": ["/", "/reports/latest"]}
 
 
 # ---------------------------------------------------------------------------- servers
@@ -108,13 +114,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_dir: Path) -> Iterator[str]:
-    """Start one server; yield the URL of its query endpoint; stop it."""
+def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_dir: Path,
+           http: str = "h11", notes: dict | None = None) -> Iterator[tuple[str, int]]:
+    """Start one server; yield the URL of its query endpoint and its process id; stop it.
+
+    ``notes`` (if given) gets ``first answer`` (seconds) and ``memory`` (MiB after the run).
+    """
     port = free_port()
     bin_dir = Path(sys.executable).parent
     if name == "quyhoach":
         cmd = [sys.executable, "-m", "quyhoach.cli", "--store", str(store_path), "serve", "--port", str(port),
-               "--workers", str(workers), "--timeout", "10"]
+               "--workers", str(workers), "--timeout", "10",
+               "--http", http]
         endpoint = f"http://127.0.0.1:{port}/sparql"
     elif name == "oxigraph":
         cmd = [str(shutil.which("oxigraph", path=f"{bin_dir}:{os.environ.get('PATH', '')}")), "serve-read-only",
@@ -140,10 +151,21 @@ def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_d
             if time.monotonic() - started > 300:
                 raise RuntimeError(f"{name} did not answer within 300 s")
             time.sleep(0.2)
-        print(f"# {name}: first answer {time.monotonic() - started:.1f} s after start", file=sys.stderr)
-        yield endpoint
-        print(f"# {name}: resident memory {rss_mb(process.pid):.0f} MiB (all its processes) after the run",
-              file=sys.stderr)
+        first = time.monotonic() - started
+        print(f"# {name}: first answer {first:.1f} s after start", file=sys.stderr)
+        if name == "quyhoach":  # measure once the home counts and the label index are in (no builder running)
+            home = endpoint.rsplit("/", 1)[0] + "/"
+            while "being built" in httpx.get(home, timeout=30).text and time.monotonic() - started < 1800:
+                time.sleep(1.0)
+            ready = time.monotonic() - started
+            print(f"# {name}: home counts and label index ready {ready:.1f} s after start", file=sys.stderr)
+            if notes is not None:
+                notes["index ready"] = ready
+        yield endpoint, process.pid
+        memory = rss_mb(process.pid)
+        print(f"# {name}: resident memory {memory:.0f} MiB (all its processes) after the run", file=sys.stderr)
+        if notes is not None:
+            notes.update({"first answer": first, "memory": memory})
     finally:
         process.terminate()
         try:
@@ -154,19 +176,42 @@ def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_d
         log.close()
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, MiB (Linux ``/proc``)."""
-    total, todo = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (Linux ``/proc``)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, MiB (Linux ``/proc``)."""
+    total = 0
+    for current in _tree(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, AttributeError):
             continue
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live descendants, seconds (Linux ``/proc``)."""
+    total = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 # ---------------------------------------------------------------------------- drivers
@@ -246,44 +291,66 @@ def client_run(url_base: str, paths: list[str], concurrency: int, duration: floa
                   ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], errors)
 
 
-def measure(url_base: str, paths: list[str], concurrency: int, duration: float, label: str, driver: str) -> Result:
-    """One measurement with the chosen driver."""
+def measure(url_base: str, paths: list[str], concurrency: int, duration: float, label: str, driver: str,
+            pid: int | None = None) -> Result:
+    """One measurement with the chosen driver; with ``pid``, the server's CPU time per request too."""
     run = wrk_run if driver == "wrk" else client_run
-    return run(url_base, paths, concurrency, duration, label)
+    before = cpu_seconds(pid) if pid else 0.0
+    result = run(url_base, paths, concurrency, duration, label)
+    if pid and result.requests:
+        result.cpu_us = (cpu_seconds(pid) - before) / result.requests * 1e6
+    result.load = os.getloadavg()[0]
+    return result
 
 
 def table(results: list[Result], title: str) -> str:
     """A Markdown table of ``results``."""
-    lines = [f"\n{title}\n", "| server | concurrency | requests | req/s | p50 ms | p99 ms | errors |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"\n{title}\n",
+             "| server | concurrency | requests | req/s | p50 ms | p99 ms | CPU µs/request | load average | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r.server} | {r.concurrency} | {r.requests} | {r.rps:,.0f} | {r.p50:.2f} | {r.p99:.2f} | {r.errors} |")
+        lines.append(f"| {r.server} | {r.concurrency} | {r.requests} | {r.rps:,.0f} | {r.p50:.2f} | {r.p99:.2f} "
+                     f"| {r.cpu_us:,.0f} | {r.load:.1f} | {r.errors} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", type=Path, required=True, help="store directory (read-only for every server)")
-    parser.add_argument("--nquads", type=Path, help="N-Quads export of the store, for rdflib-endpoint")
+    parser.add_argument("--store", type=Path, required=True, nargs="+",
+                        help="store directories (read-only for every server), measured one after the other")
+    parser.add_argument("--nquads", type=Path, help="N-Quads export of the (one) store, for rdflib-endpoint")
     parser.add_argument("--servers", default="quyhoach,oxigraph,rdflib", help="comma-separated subset")
     parser.add_argument("--concurrency", default="1,16,64", help="comma-separated connection counts")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--iris", type=int, default=1000, help="distinct entity IRIs to rotate over")
     parser.add_argument("--workers", type=int, default=2, help="quyhoach serve --workers")
+    parser.add_argument("--http", default="h11", help="quyhoach serve --http (h11 or httptools)")
     parser.add_argument("--page-clients", type=int, default=8, help="concurrent clients for the page test (0: skip)")
     parser.add_argument("--driver", choices=("auto", "wrk", "client"), default="auto")
+    parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder (default: discarded)")
     args = parser.parse_args(argv)
+    for store in args.store:
+        run_store(args, store)
+    return 0
+
+
+def run_store(args: argparse.Namespace, store: Path) -> None:
+    """Every part of the test on one store; prints its tables."""
     driver = args.driver if args.driver != "auto" else ("wrk" if shutil.which("wrk") else "client")
-    iris = sample_iris(args.store, args.iris)
-    quads = _count(args.store)
-    print(f"# store {args.store}: {quads} quads; {len(iris)} IRIs; driver {driver}; load average "
+    iris = sample_iris(store, args.iris)
+    quads = _count(store)
+    print(f"# store {store}: {quads} quads; {len(iris)} IRIs; driver {driver}; load average "
           f"{os.getloadavg()[0]:.2f} at start", file=sys.stderr)
     names = [n.strip() for n in args.servers.split(",") if n.strip()]
     levels = [int(c) for c in args.concurrency.split(",")]
     results: list[Result] = []
+    notes: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as scratch:
         logs = Path(scratch)
+        if args.logs:
+            logs = args.logs
+            logs.mkdir(parents=True, exist_ok=True)
         for name in names:
             nquads = args.nquads
             if name == "rdflib":
@@ -293,25 +360,35 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 if nquads is None:
                     nquads = logs / "store.nq"
-                    _export(args.store, nquads)
-            with server(name, args.store, nquads, args.workers, logs) as endpoint:
+                    _export(store, nquads)
+            notes[name] = {}
+            with server(name, store, nquads, args.workers, logs, args.http, notes[name]) as (endpoint, pid):
                 base, _, path = endpoint.partition("127.0.0.1:")
                 port, _, route = path.partition("/")
                 url_base = f"{base}127.0.0.1:{port}"
                 paths = [f"/{route}?{urlencode({'query': POINT.format(iri=iri)})}" for iri in iris]
                 measure(url_base, paths, min(levels), 2, name, driver)  # warm-up
                 for level in levels:
-                    results.append(measure(url_base, paths, level, args.duration, name, driver))
+                    results.append(measure(url_base, paths, level, args.duration, name, driver, pid))
         print(table(results, f"Point lookups over {len(iris)} IRIs, {quads} quads, {args.duration:g} s each"))
         if args.page_clients and "quyhoach" in names:
-            pages = page_paths(args.store)
-            with server("quyhoach", args.store, None, args.workers, logs) as endpoint:
+            groups = page_paths(store)
+            page_results = []
+            with server("quyhoach", store, None, args.workers, logs, args.http) as (endpoint, pid):
                 url_base = endpoint.rsplit("/", 1)[0]
-                page_results = [measure(url_base, pages, args.page_clients, args.duration, "quyhoach pages", driver)]
-            print(table(page_results, f"Pages ({len(pages)} distinct: entity pages of every kind, source views, "
-                                      f"search, home, report), {args.page_clients} clients"))
+                for group, pages in groups.items():
+                    measure(url_base, pages, args.page_clients, 1, group, driver)  # warm-up
+                    page_results.append(measure(url_base, pages, args.page_clients, args.duration,
+                                                f"{group} ({len(pages)})", driver, pid))
+            print(table(page_results, f"Pages of quyhoach serve (distinct pages per group), {quads} quads, "
+                                      f"{args.page_clients} clients"))
+        print("\n| server | first answer after start (s) | search index ready (s) | resident memory after the run "
+              "(MiB, all processes) |")
+        print("|---|---:|---:|---:|")
+        for name, note in notes.items():
+            print(f"| {name} | {note.get('first answer', float('nan')):.1f} | {note.get('index ready', float('nan')):.1f} "
+                  f"| {note.get('memory', float('nan')):.0f} |")
     print(f"\n# load average {os.getloadavg()[0]:.2f} at end", file=sys.stderr)
-    return 0
 
 
 def _count(store_path: Path) -> int:

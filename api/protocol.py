@@ -18,6 +18,18 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 HEAD_TIMEOUT = 10.0
 
 
+#: Key of the ASGI scope that holds the request's socket descriptor (for a watchdog that must
+#: answer the client while the event loop is blocked; see :mod:`quyhoach.api.inprocess`).
+SOCKET_KEY = "quyhoach.fd"
+
+
+def tag_connection(scope: dict, transport) -> None:
+    """Put the connection's socket descriptor into the request's ASGI scope (before its task runs)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        scope[SOCKET_KEY] = sock.fileno()
+
+
 class HeadTimeoutProtocol(H11Protocol):
     """:class:`H11Protocol` that closes connections whose request head does not arrive in time."""
 
@@ -48,6 +60,7 @@ class HeadTimeoutProtocol(H11Protocol):
         super().handle_events()
         if self.cycle is not before and self.cycle is not None:  # a complete request head arrived
             self._disarm()
+            tag_connection(self.cycle.scope, self.transport)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -115,6 +128,8 @@ if HttpToolsProtocol is not None:
             self._disarm()
             self._head_bytes = None
             super().on_headers_complete()
+            if self.cycle is not None:
+                tag_connection(self.cycle.scope, self.transport)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()

@@ -44,6 +44,8 @@ class Entry:
     label_en: str | None = None
     other: str | None = None
     type: str | None = None
+    #: :func:`ascii_key` of :attr:`label` (written with the index; ``None`` when not read).
+    label_key: str | None = None
 
     @property
     def label(self) -> str:
@@ -72,6 +74,16 @@ class _Entries:
             "SELECT iri, label_vi, label_en, other, type FROM entry WHERE iri = ?", (iri,)).fetchone()
         return Entry(*row) if row else default
 
+    def many(self, iris: list[str]) -> dict[str, Entry]:
+        """The entries of ``iris`` that exist, by IRI (one statement through the primary key)."""
+        import json
+
+        rows = self.index.db.execute(
+            "SELECT iri, label_vi, label_en, other, type, COALESCE(key_vi, key_other, key_en) FROM entry"
+            " WHERE iri IN (SELECT value FROM json_each(?))",
+            (json.dumps(iris),)).fetchall()
+        return {row[0]: Entry(*row) for row in rows}
+
     def __getitem__(self, iri: str) -> Entry:
         entry = self.get(iri)
         if entry is None:
@@ -83,10 +95,10 @@ class _Entries:
 
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS entry (iri TEXT PRIMARY KEY, label_vi TEXT, label_en TEXT, other TEXT, type TEXT)
-    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entry (iri TEXT PRIMARY KEY, label_vi TEXT, label_en TEXT, other TEXT, type TEXT,
+    key_vi TEXT, key_en TEXT, key_other TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS key (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, iri UNINDEXED, tokenize='trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, tokenize='trigram');
 """
 #: Most candidate keys read from the database per search before ranking.
 CANDIDATES = 5000
@@ -115,8 +127,12 @@ class LabelIndex:
         """Index one label of ``iri``."""
         self.add_many([(iri, prop, label, lang, rdf_type)])
 
-    def add_many(self, rows) -> None:
-        """Index ``(iri, property, label, lang, type)`` rows in one transaction."""
+    def add_many(self, rows, text_index: bool = True) -> None:
+        """Index ``(iri, property, label, lang, type)`` rows in one transaction.
+
+        ``text_index``: bring the trigram index of distinct keys up to date afterwards (a bulk
+        build passes ``False`` for every batch and calls :meth:`build_text_index` once at the end).
+        """
         entry_rows, key_rows = [], []
         for iri, prop, label, lang, rdf_type in rows:
             vi = en = other = None
@@ -129,17 +145,27 @@ class LabelIndex:
                     other = label
             elif prop.endswith(("prefLabel", "name")):
                 other = label
-            entry_rows.append((iri, vi, en, other, rdf_type))
-            key_rows.append((ascii_key(label), iri))
+            key = ascii_key(label)
+            entry_rows.append((iri, vi, en, other, rdf_type, key if vi else None, key if en else None,
+                               key if other else None))
+            key_rows.append((key, iri))
         with self.db:
             self.db.executemany(
-                "INSERT INTO entry VALUES (?, ?, ?, ?, ?) ON CONFLICT(iri) DO UPDATE SET"
+                "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(iri) DO UPDATE SET"
                 " label_vi = COALESCE(label_vi, excluded.label_vi), label_en = COALESCE(label_en, excluded.label_en),"
-                " other = COALESCE(other, excluded.other), type = COALESCE(type, excluded.type)", entry_rows)
-            for key, iri in key_rows:
-                if self.db.execute("INSERT OR IGNORE INTO key VALUES (?, ?)", (key, iri)).rowcount:
-                    self.db.execute("INSERT INTO key_text VALUES (?, ?)", (key, iri))
+                " other = COALESCE(other, excluded.other), type = COALESCE(type, excluded.type),"
+                " key_vi = COALESCE(key_vi, excluded.key_vi), key_en = COALESCE(key_en, excluded.key_en),"
+                " key_other = COALESCE(key_other, excluded.key_other)", entry_rows)
+            self.db.executemany("INSERT OR IGNORE INTO key VALUES (?, ?)", key_rows)
+        if text_index:
+            self.build_text_index()
         self._size = None
+
+    def build_text_index(self) -> None:
+        """(Re)write the trigram index: one row per distinct key (the IRIs are joined from ``key``)."""
+        with self.db:
+            self.db.execute("DELETE FROM key_text")
+            self.db.execute("INSERT INTO key_text(key) SELECT DISTINCT key FROM key")
 
     def _candidates(self, query: str, words: list[str]) -> list[tuple[str, str]]:
         db = self.db
@@ -148,8 +174,8 @@ class LabelIndex:
         long_words = [w for w in words if len(w) >= 3]
         if long_words:
             match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-            found += db.execute("SELECT key, iri FROM key_text WHERE key_text MATCH ? LIMIT ?",
-                                (match, CANDIDATES)).fetchall()
+            found += db.execute("SELECT k.key, k.iri FROM (SELECT key FROM key_text WHERE key_text MATCH ? LIMIT ?) t"
+                                " JOIN key k ON k.key = t.key LIMIT ?", (match, CANDIDATES, CANDIDATES)).fetchall()
         elif query != words[0]:  # only short words: keys that start with the first one
             found += db.execute("SELECT key, iri FROM key WHERE key >= ? AND key < ? LIMIT ?",
                                 (words[0], words[0] + "\U0010ffff", CANDIDATES)).fetchall()
@@ -166,12 +192,10 @@ class LabelIndex:
             score = _score(key, query, words)
             if score is not None and (iri not in best or score < best[iri][0]):
                 best[iri] = (score, key)
-        hits = []
-        for iri, (score, key) in best.items():
-            entry = self.entries.get(iri) or Entry(iri)
-            hits.append(Hit(entry, score, key))
+        entries = self.entries.many(list(best))  # one statement for every candidate
+        hits = [Hit(entries.get(iri) or Entry(iri), score, key) for iri, (score, key) in best.items()]
         # Ties: an entity whose own label is the query first, then places, then the rest.
-        hits.sort(key=lambda h: (h.score, ascii_key(h.entry.label) != query, _place_rank(h.entry.iri),
+        hits.sort(key=lambda h: (h.score, _label_key(h.entry) != query, _place_rank(h.entry.iri),
                                  len(h.matched), h.entry.label))
         return hits[:limit]
 
@@ -179,6 +203,10 @@ class LabelIndex:
         if self._size is None:
             self._size = self.db.execute("SELECT COUNT(*) FROM entry").fetchone()[0]
         return self._size
+
+
+def _label_key(entry: Entry) -> str:
+    return entry.label_key if entry.label_key is not None else ascii_key(entry.label)
 
 
 _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))
@@ -204,21 +232,28 @@ def _score(key: str, query: str, words: list[str]) -> int | None:
     return None
 
 
-def index_labels(store, path: str, batch: int = 5000) -> int:
+def index_labels(store, path: str, batch: int = 20_000) -> int:
     """Write every label of a pyoxigraph ``store`` into a new on-disk index at ``path``; the entry count.
 
-    Streams the labels (no grouping, no whole list in memory) in batches of ``batch`` rows.
+    Streams the labels (no grouping, no whole list in memory) in batches of ``batch`` rows, each
+    batch two ``executemany`` statements; the whole build is one write session without a journal
+    (a half-written file is never used: the builder's folder is discarded unless it finishes),
+    and the trigram index is written once at the end from the distinct keys.
     """
     index = LabelIndex(path)
+    index.db.execute("PRAGMA journal_mode = OFF")
+    index.db.execute("PRAGMA synchronous = OFF")
+    index.db.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache: bounded memory
     rows: list[tuple] = []
     for solution in store.query(LABELS_STREAM, use_default_graph_as_union=True):
         t = solution["type"]
         rows.append((solution["s"].value, solution["p"].value, solution["label"].value,
                      solution["label"].language, t.value if t is not None else None))
         if len(rows) >= batch:
-            index.add_many(rows)
+            index.add_many(rows, text_index=False)
             rows.clear()
-    index.add_many(rows)
+    index.add_many(rows, text_index=False)
+    index.build_text_index()
     count = len(index)
     index.db.close()
     return count

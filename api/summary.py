@@ -63,7 +63,25 @@ def build(store_path: str, out_dir: str) -> None:
             break
     summary = {"classes": classes, "graphs": len(graphs), "triples": sum(graphs), "documents": documents,
                "entries": entries, "seconds": time.monotonic() - started}
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    partial = out / "summary.json.part"  # renamed when complete: a reader never sees half a file
+    partial.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    partial.replace(out / "summary.json")
+
+
+def read_output(folder: Path, quiet: bool = False):
+    """``(Summary, LabelIndex)`` from a builder's finished output folder; ``None`` if not there (yet)."""
+    from quyhoach.api.search import LabelIndex
+
+    path = folder / "summary.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    summary = Summary([tuple(c) for c in data["classes"]], data["graphs"], data["triples"],
+                      data["documents"], data["seconds"])
+    if not quiet:
+        log.info("summary built in %.1f s: %d labelled resources, %d triples; label index %.1f MB on disk",
+                 data["seconds"], data["entries"], data["triples"], (folder / "labels.sqlite").stat().st_size / 1e6)
+    return summary, LabelIndex(str(folder / "labels.sqlite"), readonly=True)
 
 
 class Builder:
@@ -85,19 +103,10 @@ class Builder:
 
     def result(self):
         """``(Summary, LabelIndex)`` of a finished run; ``None`` if it failed."""
-        from quyhoach.api.search import LabelIndex
-
-        path = self.folder / "summary.json"
-        if self.process.exitcode != 0 or not path.exists():
+        if self.process.exitcode != 0 or not (self.folder / "summary.json").exists():
             log.error("summary builder failed (exit code %s)", self.process.exitcode)
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        summary = Summary([tuple(c) for c in data["classes"]], data["graphs"], data["triples"],
-                          data["documents"], data["seconds"])
-        log.info("summary built in %.1f s: %d labelled resources, %d triples; label index %.1f MB on disk",
-                 data["seconds"], data["entries"], data["triples"],
-                 (self.folder / "labels.sqlite").stat().st_size / 1e6)
-        return summary, LabelIndex(str(self.folder / "labels.sqlite"), readonly=True)
+        return read_output(self.folder)
 
     def discard(self) -> None:
         """Stop the process if it still runs and delete the folder."""

@@ -141,30 +141,38 @@ def limit_memory(megabytes: int) -> None:
 _READABLE: list | None = None
 
 
+def open_reader(store_path: str):
+    """Open the store read-only for this process's queries (staging graphs hidden from them)."""
+    global _READABLE
+    import pyoxigraph as ox
+
+    from quyhoach.graph.store import KnowledgeStore
+
+    store = KnowledgeStore(store_path, read_only=True)
+    graphs = [ox.NamedNode(g) for g in store.named_graphs()]
+    if any("/graph/staging/" in g.value for g in graphs):
+        # a load that was killed left a staging graph: never let a reader see it
+        _READABLE = [g for g in graphs if "/graph/staging/" not in g.value]
+    return store
+
+
 def worker_main(store_path: str, conn: Connection, memory_mb: int = 0, no_network: bool = False) -> None:
     """Entry point of a worker process: open the store read-only, then run jobs until told to stop.
 
     ``no_network``: the worker gets no network at all (see :func:`isolate_network`); the web
     process asks for it when no remote host is allowed. ``memory_mb``: see :func:`limit_memory`.
     """
-    global _READABLE
-    import pyoxigraph as ox
-
-    from quyhoach.graph.store import KnowledgeStore, is_remote
+    from quyhoach.graph.store import is_remote
 
     # a worker in front of a remote engine needs the network to reach it; the parse-based
     # SERVICE/LOAD check of the web process still refuses every other host
     isolated = isolate_network() if no_network and not is_remote(store_path) else False
 
     try:
-        store = KnowledgeStore(store_path, read_only=True)
+        store = open_reader(store_path)
     except Exception as exc:  # report, don't crash silently
         conn.send(("fatal", f"cannot open store {store_path} read-only: {exc}"))
         return
-    graphs = [ox.NamedNode(g) for g in store.named_graphs()]
-    if any(isinstance(g, ox.NamedNode) and "/graph/staging/" in g.value for g in graphs):
-        # a load that was killed left a staging graph: never let a reader see it
-        _READABLE = [g for g in graphs if not (isinstance(g, ox.NamedNode) and "/graph/staging/" in g.value)]
     limit_memory(memory_mb)
     conn.send(("ready", os.getpid(), {"isolated": isolated}))
     while True:
@@ -189,10 +197,18 @@ def worker_main(store_path: str, conn: Connection, memory_mb: int = 0, no_networ
 
 
 class _Collect:
-    """Stands in for the pipe to keep the one message a job sends."""
+    """Stands in for the pipe to keep the messages a job sends."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple] = []
 
     def send(self, message: tuple) -> None:
-        self.message = message
+        self.messages.append(message)
+
+    @property
+    def message(self) -> tuple:
+        """The last message sent."""
+        return self.messages[-1]
 
 
 def _rows_of(store, job: Job) -> tuple:
@@ -205,6 +221,22 @@ def _rows_of(store, job: Job) -> tuple:
     except Exception as exc:
         return ("error", 500, f"query failed: {type(exc).__name__}: {exc}")
     return collect.message
+
+
+def run_job(store, job: Job | list[Job]) -> list[tuple]:
+    """Run a job (or a page's batch of 'rows' jobs) in this process; the messages a worker would send."""
+    collect = _Collect()
+    if isinstance(job, list):
+        return [("batch", [_rows_of(store, j) for j in job])]
+    try:
+        _run(store, job, collect)
+    except SyntaxError as exc:
+        return [("error", 400, f"syntax error: {exc}")]
+    except MemoryError:
+        return [("error", 503, "the query needed more memory than a worker may use")]
+    except Exception as exc:
+        return [("error", 500, f"query failed: {type(exc).__name__}: {exc}")]
+    return collect.messages
 
 
 def _run(store, job: Job, conn: Connection) -> None:

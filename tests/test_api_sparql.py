@@ -294,3 +294,19 @@ def test_json_results_are_valid_json_with_special_characters(server):
 
     rows = list(csv.reader(io.StringIO(httpx.get(base + "/sparql", params={"query": query, "format": "csv"}).text)))
     assert rows[1] == ['quote " comma, tab\t line\nend <b>']
+
+
+def test_read_only_answers_carry_an_etag_and_revalidate_with_304(server):
+    base, _ = server
+    params = {"query": LABELS}
+    first = httpx.get(base + "/sparql", params=params, headers={"Accept": "application/json"})
+    tag = first.headers["etag"]
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    again = httpx.get(base + "/sparql", params=params, headers={"Accept": "application/json", "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    other = httpx.get(base + "/sparql", params=params, headers={"Accept": "text/csv", "If-None-Match": tag})
+    assert other.status_code == 200 and other.headers["etag"] != tag  # another representation, another tag
+    home = httpx.get(base + "/", headers={"Accept": "text/html"})
+    assert home.status_code == 200 and "etag" in home.headers
+    failed = httpx.get(base + "/sparql", params={"query": "SELEKT nothing"})
+    assert failed.status_code == 400 and "etag" not in failed.headers
