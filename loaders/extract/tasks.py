@@ -156,22 +156,20 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     if ctx.resolver is not None:
         province = ctx.scope_unit if province_code(ctx) else None
         try:
-            hits = ctx.resolver.find_agencies(chunk, as_of=ctx.as_of, province=province)
+            hits = ctx.resolver.agencies_within(text, start, end, as_of=ctx.as_of, province=province)
         except Exception:  # noqa: BLE001 - a resolver failure must not stop extraction
             hits = []
         for s, e, m in hits:
-            s, e = start + s, start + e
             if any(x.start < e and s < x.end for x in found):
                 continue  # inside a collective ("… cơ quan thuộc Chính phủ")
             found.append(Mention(s, e, AgencyRef(m.iri, m.label)))
     # a province acting as subject ("tỉnh Lạng Sơn sẽ thực hiện …") stands for its People's Committee
     if ctx.resolver is not None:
         try:
-            units = ctx.resolver.find_units(chunk, as_of=ctx.as_of)
+            units = ctx.resolver.units_within(text, start, end, as_of=ctx.as_of)
         except Exception:  # noqa: BLE001
             units = []
         for s, e, u in units:
-            s, e = start + s, start + e
             if u.level != "province" or any(x.start <= s < x.end for x in found):
                 continue
             if _CONNECTIVES.fullmatch(text[start:s]) is None:
