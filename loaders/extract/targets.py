@@ -248,9 +248,32 @@ def _vision(text: str, pos: int, plan: TimeRef) -> TimeRef | None:
     return TimeRef(int(last.group(1)), None, None, last.start(1))
 
 
+def _figure_regions(text: str) -> list[tuple[int, int]]:
+    """Runs of clauses that hold a digit: a phrase elsewhere has no figure in its clause."""
+    ends = _clause_ends(text)
+    regions: list[list[int]] = []
+    last = -1
+    for m in _DIGITS.finditer(text):
+        k = bisect_left(ends, m.start())
+        if k == last:
+            continue
+        last = k
+        s = ends[k - 1] + 1 if k else 0
+        e = ends[k] if k < len(ends) else len(text)
+        if regions and regions[-1][1] >= s - 1:
+            regions[-1][1] = e
+        else:
+            regions.append([s, e])
+    return [(s, e) for s, e in regions]
+
+
+_DIGITS = re.compile(r"\d+")
+
+
 def _mentions(text: str) -> list[tuple[int, int, Indicator]]:
+    """Indicator phrases in the clauses that hold a figure (the regex runs over those only)."""
     out = []
-    for m in _IND_RE.finditer(text):
+    for m in (m for s, e in _figure_regions(text) for m in _IND_RE.finditer(text, s, e)):
         for n, ind in enumerate(INDICATORS):
             if m.group(f"i{n}") is not None:
                 out.append((m.start(), m.end(), ind))
