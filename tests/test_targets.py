@@ -182,3 +182,18 @@ def test_capacity_of_one_work_is_its_scale_not_a_plan_target():
         g = extract(read_source(Path(__file__).resolve().parent / "fixtures" / "corpus-dev" / name))
         inds = {str(r.ind) for r in g.query(QUERY, initNs=PREFIXES)}
         assert not {i for i in inds if i.startswith("passenger-throughput")}, (name, inds)
+
+
+def test_throughput_listed_under_one_part_of_a_port_system_is_not_the_plans_target():
+    # an airport-system plan written for the test: the system figure is a target, the terminals' are not
+    out, _ = run(
+        "Mục tiêu đến năm 2030: tổng hành khách thông qua từ 275 triệu lượt khách đến 280 triệu lượt khách.\n"
+        "Quy hoạch các cảng như sau:\n"
+        "a) Cảng hàng không Long Thành:\n"
+        "- Về hành khách thông qua: 25 triệu lượt khách.\n"
+        "+ Nhà ga T2 đáp ứng hàng hóa thông qua 1,2 triệu tấn.",
+        plan="plan/sectoral/cang-hang-khong/2021-2030",
+    )
+    (p,) = out["passenger-throughput"]
+    assert (p["min"], p["max"], p["time"]) == ("275000000", "280000000", "2030")
+    assert "cargo-throughput" not in out

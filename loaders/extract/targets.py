@@ -330,6 +330,28 @@ def _aimed(text: str, f: _Found, ctx: ExtractionContext) -> bool:
 #: a project's scale rather than a target of the plan.
 _CAPACITY_BEFORE = re.compile(r"công suất(?:\s+(?:thiết kế|phục vụ|khai thác))?\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
 _THROUGHPUT_KINDS = {"tonnes", "teu", "passengers"}
+#: A list item or heading that names one part of a port or airport system ("(1) Khu bến Mũi Độc:",
+#: "+ Bến cảng tổng hợp …:"): the throughput under it is that part's, not the plan's.
+_PART_LINE_RE = re.compile(r"[\s*+\-–•]*(?:\(?\d+\)|\d+\.|[a-zđ]\))?[\s*]*(?:khu bến|bến cảng|cảng|nhà ga|sân bay)\b",
+                           re.IGNORECASE)
+_ITEM_LINE_RE = re.compile(r"[ \t]*[-+•–]")
+
+
+def _of_a_part(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos``, or the heading of the list it is in, names a part."""
+    start = text.rfind("\n", 0, pos) + 1
+    if _PART_LINE_RE.match(text, start):
+        return True
+    for _ in range(12):  # up through the items of the list to its heading
+        if start <= 1:
+            return False
+        start = text.rfind("\n", 0, start - 1) + 1
+        line_end = text.find("\n", start)
+        if not text[start:line_end].strip():
+            continue
+        if not _ITEM_LINE_RE.match(text, start):
+            return bool(_PART_LINE_RE.match(text, start))
+    return False
 
 
 def _reference_year(text: str, ctx: ExtractionContext) -> int | None:
@@ -344,7 +366,8 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
     """All quantified targets of ``text`` (see the module rules), stated as aims.
 
     A figure of a year (or period) that ended before the year the text speaks in is a statistic,
-    not a target; a throughput written as the capacity of one work is that work's scale.
+    not a target; a throughput written as the capacity of one work, or listed under one part of a
+    port or airport system, is that work's or part's scale.
     """
     kinds = {ind.slug: ind.kind for ind in INDICATORS}
     found = []
@@ -353,7 +376,9 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
         if not _aimed(text, f, ctx):
             continue
         base = f.indicator.removesuffix("-growth").removesuffix("-increase")
-        if kinds.get(base) in _THROUGHPUT_KINDS and _CAPACITY_BEFORE.search(text, max(0, f.quantity.start - 60), f.quantity.start):
+        if kinds.get(base) in _THROUGHPUT_KINDS and (
+                _CAPACITY_BEFORE.search(text, max(0, f.quantity.start - 60), f.quantity.start)
+                or _of_a_part(text, f.quantity.start)):
             continue
         last = (f.time.year or f.time.end_year) if f.time is not None else None
         if last is not None:
