@@ -73,3 +73,35 @@ def test_generic_kinds_and_law_text_are_not_projects():
     )
     names = [text[f.start : f.end] for f in find_projects(text)]
     assert names == ["Cầu Cát Lái"]
+
+
+def _examples(text: str) -> list[tuple[str, str]]:
+    from quyhoach.loaders.extract.projects import example_projects
+
+    return [(f.cls, f.label or text[f.start : f.end]) for f in example_projects(text)]
+
+
+def test_bare_names_in_an_example_list_take_the_kind_of_their_head():
+    # written for the test (other plants, other list shapes than the page the rule was made on)
+    text = ("Đẩy nhanh tiến độ các dự án nguồn điện trọng điểm (như: Vĩnh Tân 4 mở rộng, Duyên Hải 2, 3, "
+            "Thủy điện Trị An mở rộng (200 MW), ...); các dự án cảng hàng không gồm: Long Thành, Phan Thiết.")
+    found = _examples(text)
+    assert ("PowerPlant", "Vĩnh Tân 4 mở rộng") in found
+    assert ("PowerPlant", "Duyên Hải 3") in found  # "Duyên Hải 2, 3": a bare numeral continues the name
+    assert ("PowerPlant", "Thủy điện Trị An mở rộng") in found
+    assert ("Airport", "Long Thành") in found and ("Airport", "Phan Thiết") in found
+
+
+def test_example_lists_without_a_project_head_are_not_projects():
+    text = ("Các tỉnh như: Hà Nội, Hải Phòng, Quảng Ninh phối hợp thực hiện; các cơ quan (Bộ Tài chính, "
+            "Bộ Xây dựng) báo cáo; Nhà máy thủy điện Sơn La (Sơn La, Hòa Bình) vận hành.")
+    assert _examples(text) == []
+
+
+def test_directive_lists_power_plants_in_prose_brackets_with_scale_and_no_place_from_the_name():
+    g = extract(read_source(DEV / "29d8dbb64b62d14d.md", {}), extractors=MINE)  # Chỉ thị 01/CT-TTg
+    projects = _projects(g)
+    for name in ("Nhơn Trạch 3", "Ô Môn IV", "LNG Quảng Ninh", "Hiệp Phước giai đoạn 1"):
+        assert (projects[name], RDF.type, QH.PowerPlant) in g, name
+    assert ("capacity", Decimal(1403), "MW") in _scales(g, projects["Quảng Trạch I"])
+    assert g.value(projects["LNG Quảng Ninh"], QH.locatedIn) is None

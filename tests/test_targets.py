@@ -1,6 +1,7 @@
 """Targets extracted from small texts about other provinces, with other numbers and dash styles."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,91 @@ def test_target_iri_and_evidence():
         "ASK { ?t prov:wasDerivedFrom ?e . ?e oa:hasSelector ?s . ?s oa:exact ?x . FILTER(CONTAINS(?x, '80 triệu')) }",
         initNs=PREFIXES, initBindings={"t": iri})
     assert ask.askAnswer
+
+
+# --- indicators of national, regional and sectoral plans (phrases in loaders/extract/targets.yaml) ---
+
+def test_every_indicator_phrase_has_a_concept_with_both_labels():
+    from rdflib import RDFS, Graph
+
+    from quyhoach.namespaces import SKOS
+
+    concepts = Graph().parse(Path(__file__).resolve().parents[1] / "ontology" / "concepts.ttl")
+    for ind in targets.INDICATORS:
+        iri = ID[f"indicator/{ind.slug}"]
+        assert (iri, SKOS.inScheme, None) in concepts, ind.slug
+        assert {lit.language for lit in concepts.objects(iri, RDFS.label)} >= {"vi", "en"}, ind.slug
+
+
+def test_national_plan_figures_energy_transport_and_ports():
+    # written in the style of a national master plan resolution (no page of the corpus has these sentences)
+    out, _ = run(
+        "Mục tiêu đến năm 2030:\n"
+        "- Tốc độ tăng trưởng tổng sản phẩm trong nước (GDP) bình quân đạt khoảng 7,0%/năm giai đoạn 2021 - 2030; "
+        "GDP bình quân đầu người đến năm 2030 đạt khoảng 7.500 USD.\n"
+        "- Hoàn thành khoảng 5.000 km đường bộ cao tốc.\n"
+        "- Tổng công suất các nguồn điện đạt 150.489 MW; điện thương phẩm khoảng 335 tỷ kWh; "
+        "tỷ lệ năng lượng tái tạo đạt trên 30%.\n"
+        "- Hàng hóa thông qua hệ thống cảng biển từ 1.140 triệu tấn đến 1.423 triệu tấn; hàng container từ 38 "
+        "đến 47 triệu TEU; hành khách từ 10,1 triệu lượt khách đến 11,3 triệu lượt khách.",
+        scope="unit/country/vn", plan="plan/national/2021-2030",
+    )
+    (g,) = out["gdp-growth"]
+    assert (g["value"], g["comp"], g["unit"], g["time"]) == ("7", "about", "%/năm", "2021-2030")
+    assert out["gdp-per-capita"][0]["value"] == "7500" and out["gdp-per-capita"][0]["time"] == "2030"
+    assert (out["expressway-length"][0]["value"], out["expressway-length"][0]["unit"]) == ("5000", "km")
+    assert (out["installed-capacity"][0]["value"], out["installed-capacity"][0]["unit"]) == ("150489", "MW")
+    assert (out["commercial-electricity"][0]["value"], out["commercial-electricity"][0]["unit"]) == ("335000000000", "kWh")
+    assert (out["renewable-energy-share"][0]["value"], out["renewable-energy-share"][0]["comp"]) == ("30", "above")
+    (c,) = out["cargo-throughput"]
+    assert (c["min"], c["max"], c["unit"]) == ("1140000000", "1423000000", "tấn")
+    (p,) = out["passenger-throughput"]
+    assert (p["min"], p["max"]) == ("10100000", "11300000")
+
+
+def test_gigawatts_are_megawatts_and_vision_heading_gives_the_year_of_a_rate():
+    out, _ = run(
+        "(1) Mục tiêu đến năm 2030\n- Tổng công suất lắp đặt đạt ít nhất 12 GW.\n"
+        "(2) Tầm nhìn đến năm 2050\n- Hàng hóa thông qua tăng trưởng bình quân khoảng 4%/năm.",
+        plan="plan/provincial/dien-bien/2021-2030",
+    )
+    assert (out["installed-capacity"][0]["value"], out["installed-capacity"][0]["comp"]) == ("12000", "at-least")
+    assert out["cargo-throughput-growth"][0]["time"] == "2050"
+
+
+def test_statistics_of_past_years_on_an_unseen_page_are_not_targets():
+    # an encyclopaedia page on the national economy that no rule was written on: decades of
+    # statistics (GDP 1980-2020) and one stated aim (expressways in operation by 2025)
+    from quyhoach.loaders.documents.pipeline import extract, read_source
+
+    g = extract(read_source(Path(__file__).resolve().parent / "fixtures" / "corpus-dev" / "09f471891f52597f.md"))
+    rows = g.query(QUERY, initNs=PREFIXES)
+    found = {(str(r.ind), str(r.v), str(r.y or r.pe)) for r in rows}
+    assert ("expressway-length", "3858", "2025") in found
+    assert all(int(year) >= 2020 for _i, _v, year in found), found
+
+
+def test_capacity_of_one_work_is_its_scale_not_a_plan_target():
+    # news pages on airport upgrades (not read when the rule was written): "nâng công suất phục vụ lên
+    # 18 triệu lượt hành khách mỗi năm"
+    from quyhoach.loaders.documents.pipeline import extract, read_source
+
+    for name in ("7e570695382c3096.md", "c4ca497f8f295c6f.md"):
+        g = extract(read_source(Path(__file__).resolve().parent / "fixtures" / "corpus-dev" / name))
+        inds = {str(r.ind) for r in g.query(QUERY, initNs=PREFIXES)}
+        assert not {i for i in inds if i.startswith("passenger-throughput")}, (name, inds)
+
+
+def test_throughput_listed_under_one_part_of_a_port_system_is_not_the_plans_target():
+    # an airport-system plan written for the test: the system figure is a target, the terminals' are not
+    out, _ = run(
+        "Mục tiêu đến năm 2030: tổng hành khách thông qua từ 275 triệu lượt khách đến 280 triệu lượt khách.\n"
+        "Quy hoạch các cảng như sau:\n"
+        "a) Cảng hàng không Long Thành:\n"
+        "- Về hành khách thông qua: 25 triệu lượt khách.\n"
+        "+ Nhà ga T2 đáp ứng hàng hóa thông qua 1,2 triệu tấn.",
+        plan="plan/sectoral/cang-hang-khong/2021-2030",
+    )
+    (p,) = out["passenger-throughput"]
+    assert (p["min"], p["max"], p["time"]) == ("275000000", "280000000", "2030")
+    assert "cargo-throughput" not in out

@@ -109,3 +109,31 @@ def test_requester_is_not_responsible_and_credits_are_not_verbs():
                     "Quy hoạch tỉnh.\nTheo Kế hoạch, Chủ tịch UBND tỉnh Hà Giang Nguyễn Văn Sơn yêu cầu các sở, ngành, "
                     "địa phương triển khai thực hiện nghiêm túc.", scope="unit/province/02"))
     assert got == {("agency/collective/so-nganh-dia-phuong", "implement")}
+
+
+# --- tasks and the structure of the assigning document (pages of tests/fixtures/corpus-dev) ---
+
+def _dev_tasks(name: str):
+    from pathlib import Path
+
+    from quyhoach.loaders.documents.pipeline import extract, read_source
+    from quyhoach.namespaces import QH
+
+    g = extract(read_source(Path(__file__).resolve().parent / "fixtures" / "corpus-dev" / name),
+                extractors=("citations", "tasks"))
+    return {str(g.value(t, QH.taskText)): g.value(t, QH.provision) for t in g.subjects(None, QH.Task)}, g
+
+
+def test_legal_bases_and_document_lists_assign_no_task():
+    # "Căn cứ Thông tư số 11/2015/TT-BTC của Bộ trưởng Bộ Tài chính Hướng dẫn …" is a title it rests on;
+    # "a) Thông tư số 57/2014/TT-BCT … của Bộ trưởng Bộ Công Thương …" an item of a repeal list
+    for name in ("32bf80ce6d1e997e.md", "087cf37a325c4959.md"):
+        tasks, _ = _dev_tasks(name)
+        assert not [t for t in tasks if t.startswith(("Căn cứ", "a) Thông tư", "b) Thông tư"))], (name, list(tasks))
+
+
+def test_tasks_in_articles_carry_their_provision():
+    tasks, _ = _dev_tasks("38acb0a43418a36c.md")  # a decree on urban railways: Điều 10, khoản 2, điểm a
+    provisions = {str(p) for p in tasks.values() if p is not None}
+    assert "Điều 10, khoản 2, điểm a" in provisions
+    assert all(p.startswith("Điều ") for p in provisions)

@@ -48,6 +48,8 @@ class _Vocab:
     lead_re: re.Pattern
     field_re: re.Pattern
     stop_re: re.Pattern
+    group_re: re.Pattern
+    groups: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -58,12 +60,16 @@ def _vocab() -> _Vocab:
     lead = "|".join(re.escape(w) for w in sorted(data["lead_words"], key=len, reverse=True))
     fields = "|".join(re.escape(w) for w in data["name_fields"])
     stops = "|".join(re.escape(w) for w in sorted(data["name_stops"], key=len, reverse=True))
+    groups = {k.lower(): v for k, v in data.get("group_kinds", {}).items()}
+    heads = "|".join(re.escape(w) for w in sorted([*groups, *(k for k, _ in kinds)], key=len, reverse=True))
     return _Vocab(
         kinds=kinds,
         kind_re=re.compile(rf"(?i:{alt})(?![\wÀ-ỹ])"),
         lead_re=re.compile(rf"^(?:(?i:{lead})[\s,]+)+"),
         field_re=re.compile(rf"(?im)^[\s\-+*]*(?:\d+\.\s*)?(?:{fields})\s*:\s*"),
         stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
+        group_re=re.compile(rf"(?i:{heads})(?![\wÀ-ỹ])"),
+        groups=groups,
     )
 
 
@@ -77,6 +83,7 @@ class Found:
     block: tuple[int, int]
     listed: bool = False  # from a list, field or table (the list's province applies)
     scales: list = field(default_factory=list)
+    label: str = ""  # the name when it is not the text of the span ("Ô Môn III" for "III")
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -179,6 +186,90 @@ def find_projects(text: str) -> list[Found]:
     return out
 
 
+#: Opens a list of examples or members: "(như: A, B, …)", "như: A, B", "gồm: A, B", "(A, B, C)".
+_EXAMPLES_RE = re.compile(r"\((?:như|gồm|bao gồm)?:?\s*|\b(?:như|gồm|bao gồm):\s*", re.IGNORECASE)
+#: Ends an example list.
+_EXAMPLES_END_RE = re.compile(r"[;:)\n]|\.\.\.|…|\.(?!\d)(?=\s|$)")
+#: An item that only continues the previous name's numbering ("Ô Môn II, III, IV").
+_CONTINUATION_RE = re.compile(r"(?:[IVX]+|\d+)")
+
+
+def _split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the comma- (or ``và``-) separated items of ``text[start:end]``, brackets kept inside items."""
+    items, depth, pos = [], 0, start
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and (ch == "," or text.startswith(" và ", i)):
+            items.append((pos, i))
+            pos = i + (1 if ch == "," else 4)
+        i += 1
+    items.append((pos, end))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), s + len(text[s:e].rstrip())) for s, e in items]
+
+
+def example_projects(text: str) -> list[Found]:
+    """Projects named bare in a list after a project head: "các dự án nguồn điện … (như: Thủy
+    điện Nậm Củm 4, Hòa Bình MR, Nhơn Trạch 3, …)", "các nhà máy: LNG Quảng Ninh, LNG Thái Bình".
+
+    An item takes the class of its own kind word, else the head's (``group_kinds`` of
+    ``projects.yaml``); it must open with a capital, and a bare numeral continues the previous
+    name ("Ô Môn II, III" = Ô Môn III). The brackets after an item's name are the block its place
+    and scale are read in (a place inside the name is not read as the project's place).
+    """
+    vocab = _vocab()
+    out: list[Found] = []
+    for m in _EXAMPLES_RE.finditer(text):
+        clause_start = max(text.rfind(";", 0, m.start()), text.rfind("\n", 0, m.start()),
+                           text.rfind(". ", 0, m.start()), m.start() - 400) + 1
+        heads = list(vocab.group_re.finditer(text, clause_start, m.start()))
+        head_cls = vocab.groups.get(heads[-1].group(0).lower()) if heads else None
+        bare = m.group(0).strip() == "("  # "(A, B, C)": only items with a kind word of their own
+        if bare:
+            head_cls = None
+        stop = _EXAMPLES_END_RE.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        if text[m.start()] == "(" and stop is not None and text[stop.start()] != ")":
+            close = text.find(")", m.end())
+            if close != -1 and "\n" not in text[m.end() : close]:
+                end = close
+        end = min(end, m.end() + 600)
+        items = _split_items(text, m.end(), end)
+        if len(items) < 2 or (head_cls is None and not bare and not heads):
+            continue
+        previous: str | None = None
+        batch: list[Found] = []
+        for s, e in items:
+            bracket = text.find("(", s, e)
+            name_end = bracket if bracket != -1 else e
+            name_end = s + len(text[s:name_end].rstrip(" .…"))
+            name = text[s:name_end]
+            if not name.strip(" .…"):
+                continue  # the empty place of "A, B, ..."
+            continues = bool(_CONTINUATION_RE.fullmatch(name)) and previous is not None
+            if not (name[0].isupper() or continues) or len(name) > 60 or len(name.split()) > 7:
+                batch = []
+                break
+            own = _kind_at(text, s)
+            if bare and own is None and not continues:
+                batch = []
+                break
+            cls = own[1] if own is not None else head_cls
+            block = (name_end, e)  # the brackets after the name, not the name ("LNG Quảng Ninh")
+            if continues:
+                name = previous.rsplit(" ", 1)[0] + " " + name
+                batch.append(Found(s, name_end, cls or "", block, True, label=name))
+            elif cls is not None:
+                batch.append(Found(s, name_end, cls, block, True))
+            previous = name
+        out.extend(f for f in batch if f.cls)
+    return out
+
+
 def table_projects(text: str, structure) -> list[Found]:
     """One project per table row whose name cell opens with a kind word (after the lead words);
     the row is the block its place and scale are read in."""
@@ -275,7 +366,7 @@ def _scales(text: str, start: int, end: int) -> list[_Scale]:
 
 
 def _label(text: str, f: Found) -> str:
-    name = " ".join(text[f.start : f.end].replace("*", "").split())
+    name = " ".join((f.label or text[f.start : f.end]).replace("*", "").split())
     return name[:1].upper() + name[1:]
 
 
@@ -307,6 +398,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     found = find_projects(text)
     taken = [(f.start, f.end) for f in found]
     found += [f for f in table_projects(text, structure) if not any(s <= f.start < e for s, e in taken)]
+    taken = [(f.start, f.end) for f in found]
+    found += [f for f in example_projects(text) if not any(s <= f.start < e for s, e in taken)]
     if not found:
         return
     main = main_mention(doc, ctx)

@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
+from importlib import resources
 
+import yaml
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from quyhoach.loaders.extract._shared import (
@@ -41,6 +44,8 @@ from quyhoach.loaders.extract._shared import (
     prefiltered,
     time_refs,
 )
+from quyhoach.loaders.extract.dates import find_dates
+from quyhoach.loaders.extract.mentions import sentence_at
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -58,34 +63,16 @@ class Indicator:
     label_en: str = ""
 
 
+@lru_cache(maxsize=1)
+def _indicators() -> tuple[Indicator, ...]:
+    """Indicator phrases of ``targets.yaml``, most specific first."""
+    data = yaml.safe_load((resources.files("quyhoach.loaders.extract") / "targets.yaml").read_text(encoding="utf-8"))
+    return tuple(Indicator(d["slug"], d["pattern"], d["kind"], bool(d.get("before")), d.get("en", ""))
+                 for d in data["indicators"])
+
+
 #: Indicator phrases, most specific first. ``before`` phrases take the quantity written just before.
-INDICATORS: list[Indicator] = [
-    Indicator("grdp-per-capita", r"(?:GRDP|tổng sản phẩm(?: trên địa bàn)?)(?: \(GRDP\))? bình quân (?:trên )?đầu người", "money", label_en="GRDP per capita"),
-    Indicator("grdp-growth", r"(?:tốc độ )?tăng trưởng (?:kinh tế|GRDP|tổng sản phẩm(?: trên địa bàn)?(?: \((?:GRDP)\))?)", "pct", label_en="GRDP growth"),
-    Indicator("grdp", r"quy mô (?:nền )?(?:kinh tế|GRDP)", "money", label_en="size of the economy"),
-    Indicator("income-per-capita", r"thu nhập bình quân(?: đầu người| trên đầu người)?", "money", label_en="income per capita"),
-    Indicator("population-growth", r"(?:tốc độ )?(?:gia )?tăng dân số", "pct", label_en="population growth"),
-    Indicator("rural-clean-water-share", r"dân số nông thôn được sử dụng nước(?: sạch| hợp vệ sinh)?", "pct", before=True, label_en="rural population with clean water"),
-    Indicator("urban-clean-water-share", r"dân số đô thị được sử dụng nước(?: sạch)?", "pct", before=True, label_en="urban population with clean water"),
-    Indicator("population", r"(?:quy mô )?dân số(?! nông thôn| đô thị)", "count", label_en="population"),
-    Indicator("urbanisation-rate", r"tỷ lệ đô thị hó?a|tỷ lệ đô thị hoá", "pct", label_en="urbanisation rate"),
-    Indicator("forest-cover", r"(?:tỷ lệ |tỉ lệ )?(?:độ )?che phủ rừng", "pct", label_en="forest cover"),
-    Indicator("trained-labour-share", r"tỷ lệ lao động (?:đã )?qua đào tạo", "pct", label_en="share of trained labour"),
-    Indicator("poverty-rate-reduction", r"tỷ lệ (?:hộ )?nghèo", "pct", label_en="poverty rate reduction"),
-    Indicator("budget-revenue", r"thu ngân sách(?: nhà nước| nội địa)?", "money", label_en="budget revenue"),
-    Indicator("export-value", r"kim ngạch xuất khẩu", "money", label_en="export value"),
-    Indicator("tourist-arrivals", r"(?:tổng )?(?:lượng |lượt )?khách du lịch", "count", label_en="tourist arrivals"),
-    Indicator("advanced-new-rural-communes-share", r"xã đạt chuẩn nông thôn mới nâng cao", "pct", before=True, label_en="communes meeting the advanced new-rural standard"),
-    Indicator("model-new-rural-communes-share", r"xã đạt chuẩn nông thôn mới kiểu mẫu", "pct", before=True, label_en="communes meeting the model new-rural standard"),
-    Indicator("new-rural-communes-share", r"xã đạt chuẩn nông thôn mới", "pct", before=True, label_en="communes meeting the new-rural standard"),
-    Indicator("new-rural-districts", r"huyện đạt chuẩn nông thôn mới|huyện hoàn thành nhiệm vụ xây dựng nông thôn mới", "count", before=True, label_en="districts meeting the new-rural standard"),
-    Indicator("schools-national-standard-share", r"tỷ lệ trường(?: học)? đạt chuẩn quốc gia", "pct", label_en="schools meeting the national standard"),
-    Indicator("village-cultural-house-share", r"tỷ lệ (?:thôn|bản|thôn, bản|thôn, bản, tổ dân phố) có nhà văn hó?a", "pct", label_en="villages with a cultural house"),
-    Indicator("household-electricity-access", r"hộ (?:dân|gia đình) được sử dụng điện", "pct", before=True, label_en="households with electricity"),
-    Indicator("district-road-paving", r"đường huyện", "pct", before=True, label_en="paved district roads"),
-    Indicator("commune-road-hardening", r"đường xã", "pct", before=True, label_en="hardened commune roads"),
-    Indicator("hospital-beds-per-10000", r"giường bệnh(?: trên| /)? ?(?:1 vạn|10\.000) dân", "count", before=True, label_en="hospital beds per 10,000 people"),
-]
+INDICATORS: tuple[Indicator, ...] = _indicators()
 
 _IND_RE = prefiltered("|".join(f"(?P<i{n}>{ind.pattern})" for n, ind in enumerate(INDICATORS)), re.IGNORECASE)
 
@@ -125,8 +112,44 @@ class _Found:
     group: str = ""
 
 
+#: Physical units written after a number (the scale word before them multiplies the figure).
+_PHYSICAL_RE = re.compile(r"\s*(?P<u>tấn|TEU|kWh|GW|MW|km|lượt hành khách|hành khách|lượt khách)(?![\wÀ-ỹ])", re.IGNORECASE)
+_PHYSICAL_UNITS = {"tấn": "tấn", "teu": "TEU", "kwh": "kWh", "gw": "MW", "mw": "MW", "km": "km",
+                   "lượt hành khách": "lượt khách", "hành khách": "lượt khách", "lượt khách": "lượt khách"}
+_KIND_UNITS = {"length": {"km"}, "power": {"MW"}, "energy": {"kWh"}, "tonnes": {"tấn"}, "teu": {"TEU"},
+               "passengers": {"lượt khách", "khách"}}
+_RANGE_JOIN = re.compile(r"\s*(?:đến|tới|[-–—])\s*$")
+
+
+def _physical(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Quantities with a physical unit after them (``19,25 triệu tấn``, ``335 tỷ kWh``, ``3 GW``)
+    scaled and with their unit; ``từ A tấn đến B tấn`` joined into one range."""
+    out: list[Quantity] = []
+    for q in qs:
+        m = _PHYSICAL_RE.match(text, q.end)
+        if m is not None and (q.unit in {"", "triệu", "tỷ", "nghìn", "tỉ"}):
+            unit = _PHYSICAL_UNITS[m.group("u").lower()]
+            factor = q.scale * (Decimal(1000) if m.group("u").lower() == "gw" else Decimal(1))
+            q = replace(q, value=q.value * factor if q.value is not None else None,
+                        min=q.min * factor if q.min is not None else None,
+                        max=q.max * factor if q.max is not None else None,
+                        unit=unit, end=m.end(), text=text[q.start : m.end()], scale=Decimal(1))
+        prev = out[-1] if out else None
+        if (prev is not None and prev.unit == q.unit and q.unit in _PHYSICAL_UNITS.values()
+                and prev.value is not None and q.value is not None and q.comparator is None
+                and _RANGE_JOIN.match(text[prev.end : q.start]) and text[prev.end : q.start].strip()):
+            out[-1] = replace(prev, value=None, min=prev.value, max=q.value, end=q.end, text=text[prev.start : q.end])
+            continue
+        out.append(q)
+    return out
+
+
 def _kind_ok(kind: str, q: Quantity) -> bool:
     unit = q.unit.lower()
+    if kind in _KIND_UNITS:
+        return q.unit in _KIND_UNITS[kind]
+    if q.unit in {"tấn", "TEU", "kWh", "MW", "km"}:
+        return kind == "any"
     if kind == "pct":
         return unit.startswith("%")
     if kind == "money":
@@ -190,9 +213,9 @@ def _time_for(text: str, q: Quantity, phrase_start: int, phrase_end: int, seg_en
     m = PERIOD_WORD_RE.search(text, q.end, seg_end)
     if m:
         return TimeRef(None, int(m.group(1)), int(m.group(2)), m.start())
-    # 4. rates: the plan period
+    # 4. rates: the plan period, or the vision year of the heading above ("(2) Tầm nhìn đến năm 2050")
     if is_rate and plan:
-        return plan
+        return _vision(text, lo, plan) or plan
     # 5. levels: last year stated earlier in the paragraph, else the plan's end year
     pstart, _ = paragraph_bounds(text, lo)
     para_refs = [r for r in time_refs(text[pstart:lo], pstart) if r.year]
@@ -209,9 +232,48 @@ def _time_for(text: str, q: Quantity, phrase_start: int, phrase_end: int, seg_en
     return None
 
 
+#: A heading line that gives the year of the figures below it ("**(1) Mục tiêu đến năm 2030**").
+_TIME_HEADING_RE = re.compile(
+    r"(?im)^[^\n]{0,40}?(?:mục tiêu|tầm nhìn|định hướng)[^\n]{0,40}?(?:đến|tới) năm ((?:19|20)\d\d)[^\n\d]{0,40}$"
+)
+
+
+def _vision(text: str, pos: int, plan: TimeRef) -> TimeRef | None:
+    """The year of the last time heading above ``pos`` when it lies beyond the plan period."""
+    last = None
+    for m in _TIME_HEADING_RE.finditer(text, max(0, pos - 1500), pos):
+        last = m
+    if last is None or plan.end_year is None or int(last.group(1)) <= plan.end_year:
+        return None
+    return TimeRef(int(last.group(1)), None, None, last.start(1))
+
+
+def _figure_regions(text: str) -> list[tuple[int, int]]:
+    """Runs of clauses that hold a digit: a phrase elsewhere has no figure in its clause."""
+    ends = _clause_ends(text)
+    regions: list[list[int]] = []
+    last = -1
+    for m in _DIGITS.finditer(text):
+        k = bisect_left(ends, m.start())
+        if k == last:
+            continue
+        last = k
+        s = ends[k - 1] + 1 if k else 0
+        e = ends[k] if k < len(ends) else len(text)
+        if regions and regions[-1][1] >= s - 1:
+            regions[-1][1] = e
+        else:
+            regions.append([s, e])
+    return [(s, e) for s, e in regions]
+
+
+_DIGITS = re.compile(r"\d+")
+
+
 def _mentions(text: str) -> list[tuple[int, int, Indicator]]:
+    """Indicator phrases in the clauses that hold a figure (the regex runs over those only)."""
     out = []
-    for m in _IND_RE.finditer(text):
+    for m in (m for s, e in _figure_regions(text) for m in _IND_RE.finditer(text, s, e)):
         for n, ind in enumerate(INDICATORS):
             if m.group(f"i{n}") is not None:
                 out.append((m.start(), m.end(), ind))
@@ -219,8 +281,116 @@ def _mentions(text: str) -> list[tuple[int, int, Indicator]]:
     return out
 
 
+#: Words that state an aim: a figure is a target only with one of them in its sentence or in
+#: the lines just above it (a heading "Mục tiêu đến năm 2030", "Các chỉ tiêu chủ yếu").
+_AIM_RE = re.compile(
+    r"mục tiêu|chỉ tiêu|phấn đấu|định hướng|tầm nhìn|dự kiến|dự báo|kế hoạch|quy hoạch|đề án|chiến lược"
+    r"|(?:đến|tới|vào|trong) năm (?:19|20)\d\d|giai đoạn|thời kỳ|đạt (?:mức )?(?:khoảng|trên|ít nhất|tối thiểu)"
+    r"|bảo đảm|đảm bảo|đáp ứng|nâng|duy trì|giữ vững|(?:tăng|giảm) (?:lên|xuống|còn)",
+    re.IGNORECASE,
+)
+#: Words of a lead that opens a list of aims (looked for in the text before the sentence).
+_AIM_LEAD_RE = re.compile(r"mục tiêu|chỉ tiêu|phấn đấu|tầm nhìn|(?:đến|tới) năm (?:19|20)\d\d", re.IGNORECASE)
+#: Words that report a figure already reached ("ước đạt", "tăng 8.440 tỷ đồng so với năm 2021").
+_REACHED_RE = re.compile(r"ước đạt|ước tính|đã đạt|so với (?:năm|cùng kỳ)", re.IGNORECASE)
+#: A year opening a statement ("Năm 2022, GRDP đạt …"): a past one reports a statistic.
+_YEAR_LEAD_RE = re.compile(r"\bnăm ((?:19|20)\d\d),", re.IGNORECASE)
+
+
+def _context_start(text: str, sentence_start: int) -> int:
+    """Start of the sentence's context: up to two short lines (headings) right above it."""
+    pos = sentence_start
+    for _ in range(2):
+        prev_end = text.rfind("\n", 0, pos)
+        if prev_end <= 0:
+            break
+        prev_start = text.rfind("\n", 0, prev_end) + 1
+        if prev_end - prev_start > 160:
+            break
+        pos = prev_start
+    return pos
+
+
+def _aimed(text: str, f: _Found, ctx: ExtractionContext) -> bool:
+    """Whether the figure of ``f`` is stated as an aim (not a statistic of a past year)."""
+    s0, _s1 = sentence_at(text, f.span.start)
+    clause = text[_clause_start(text, f.span.start) : f.span.end]
+    if _REACHED_RE.search(clause) and not _AIM_RE.search(clause):
+        return False
+    lead = _YEAR_LEAD_RE.search(clause)
+    if lead and ctx.as_of is not None and int(lead.group(1)) < ctx.as_of.year:
+        return False
+    if ctx.main_plan is not None or _AIM_RE.search(text, _context_start(text, min(s0, f.span.start)), f.span.end):
+        return True  # the figures of a text about a plan are its aims
+    # a list of figures under a lead that states the aims ("các mục tiêu, chỉ tiêu cụ thể đến năm 2030")
+    return bool(_AIM_LEAD_RE.search(text, max(0, s0 - 1500), s0))
+
+
+#: Just before a figure: the capacity of one work ("nhà ga … đạt công suất 500.000 hành khách/năm"),
+#: a project's scale rather than a target of the plan.
+_CAPACITY_BEFORE = re.compile(r"công suất(?:\s+(?:thiết kế|phục vụ|khai thác))?\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
+_THROUGHPUT_KINDS = {"tonnes", "teu", "passengers"}
+#: A list item or heading that names one part of a port or airport system ("(1) Khu bến Mũi Độc:",
+#: "+ Bến cảng tổng hợp …:"): the throughput under it is that part's, not the plan's.
+_PART_LINE_RE = re.compile(r"[\s*+\-–•]*(?:\(?\d+\)|\d+\.|[a-zđ]\))?[\s*]*(?:khu bến|bến cảng|cảng|nhà ga|sân bay)\b",
+                           re.IGNORECASE)
+_ITEM_LINE_RE = re.compile(r"[ \t]*[-+•–]")
+
+
+def _of_a_part(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos``, or the heading of the list it is in, names a part."""
+    start = text.rfind("\n", 0, pos) + 1
+    if _PART_LINE_RE.match(text, start):
+        return True
+    for _ in range(12):  # up through the items of the list to its heading
+        if start <= 1:
+            return False
+        start = text.rfind("\n", 0, start - 1) + 1
+        line_end = text.find("\n", start)
+        if not text[start:line_end].strip():
+            continue
+        if not _ITEM_LINE_RE.match(text, start):
+            return bool(_PART_LINE_RE.match(text, start))
+    return False
+
+
+def _reference_year(text: str, ctx: ExtractionContext) -> int | None:
+    """The year the text speaks in: the document's date, else the latest full date it writes."""
+    if ctx.as_of is not None:
+        return ctx.as_of.year
+    years = [d.value.year for d in find_dates(text, include_short=False)]
+    return max(years) if years else None
+
+
 def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
-    """All quantified targets of ``text`` (see the module rules)."""
+    """All quantified targets of ``text`` (see the module rules), stated as aims.
+
+    A figure of a year (or period) that ended before the year the text speaks in is a statistic,
+    not a target; a throughput written as the capacity of one work, or listed under one part of a
+    port or airport system, is that work's or part's scale.
+    """
+    kinds = {ind.slug: ind.kind for ind in INDICATORS}
+    found = []
+    reference: list[int | None] = []
+    for f in _find_targets(text, ctx):
+        if not _aimed(text, f, ctx):
+            continue
+        base = f.indicator.removesuffix("-growth").removesuffix("-increase")
+        if kinds.get(base) in _THROUGHPUT_KINDS and (
+                _CAPACITY_BEFORE.search(text, max(0, f.quantity.start - 60), f.quantity.start)
+                or _of_a_part(text, f.quantity.start)):
+            continue
+        last = (f.time.year or f.time.end_year) if f.time is not None else None
+        if last is not None:
+            if not reference:
+                reference.append(_reference_year(text, ctx))
+            if reference[0] is not None and last < reference[0]:
+                continue
+        found.append(f)
+    return found
+
+
+def _find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
     plan = plan_period(ctx, text)
     found: list[_Found] = []
     structure_spans = _structure_targets(text, plan, found)
@@ -233,7 +403,7 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
         seg_end = min(clause_end, nxt)
         cstart = _clause_start(text, ms)
         prefix_start = max(cstart, prev_q_end if prev_q_end <= ms else cstart)
-        qs = [q for q in find_quantities(text[cstart:clause_end], cstart) if _usable(q, text)]
+        qs = [q for q in _physical(text, find_quantities(text[cstart:clause_end], cstart)) if _usable(q, text)]
         chosen: list[tuple[Quantity, str]] = []
         before = [q for q in qs if q.end <= ms and _BEFORE_GAP.match(text[q.end : ms])]
         after = [q for q in qs if ms < q.start < seg_end and (q.start, q.end) not in used]
@@ -280,9 +450,13 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
     return found
 
 
+#: Kinds of level indicators: a percentage written for them is their growth rate.
+_LEVEL_KINDS = {"count", "money", *_KIND_UNITS}
+
+
 def _is_level_of_growth(ind: Indicator, q: Quantity) -> bool:
     # "khách du lịch tăng bình quân 20%/năm": a percentage on a count indicator is its growth rate
-    return ind.kind in {"count", "money"} and q.unit.startswith("%")
+    return ind.kind in _LEVEL_KINDS and q.unit.startswith("%")
 
 
 def _variant(ind: Indicator, q: Quantity, text: str, ms: int, me: int) -> str:
@@ -293,7 +467,7 @@ def _variant(ind: Indicator, q: Quantity, text: str, ms: int, me: int) -> str:
     if slug.endswith(("-growth", "-reduction")):
         return slug
     growing = bool(_GROWTH_RE.search(lead)) if lead else False
-    if q.unit.startswith("%") and ind.kind in {"count", "money"}:
+    if q.unit.startswith("%") and ind.kind in _LEVEL_KINDS:
         return f"{slug}-growth"
     if growing and q.unit.endswith("/năm"):
         return f"{slug}-growth"

@@ -156,22 +156,20 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     if ctx.resolver is not None:
         province = ctx.scope_unit if province_code(ctx) else None
         try:
-            hits = ctx.resolver.find_agencies(chunk, as_of=ctx.as_of, province=province)
+            hits = ctx.resolver.agencies_within(text, start, end, as_of=ctx.as_of, province=province)
         except Exception:  # noqa: BLE001 - a resolver failure must not stop extraction
             hits = []
         for s, e, m in hits:
-            s, e = start + s, start + e
             if any(x.start < e and s < x.end for x in found):
                 continue  # inside a collective ("… cơ quan thuộc Chính phủ")
             found.append(Mention(s, e, AgencyRef(m.iri, m.label)))
     # a province acting as subject ("tỉnh Lạng Sơn sẽ thực hiện …") stands for its People's Committee
     if ctx.resolver is not None:
         try:
-            units = ctx.resolver.find_units(chunk, as_of=ctx.as_of)
+            units = ctx.resolver.units_within(text, start, end, as_of=ctx.as_of)
         except Exception:  # noqa: BLE001
             units = []
         for s, e, u in units:
-            s, e = start + s, start + e
             if u.level != "province" or any(x.start <= s < x.end for x in found):
                 continue
             if _CONNECTIVES.fullmatch(text[start:s]) is None:
@@ -465,16 +463,60 @@ def _role(slug: str) -> URIRef:
     return ID[f"role/{slug}"]
 
 
+#: An item that opens with a legal document's number: a list of documents (repealed, cited), not a duty.
+_DOCUMENT_ITEM = re.compile(
+    r"\W*(?:[a-zđ]\)|\d+\.)?\s*(?:Thông tư(?: liên tịch)?|Nghị định|Quyết định|Nghị quyết|Luật|Chỉ thị)\s+(?:số\s+)?\d"
+)
+
+
+def _assigning_part(structure, span: Span) -> bool:
+    """Whether ``span`` lies where a document can assign a task: not in its legal bases (titles of
+    the documents it rests on: "Thông tư … hướng dẫn thi hành …"), recipients, signature or header,
+    and not in page furniture (captions, related headlines)."""
+    pos = span.start
+    parts = [b.span for b in structure.legal_bases] + [sig.span for sig in structure.signatures]
+    if structure.recipients_span is not None:
+        parts.append(structure.recipients_span)
+    if structure.header is not None:
+        parts.append(structure.header.span)
+    if any(p.start <= pos < p.end for p in parts):
+        return False
+    return not structure.is_furniture(span)
+
+
+def _provision(structure, pos: int) -> str | None:
+    """``Điều 3, khoản 2, điểm a`` of the article, clause and point holding ``pos``."""
+    article = structure.article_at(pos)
+    if article is None:
+        return None
+    out = [f"Điều {article.number}"]
+    clause = next((c for c in article.clauses if c.span.start <= pos < c.span.end), None)
+    if clause is not None:
+        out.append(f"khoản {clause.number}")
+        point = next((p for p in clause.points if p.span.start <= pos < p.span.end), None)
+        if point is not None:
+            out.append(f"điểm {point.label}")
+    return ", ".join(out)
+
+
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
     """Emit ``qh:Task`` and ``qh:Responsibility`` nodes for each task of the document."""
     text = doc.text
     g = emitter.triples
     assigned_by = ctx.main_document or doc.iri
+    structure = doc.structure
     for t in find_tasks(text, ctx):
+        if structure is not None and not _assigning_part(structure, t.span):
+            continue
+        if _DOCUMENT_ITEM.match(text, t.span.start):
+            continue  # an item of a list of documents ("a) Thông tư số 57/2014/TT-BCT … của Bộ trưởng …")
         task = emitter.local_iri("task", str(t.span.start))
         emitter.entity(task, QH.Task, t.span)
         emitter.add(task, QH.taskText, Literal(text[t.span.start : t.span.end].strip(), lang="vi"))
         emitter.add(task, QH.assignedBy, assigned_by)
+        provision = _provision(structure, t.span.start) if structure is not None else None
+        if provision:
+            emitter.add(task, QH.provision, Literal(provision, lang="vi"), t.span)
         seen: set[tuple[URIRef, str]] = set()
         for agency, role in t.roles:
             if (agency.iri, role) in seen:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
@@ -771,6 +772,24 @@ class Resolver:
                 found.append(hit)
         return self._settle(tokens, found)
 
+    def units_within(
+        self, text: str, start: int, end: int, as_of: date | None = None, province: URIRef | None = None
+    ) -> list[tuple[int, int, Match]]:
+        """Unit mentions of ``text`` lying inside ``[start, end)``, offsets into ``text``.
+
+        One scan of the whole text (memoised) serves every window an extractor asks about, so
+        windows are looked up by offset instead of being tokenised and scanned again.
+        """
+        return _within(self, ("units", text, as_of, province, False), start, end,
+                       lambda: self.find_units(text, as_of, province))
+
+    def agencies_within(
+        self, text: str, start: int, end: int, as_of: date | None = None, province: URIRef | None = None
+    ) -> list[tuple[int, int, Match]]:
+        """Agency mentions of ``text`` inside ``[start, end)`` from one whole-text scan (as :meth:`units_within`)."""
+        return _within(self, ("agencies", text, as_of, province), start, end,
+                       lambda: self.find_agencies(text, as_of, province))
+
     # -- public: posts --------------------------------------------------------------------
     def post(self, mention: str, as_of: date | None = None, province: URIRef | None = None) -> Match | None:
         """The post a mention names: "Thủ tướng Chính phủ", "Bộ trưởng Bộ Tài chính", "Chủ tịch UBND tỉnh"."""
@@ -812,6 +831,24 @@ def _memo(resolver: object, key: tuple, compute) -> tuple:
         memo.pop(next(iter(memo)))
     memo[key] = result = tuple(compute())
     return result
+
+
+def _within(resolver: object, key: tuple, start: int, end: int, scan) -> list[tuple[int, int, Match]]:
+    """The hits of a memoised whole-text scan that lie inside ``[start, end)`` (bisection on starts)."""
+    index = resolver.__dict__.setdefault("_within_index", {})
+    entry = index.get(key)
+    if entry is None:
+        hits = sorted(scan(), key=lambda h: (h[0], h[1]))
+        entry = ([h[0] for h in hits], hits)
+        if len(index) >= 16:
+            index.pop(next(iter(index)))
+        index[key] = entry
+    starts, hits = entry
+    out = []
+    for k in range(bisect_left(starts, start), bisect_left(starts, end)):
+        if hits[k][1] <= end:
+            out.append(hits[k])
+    return out
 
 
 @lru_cache(maxsize=1)
