@@ -353,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     steps = set(args.steps.split(",")) - ({"check"} if args.no_check else set())
     rows: list[dict] = []
+    if args.work:
+        Path(args.work).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="quyhoach-bench-", dir=args.work) as tmp:
         work = Path(tmp)
         if args.data:
