@@ -34,6 +34,8 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from quyhoach.processes import stop_process
+
 POINT = "SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"
 JSON = "application/sparql-results+json"
 ID = "https://w3id.org/quyhoach/id/"
@@ -167,12 +169,7 @@ def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_d
         if notes is not None:
             notes.update({"first answer": first, "memory": memory})
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop_process(process)
         log.close()
 
 

@@ -30,19 +30,20 @@ def tag_connection(scope: dict, transport) -> None:
         scope[SOCKET_KEY] = sock.fileno()
 
 
-class HeadTimeoutProtocol(H11Protocol):
-    """:class:`H11Protocol` that closes connections whose request head does not arrive in time."""
+class _HeadDeadline:
+    """Mixin for a uvicorn protocol: a request head must arrive within ``head_timeout`` seconds of
+    the connection opening or of the previous response ending; otherwise the connection is closed."""
 
     head_timeout = HEAD_TIMEOUT
     _head_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(transport)  # type: ignore[misc]
         self._arm()
 
     def _arm(self) -> None:
         self._disarm()
-        self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)  # type: ignore[attr-defined]
 
     def _disarm(self) -> None:
         if self._head_timer is not None:
@@ -51,9 +52,22 @@ class HeadTimeoutProtocol(H11Protocol):
 
     def _head_too_slow(self) -> None:
         self._head_timer = None
-        if not self.transport.is_closing():
-            self.logger.warning("closing a connection whose request head took over %g s", self.head_timeout)
-            self.transport.close()
+        if not self.transport.is_closing():  # type: ignore[attr-defined]
+            self.logger.warning("closing a connection whose request head took over %g s", self.head_timeout)  # type: ignore[attr-defined]
+            self.transport.close()  # type: ignore[attr-defined]
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        if not self.transport.is_closing():  # type: ignore[attr-defined]
+            self._arm()
+
+    def connection_lost(self, exc) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class HeadTimeoutProtocol(_HeadDeadline, H11Protocol):
+    """:class:`H11Protocol` that closes connections whose request head does not arrive in time."""
 
     def handle_events(self) -> None:
         before = self.cycle
@@ -61,15 +75,6 @@ class HeadTimeoutProtocol(H11Protocol):
         if self.cycle is not before and self.cycle is not None:  # a complete request head arrived
             self._disarm()
             tag_connection(self.cycle.scope, self.transport)
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if not self.transport.is_closing():
-            self._arm()
-
-    def connection_lost(self, exc) -> None:
-        self._disarm()
-        super().connection_lost(exc)
 
 
 def with_head_timeout(seconds: float, parser: str = "h11", max_head: int = 2 * 1024 * 1024) -> type:
@@ -87,33 +92,15 @@ except ImportError:  # httptools not installed: h11 only
 
 if HttpToolsProtocol is not None:
 
-    class HttpToolsHeadTimeoutProtocol(HttpToolsProtocol):  # type: ignore[misc, valid-type]
+    class HttpToolsHeadTimeoutProtocol(_HeadDeadline, HttpToolsProtocol):  # type: ignore[misc, valid-type]
         """:class:`HttpToolsProtocol` with the same deadline, and a cap on the size of a request head."""
 
-        head_timeout = HEAD_TIMEOUT
         max_head = 2 * 1024 * 1024
-        _head_timer: asyncio.TimerHandle | None = None
         _head_bytes = 0  # bytes received since the current request head began (None: head complete)
 
-        def connection_made(self, transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
-
         def _arm(self) -> None:
-            self._disarm()
             self._head_bytes = 0
-            self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
-
-        def _disarm(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
-
-        def _head_too_slow(self) -> None:
-            self._head_timer = None
-            if not self.transport.is_closing():
-                self.logger.warning("closing a connection whose request head took over %g s", self.head_timeout)
-                self.transport.close()
+            super()._arm()
 
         def data_received(self, data: bytes) -> None:
             if self._head_bytes is not None:
@@ -130,12 +117,3 @@ if HttpToolsProtocol is not None:
             super().on_headers_complete()
             if self.cycle is not None:
                 tag_connection(self.cycle.scope, self.transport)
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                self._arm()
-
-        def connection_lost(self, exc) -> None:
-            self._disarm()
-            super().connection_lost(exc)

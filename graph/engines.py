@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from quyhoach.processes import stop_process
+
 VIRTUOSO_INI = Path(__file__).with_name("engines") / "virtuoso.ini"
 
 
@@ -42,13 +44,7 @@ class Engine:
 
     def stop(self) -> None:
         """Stop the process (terminate, then kill)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process, grace=30)
 
 
 def _wait(engine: Engine, probe: str, seconds: float) -> Engine:

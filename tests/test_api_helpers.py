@@ -32,6 +32,7 @@ from quyhoach.namespaces import (
     reference_graph,
     source_graph,
 )
+from quyhoach.processes import stop_process
 
 LANG_SON = ID["unit/province/20"]
 CAO_BANG = ID["unit/province/04"]
@@ -202,12 +203,7 @@ def running_server(store: Path, *options: str, env: dict[str, str] | None = None
             time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop_process(process)
 
 
 _SEED: dict[str, Path] = {}

@@ -249,28 +249,22 @@ def _provincial() -> tuple[list[AgencyRecord], list[PostRecord], list[ChangeReco
                 )
             )
     for (kind, code), originals in absorbed.items():
-        changes.append(
-            ChangeRecord(
-                ID[f"change/{REFORM_DATE.isoformat()}/{kind}-2025/{code}"],
-                tuple(sorted(originals)),
-                agency_iri(f"{kind}-2025/{code}"),
-                REFORM_DATE,
-                "merger" if len(originals) > 1 else "continuation",
-                rearrangement_document(),
-            )
-        )
+        changes.append(_absorption(f"{kind}-2025/{code}", originals, rearrangement_document()))
     for (slug, code), originals in absorbed_departments.items():
-        changes.append(
-            ChangeRecord(
-                ID[f"change/{REFORM_DATE.isoformat()}/so-2025/{slug}/{code}"],
-                tuple(sorted(originals)),
-                agency_iri(f"so-2025/{slug}/{code}"),
-                REFORM_DATE,
-                "merger" if len(originals) > 1 else "continuation",
-                dept_basis_07,
-            )
-        )
+        changes.append(_absorption(f"so-2025/{slug}/{code}", originals, dept_basis_07))
     return agencies, posts, changes
+
+
+def _absorption(path: str, originals, basis) -> ChangeRecord:
+    """The dated change by which ``originals`` became the agency at ``path`` (a merger, or one continued)."""
+    return ChangeRecord(
+        ID[f"change/{REFORM_DATE.isoformat()}/{path}"],
+        tuple(sorted(originals)),
+        agency_iri(path),
+        REFORM_DATE,
+        "merger" if len(originals) > 1 else "continuation",
+        basis,
+    )
 
 
 def _central_changes(agencies: list[AgencyRecord]) -> list[ChangeRecord]:
