@@ -33,8 +33,10 @@ def request_tag(scope: Scope, generation: str) -> str:
 def _matches(header: bytes | None, tag: str) -> bool:
     if not header:
         return False
+    # "*" is not taken as a match: whether the resource exists (or the query is valid) is known
+    # only after running it, and a 304 must not stand for a 404 or a 400
     wanted = [t.strip() for t in header.decode("latin-1").split(",")]
-    return "*" in wanted or tag in wanted or tag[2:] in wanted
+    return tag in wanted or tag[2:] in wanted
 
 
 class ReadOnlyCaching:

@@ -310,3 +310,22 @@ def test_read_only_answers_carry_an_etag_and_revalidate_with_304(server):
     assert home.status_code == 200 and "etag" in home.headers
     failed = httpx.get(base + "/sparql", params={"query": "SELEKT nothing"})
     assert failed.status_code == 400 and "etag" not in failed.headers
+
+
+@pytest.mark.parametrize("value", [
+    b"*",                                            # matches nothing unknown: no 304 for a 400 or a 404
+    b", ".join(b'W/"%024x"' % i for i in range(2000)),  # a long list of tags (about 60 KB)
+    b'W/"\xff\xfe<script>"',                         # bytes that are not ASCII, markup
+    b'"' * 5000,
+])
+def test_hostile_if_none_match_is_answered_normally_and_never_echoed(server, value):
+    base, _ = server
+    headers = {"Accept": "application/json", "If-None-Match": value}
+    bad = httpx.get(base + "/sparql", params={"query": "SELEKT nothing"}, headers=headers)
+    assert bad.status_code == 400
+    missing = httpx.get(base + "/id/unit/province/no-such-unit", headers=headers)
+    assert missing.status_code == 404
+    good = httpx.get(base + "/sparql", params={"query": LABELS}, headers=headers)
+    assert good.status_code == 200 and good.json()["results"]["bindings"]
+    for answer in (bad, missing, good):
+        assert value.decode("latin-1") not in " ".join(answer.headers.values())
