@@ -71,3 +71,13 @@ def store_backend(request, tmp_path_factory):
     finally:
         if engine is not None:
             engine.stop()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A listener on a free local port that records every connection; closed after the module."""
+    from tests.listener import Listener
+
+    lst = Listener()
+    yield lst
+    lst.close()

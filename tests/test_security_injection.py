@@ -14,16 +14,8 @@ import httpx
 import pytest
 
 from tests.test_api_helpers import build_store, running_server
-from tests.test_security_ssrf import Listener
 
 VALUES_FOR_TYPE = {"integer": "1", "number": "1", "boolean": "true"}
-
-
-@pytest.fixture(scope="module")
-def listener():
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 @pytest.fixture(scope="module")

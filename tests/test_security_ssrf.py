@@ -11,54 +11,14 @@ from __future__ import annotations
 
 import shutil
 import socket
-import threading
 
 import httpx
 import pytest
 
+from tests.listener import Listener
 from tests.test_api_helpers import build_store, running_server
 
 TOKEN = "ssrf-token"
-RESULTS = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"PWNED"}}]}}'
-
-
-class Listener:
-    """A TCP listener that records every connection and answers like a SPARQL endpoint."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.hits: list[bytes] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(2)
-                try:
-                    self.hits.append(conn.recv(4096))
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                                 b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(RESULTS), RESULTS))
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def listener():
-    lst = Listener()
-    yield lst
-    lst.close()
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     return build_store(tmp_path_factory.mktemp("ssrf") / "store")
