@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from tests.test_api_helpers import (
     CAO_BANG,
@@ -202,3 +203,41 @@ def test_serve_loads_the_bundled_corpus_into_an_empty_store(tmp_path):
     assert "https://w3id.org/quyhoach/id/unit/province/20" in [hit["iri"] for hit in found["results"]]
     # the place itself ranks before things named after it (growth poles, routes)
     assert "/id/unit/province" in found["results"][0]["iri"]
+
+
+def test_home_lists_loaded_documents_a_page_at_a_time(tmp_path):
+    from quyhoach.api.pages import DOCUMENTS_PER_PAGE
+    from quyhoach.graph.store import KnowledgeStore
+    from quyhoach.namespaces import DCTERMS, ID, QH
+
+    total = 2 * DOCUMENTS_PER_PAGE + 7
+    g = Graph()
+    for i in range(total):
+        doc = URIRef(f"{ID}document/test-{i:03d}")
+        g.add((doc, RDF.type, URIRef(str(QH.SourceDocument))))
+        g.add((doc, URIRef(str(QH.sha256)), Literal(f"{i:064x}")))
+        g.add((doc, URIRef(str(DCTERMS.title)), Literal(f"Văn bản số {i}", lang="vi")))
+        g.add((doc, URIRef(str(DCTERMS.date)), Literal(f"2024-01-{1 + i % 28:02d}")))
+    store = tmp_path / "store"
+    with KnowledgeStore(store) as kg:
+        kg.replace_graph("https://example.org/documents", g)
+    seen: list[str] = []
+    dates: list[str] = []
+    with running_server(store) as url:
+        for _ in range(100):  # until the builder's counts are in
+            home = get(url, "/").text
+            if "being built" not in home:
+                break
+            time.sleep(0.2)
+        for page in (1, 2, 3):
+            text = get(url, "/", params={"page": page}).text
+            assert f"{total} documents loaded" in text
+            listed = re.findall(r'<a href="/id/document/(test-\d+)">metadata</a>', text)
+            dates += re.findall(r'</a> <span class="muted">(2024-01-\d\d)</span>', text)
+            assert len(listed) == (DOCUMENTS_PER_PAGE if page < 3 else total - 2 * DOCUMENTS_PER_PAGE), page
+            seen += listed
+            assert ('rel="next"' in text) == (page < 3) and ('rel="prev"' in text) == (page > 1)
+        assert "No documents on this page" in get(url, "/", params={"page": 4}).text
+        assert get(url, "/", params={"page": 0}).status_code == 422
+    assert sorted(seen) == sorted(f"test-{i:03d}" for i in range(total)) and len(set(seen)) == total
+    assert dates == sorted(dates)  # in date order across pages
