@@ -227,7 +227,7 @@ async def _first_values(state: AppState, iri: str, out_counts: list, in_counts: 
         pattern = f"<{iri}> ?p ?v" if direction == "out" else f"?v ?p <{iri}>"
         if sum(n for _, n in props) <= ONE_QUERY_LINKS:
             plans.append((direction, None, out))
-            queries.append((f"SELECT DISTINCT ?p ?v WHERE {{ {pattern} }} ORDER BY ?p ?v", ONE_QUERY_LINKS * 2))
+            queries.append((f"SELECT DISTINCT ?p ?v WHERE {{ {pattern} }}", ONE_QUERY_LINKS * 2))
             continue
         for prop, _n in props:
             plans.append((direction, prop, out))
@@ -241,18 +241,32 @@ async def _first_values(state: AppState, iri: str, out_counts: list, in_counts: 
         for p, v in rows.rows:
             if p is not None and v is not None and p.value in out and len(out[p.value]) < PAGE_SIZE:
                 out[p.value].append(_value(state, v))
+    for values in (*result[0].values(), *result[1].values()):
+        values.sort(key=_shown_order)
     return result
 
 
+def _shown_order(value: Value) -> tuple[str, str]:
+    """The order of the values shown on one page: by label, then value."""
+    return (value.label.lower(), value.term.value)
+
+
 def _values_query(iri: str, direction: str, prop: str, limit: int, offset: int) -> str:
+    """One page of the values of ``prop``, in the engine's index order (no ORDER BY).
+
+    The store does not change while a page is served, and the engine walks its index in the
+    same order every time, so LIMIT/OFFSET pages partition the values exactly; an ORDER BY
+    would make the engine compare term strings across every value of the property (at 10 M
+    quads, over 100 ms for 1 000 values) to show 20 of them. Each page is sorted for display.
+    """
     if direction == "out":
-        return f"SELECT DISTINCT ?v WHERE {{ <{iri}> <{prop}> ?v }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
-    return f"SELECT DISTINCT ?v WHERE {{ ?v <{prop}> <{iri}> }} ORDER BY ?v LIMIT {limit} OFFSET {offset}"
+        return f"SELECT DISTINCT ?v WHERE {{ <{iri}> <{prop}> ?v }} LIMIT {limit} OFFSET {offset}"
+    return f"SELECT DISTINCT ?v WHERE {{ ?v <{prop}> <{iri}> }} LIMIT {limit} OFFSET {offset}"
 
 
 async def _group_values(state: AppState, iri: str, direction: str, prop: str, limit: int, offset: int) -> list[Value]:
     rows = await _rows(state, _values_query(iri, direction, prop, limit, offset), limit)
-    return [_value(state, v) for (v,) in rows.rows if v is not None]
+    return sorted((_value(state, v) for (v,) in rows.rows if v is not None), key=_shown_order)
 
 
 async def paged_group(state: AppState, iri: str, direction: str, prop: str, page: int) -> Group:

@@ -263,7 +263,15 @@ async def cached_report(state: AppState, where: str = "") -> Report:
 
 
 async def findings_about(state: AppState, iri: str, limit: int = 50) -> list[Finding]:
-    """Findings of the last run that concern ``iri`` (for the badges of entity pages)."""
+    """Findings of the last run that concern ``iri`` (for the badges of entity pages).
+
+    A read-only store without saved findings is asked once, not on every page.
+    """
+    if not state.settings.token:
+        if state.has_findings is None:
+            state.has_findings = (await state.executor.rows(f"ASK {{ GRAPH {F} {{ ?f a <{QH.Finding}> }} }}")).boolean
+        if not state.has_findings:
+            return []
     query = _findings_query(f"?finding <{QH.concerns}> <{iri}> .") + " ORDER BY ?severity ?key"
     rows = await state.executor.rows(query, max_rows=limit)
     out = [
