@@ -21,7 +21,7 @@ SELECT ?doc ?sha (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?pub) AS ?
   ?doc a <{QH.SourceDocument}> ; <{QH.sha256}> ?sha .
   OPTIONAL {{ ?doc <{DCTERMS.title}> ?t }} OPTIONAL {{ ?doc <{DCTERMS.date}> ?d }}
   OPTIONAL {{ ?doc <{DCTERMS.publisher}> ?pub }}
-}} GROUP BY ?doc ?sha ORDER BY ?date
+}} GROUP BY ?doc ?sha ORDER BY ?date ?doc
 """
 
 DEFAULT_QUERY = """SELECT ?class (COUNT(?s) AS ?n) WHERE {
@@ -30,9 +30,16 @@ DEFAULT_QUERY = """SELECT ?class (COUNT(?s) AS ?n) WHERE {
 """
 
 
+#: Loaded documents listed per home page (the rest by the page's "next" link).
+DOCUMENTS_PER_PAGE = 50
+
+
 @router.get("/", summary="Home page", response_class=Response)
-async def home(request: Request) -> Response:
-    """What the graph holds: counts by class, named graphs, loaded documents; search box."""
+async def home(
+    request: Request,
+    page: int = Query(1, ge=1, le=1_000_000, description="Page of the list of loaded documents"),
+) -> Response:
+    """What the graph holds: counts by class, named graphs, loaded documents (a page at a time); search box."""
     state = get_state(request)
     summary = state.summary  # counted once per store state (quyhoach.api.summary), never per request
     vocabulary = state.vocabulary
@@ -40,9 +47,15 @@ async def home(request: Request) -> Response:
         {"iri": c, "label": (vocabulary.get(c, (None, None))[1] or short(c)), "count": n}
         for c, n in (summary.classes if summary else [])
     ]
+    total = summary.documents if summary else 0
+    offset = (page - 1) * DOCUMENTS_PER_PAGE
+    documents = summary.document_page(offset, DOCUMENTS_PER_PAGE) if summary else []
     return render(request, "home.html", {
         "counts": counts, "graphs": summary.graphs if summary else 0, "triples": summary.triples if summary else 0,
-        "documents": summary.documents if summary else [], "counting": summary is None,
+        "documents": documents, "document_count": total, "counting": summary is None,
+        "page": page, "first": offset + 1, "last": offset + len(documents),
+        "previous": page - 1 if page > 1 else None,
+        "next": page + 1 if offset + DOCUMENTS_PER_PAGE < total else None,
         "indexed": len(state.index) if state.index else 0,
     })
 

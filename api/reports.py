@@ -9,7 +9,8 @@ never a stale file. Entity pages use :func:`findings_about` for their badges.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -242,8 +243,35 @@ async def load_report(state: AppState, where: str = "") -> Report:
     return report
 
 
+#: Reports (one per filter) a read-only server keeps in memory, least recently used dropped first.
+CACHED_REPORTS = 16
+
+
+async def cached_report(state: AppState, where: str = "") -> Report:
+    """:func:`load_report`, kept per filter when the store is read-only (no token: it never changes
+    while served); at most :data:`CACHED_REPORTS` reports, each of at most :data:`MAX_FINDINGS` findings."""
+    if state.settings.token:
+        return await load_report(state, where)
+    cache: OrderedDict[str, Report] = state.reports
+    if where in cache:
+        cache.move_to_end(where)
+        return cache[where]
+    report = cache[where] = await load_report(state, where)
+    while len(cache) > CACHED_REPORTS:
+        cache.popitem(last=False)
+    return report
+
+
 async def findings_about(state: AppState, iri: str, limit: int = 50) -> list[Finding]:
-    """Findings of the last run that concern ``iri`` (for the badges of entity pages)."""
+    """Findings of the last run that concern ``iri`` (for the badges of entity pages).
+
+    A read-only store without saved findings is asked once, not on every page.
+    """
+    if not state.settings.token:
+        if state.has_findings is None:
+            state.has_findings = (await state.executor.rows(f"ASK {{ GRAPH {F} {{ ?f a <{QH.Finding}> }} }}")).boolean
+        if not state.has_findings:
+            return []
     query = _findings_query(f"?finding <{QH.concerns}> <{iri}> .") + " ORDER BY ?severity ?key"
     rows = await state.executor.rows(query, max_rows=limit)
     out = [
@@ -292,9 +320,9 @@ async def latest_report(
         where.append(f"?finding <{QH.concerns}> <{entity}> .")
     if severity:
         where.append(f"?finding <{QH.severity}> <{ID}severity/{severity}> .")
-    report = await load_report(state, " ".join(where))
+    report = await cached_report(state, " ".join(where))
     if check or entity or severity:  # show only the checks that have findings left
-        report.checks = [c for c in report.checks if c.findings]
+        report = replace(report, checks=[c for c in report.checks if c.findings])
     if _wants_json(request, format):
         if report.run is None:
             return JSONResponse({"run": None, "message": "no saved check run: run `quyhoach check`"}, status_code=404)

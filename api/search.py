@@ -98,10 +98,22 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS entry (iri TEXT PRIMARY KEY, label_vi TEXT, label_en TEXT, other TEXT, type TEXT,
     key_vi TEXT, key_en TEXT, key_other TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS key (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS label_key (key TEXT PRIMARY KEY, iris INTEGER NOT NULL, place INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hit (key TEXT NOT NULL, rank INTEGER NOT NULL, iri TEXT NOT NULL,
+    PRIMARY KEY (key, rank, iri)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, tokenize='trigram');
 """
-#: Most candidate keys read from the database per search before ranking.
+#: Most distinct candidate keys read from the database per search (per way of finding them) before ranking.
 CANDIDATES = 5000
+
+#: The ranks of a key's resources (``hit.rank``), written by :meth:`LabelIndex.build_text_index`: a
+#: resource whose own (displayed) label has the key first, then places (:func:`_place_rank`).
+RANK_HITS = """
+INSERT INTO hit SELECT k.key, (CASE WHEN COALESCE(e.key_vi, e.key_other, e.key_en) = k.key THEN 0 ELSE 4 END)
+    + place_rank(k.iri), k.iri FROM key k LEFT JOIN entry e ON e.iri = k.iri
+"""
+#: One row per distinct key: how many resources have it and the best place rank among them.
+RANK_KEYS = "INSERT INTO label_key SELECT key, COUNT(*), MIN(rank % 4) FROM hit GROUP BY key"
 
 
 class LabelIndex:
@@ -162,51 +174,73 @@ class LabelIndex:
         self._size = None
 
     def build_text_index(self) -> None:
-        """(Re)write the trigram index: one row per distinct key (the IRIs are joined from ``key``)."""
+        """(Re)write what searches read: the distinct keys (trigram index and ``label_key``) and
+        the ranked ``hit`` rows of each key, all from ``key`` and ``entry``."""
+        self.db.create_function("place_rank", 1, _place_rank, deterministic=True)
         with self.db:
-            self.db.execute("DELETE FROM key_text")
-            self.db.execute("INSERT INTO key_text(key) SELECT DISTINCT key FROM key")
+            for table in ("key_text", "label_key", "hit"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute(RANK_HITS)
+            self.db.execute(RANK_KEYS)
+            self.db.execute("INSERT INTO key_text(key) SELECT key FROM label_key")
 
-    def _candidates(self, query: str, words: list[str]) -> list[tuple[str, str]]:
-        db = self.db
-        found = db.execute("SELECT key, iri FROM key WHERE key >= ? AND key < ? LIMIT ?",
-                           (query, query + "\U0010ffff", CANDIDATES)).fetchall()
+    def _ranked_keys(self, query: str, words: list[str], limit: int) -> list[tuple[str, int]]:
+        """The best ``limit`` distinct keys for ``query``, as ``(key, score)``, ranked in SQL.
+
+        Candidates come through indexes (the prefix range of the query, a trigram match of its
+        long words, or the prefix range of its first word when every word is short), at most
+        :data:`CANDIDATES` of each; the database scores and orders them: match quality (0 the
+        key is the query, 1 starts with it, 2 a word starts with it, 3 contains it, 4 every word
+        starts a word of the key), the best place rank among the key's resources, key length, key.
+        """
+        sources = ["SELECT key FROM (SELECT key FROM label_key WHERE key >= ? AND key < ? LIMIT ?)"]
+        params: list = [query, query + "\U0010ffff", CANDIDATES]
         long_words = [w for w in words if len(w) >= 3]
         if long_words:
-            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-            found += db.execute("SELECT k.key, k.iri FROM (SELECT key FROM key_text WHERE key_text MATCH ? LIMIT ?) t"
-                                " JOIN key k ON k.key = t.key LIMIT ?", (match, CANDIDATES, CANDIDATES)).fetchall()
+            sources.append("SELECT key FROM (SELECT key FROM key_text WHERE key_text MATCH ? LIMIT ?)")
+            params += [" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words), CANDIDATES]
         elif query != words[0]:  # only short words: keys that start with the first one
-            found += db.execute("SELECT key, iri FROM key WHERE key >= ? AND key < ? LIMIT ?",
-                                (words[0], words[0] + "\U0010ffff", CANDIDATES)).fetchall()
-        return found
+            sources.append("SELECT key FROM (SELECT key FROM label_key WHERE key >= ? AND key < ? LIMIT ?)")
+            params += [words[0], words[0] + "\U0010ffff", CANDIDATES]
+        every_word = " AND ".join(["instr(' ' || c.key, ' ' || ?) > 0"] * len(words))
+        sql = (f"WITH c(key) AS ({' UNION '.join(sources)}),"
+               " s(key, score) AS (SELECT c.key, CASE WHEN c.key = ? THEN 0 WHEN substr(c.key, 1, length(?)) = ?"
+               " THEN 1 WHEN instr(' ' || c.key, ' ' || ?) > 0 THEN 2 WHEN instr(c.key, ?) > 0 THEN 3"
+               f" WHEN {every_word} THEN 4 END FROM c)"
+               " SELECT s.key, s.score FROM s JOIN label_key k ON k.key = s.key WHERE s.score IS NOT NULL"
+               " ORDER BY s.score, k.place, length(s.key), s.key LIMIT ?")
+        params += [query] * 5 + words + [4 * limit]  # spare keys: resources found under two keys count once
+        return self.db.execute(sql, params).fetchall()
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
-        """Entries whose labels contain every word of ``text`` (accents and case ignored), best first."""
+        """Entries whose labels contain every word of ``text`` (accents and case ignored), best first.
+
+        Distinct keys are ranked first (:meth:`_ranked_keys`); only the best keys are then
+        expanded to their resources, each key's in ``hit.rank`` order (own label first, then
+        places, then by IRI), until ``limit`` resources are found: the work of a search is
+        bounded by :data:`CANDIDATES` keys and ``limit`` resources, however many resources
+        share a label.
+        """
         query = ascii_key(text)
         words = query.split()
-        if not words:
+        if not words or limit < 1:
             return []
-        best: dict[str, tuple[int, str]] = {}
-        for key, iri in self._candidates(query, words):
-            score = _score(key, query, words)
-            if score is not None and (iri not in best or score < best[iri][0]):
-                best[iri] = (score, key)
-        entries = self.entries.many(list(best))  # one statement for every candidate
-        hits = [Hit(entries.get(iri) or Entry(iri), score, key) for iri, (score, key) in best.items()]
-        # Ties: an entity whose own label is the query first, then places, then the rest.
-        hits.sort(key=lambda h: (h.score, _label_key(h.entry) != query, _place_rank(h.entry.iri),
-                                 len(h.matched), h.entry.label))
-        return hits[:limit]
+        found: dict[str, tuple[int, str]] = {}
+        for key, score in self._ranked_keys(query, words, limit):
+            for (iri,) in self.db.execute("SELECT iri FROM hit WHERE key = ? ORDER BY rank, iri LIMIT ?",
+                                          (key, limit)).fetchall():
+                if iri not in found:  # a resource under several keys: at its best one
+                    found[iri] = (score, key)
+            if len(found) >= limit:
+                break
+        found = dict(list(found.items())[:limit])
+        entries = self.entries.many(list(found))  # one statement for every hit
+        return [Hit(entries.get(iri) or Entry(iri), score, key) for iri, (score, key) in found.items()]
 
     def __len__(self) -> int:
         if self._size is None:
             self._size = self.db.execute("SELECT COUNT(*) FROM entry").fetchone()[0]
         return self._size
-
-
-def _label_key(entry: Entry) -> str:
-    return entry.label_key if entry.label_key is not None else ascii_key(entry.label)
 
 
 _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))
@@ -215,21 +249,6 @@ _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/dis
 def _place_rank(iri: str) -> int:
     """Places before other things of the same name (a search for a name usually means the unit)."""
     return next((rank for part, rank in _PLACE_RANK if part in iri), 3)
-
-
-def _score(key: str, query: str, words: list[str]) -> int | None:
-    if key == query:
-        return 0
-    if key.startswith(query):
-        return 1
-    if f" {query}" in f" {key}":
-        return 2
-    if query in key:
-        return 3
-    key_words = key.split()
-    if all(any(k.startswith(w) for k in key_words) for w in words):
-        return 4
-    return None
 
 
 def index_labels(store, path: str, batch: int = 20_000) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -28,6 +29,10 @@ class AppState:
     built: object | None = None
     pending: object | None = None
     background: object | None = None
+    #: ``/reports/latest`` answers of a read-only store, by filter (``quyhoach.api.reports.cached_report``).
+    reports: OrderedDict = field(default_factory=OrderedDict)
+    #: Whether a read-only store holds saved findings (asked once); ``None`` until asked.
+    has_findings: bool | None = None
 
 
 def get_state(request: Request) -> AppState:

@@ -3,7 +3,8 @@
 The home page's counts (triples per named graph, instances per class, loaded documents) and
 the search index need the whole store; computing them per request would scan it. A builder
 process (killable, outside the query timeout) opens the store read-only, writes
-``summary.json`` and the SQLite label index ``labels.sqlite`` into a fresh folder, and exits.
+``summary.json``, the SQLite label index ``labels.sqlite`` and the list of loaded documents
+``documents.sqlite`` (read a page at a time) into a fresh folder, and exits.
 The web process swaps them in when they are ready; until then the home page says the counts
 are being computed, and labels fall back to short IRIs. After an update they are rebuilt.
 """
@@ -15,6 +16,7 @@ import json
 import logging
 import multiprocessing as mp
 import shutil
+import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,21 +28,34 @@ _CTX = mp.get_context("spawn")
 
 @dataclass
 class Summary:
-    """The home page's counts."""
+    """The home page's counts, and the loaded documents a page at a time."""
 
     classes: list[tuple[str, int]] = field(default_factory=list)
     graphs: int = 0
     triples: int = 0
-    documents: list[dict] = field(default_factory=list)
+    #: How many documents are loaded (exact; the list itself is in ``documents.sqlite``).
+    documents: int = 0
     seconds: float = 0.0
+    folder: Path | None = None
+
+    def document_page(self, offset: int, limit: int) -> list[dict]:
+        """Loaded documents ``offset`` to ``offset + limit`` (by date, then IRI), one indexed read."""
+        if self.folder is None or offset >= self.documents:
+            return []
+        db = sqlite3.connect(f"file:{self.folder / 'documents.sqlite'}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT iri, sha, title, date, publisher FROM document WHERE n > ? ORDER BY n LIMIT ?",
+                              (offset, limit)).fetchall()
+        finally:
+            db.close()
+        return [dict(zip(("iri", "sha", "title", "date", "publisher"), row, strict=True)) for row in rows]
 
 
 def build(store_path: str, out_dir: str) -> None:
-    """Builder process: write ``summary.json`` and ``labels.sqlite`` for the store into ``out_dir``.
+    """Builder process: write ``summary.json``, ``labels.sqlite`` and ``documents.sqlite`` for the store into ``out_dir``.
 
     ``store_path``: the store as the workers open it (a folder, or a remote endpoint).
     """
-    from quyhoach.api.pages import DOCUMENTS_QUERY
     from quyhoach.api.search import index_labels
     from quyhoach.graph.stats import CLASS_COUNTS, GRAPH_COUNTS
     from quyhoach.graph.store import KnowledgeStore
@@ -51,21 +66,35 @@ def build(store_path: str, out_dir: str) -> None:
     entries = index_labels(store, str(out / "labels.sqlite"))
     graphs = [int(r["n"].value) for r in store.query(GRAPH_COUNTS)]
     classes = [(r["c"].value, int(r["n"].value)) for r in store.query(CLASS_COUNTS)][:500]
-    documents = []
-    for r in store.query(DOCUMENTS_QUERY, use_default_graph_as_union=True):
-        if r["doc"] is None or r["sha"] is None:
-            continue
-        documents.append({"iri": r["doc"].value, "sha": r["sha"].value,
-                          "title": r["title"].value if r["title"] else r["sha"].value,
-                          "date": r["date"].value if r["date"] else "",
-                          "publisher": r["publisher"].value if r["publisher"] else ""})
-        if len(documents) >= 5000:
-            break
+    documents = write_documents(store, out / "documents.sqlite")
     summary = {"classes": classes, "graphs": len(graphs), "triples": sum(graphs), "documents": documents,
                "entries": entries, "seconds": time.monotonic() - started}
     partial = out / "summary.json.part"  # renamed when complete: a reader never sees half a file
     partial.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     partial.replace(out / "summary.json")
+
+
+def write_documents(store, path: Path, batch: int = 1000) -> int:
+    """Write every loaded document (streamed, in date order) into a new SQLite file; their count."""
+    from quyhoach.api.pages import DOCUMENTS_QUERY
+
+    db = sqlite3.connect(str(path))
+    db.execute("CREATE TABLE document (n INTEGER PRIMARY KEY, iri TEXT, sha TEXT, title TEXT, date TEXT, publisher TEXT)")
+    count, rows = 0, []
+    for r in store.query(DOCUMENTS_QUERY, use_default_graph_as_union=True):
+        if r["doc"] is None or r["sha"] is None:
+            continue
+        count += 1
+        rows.append((count, r["doc"].value, r["sha"].value, r["title"].value if r["title"] else r["sha"].value,
+                     r["date"].value if r["date"] else "", r["publisher"].value if r["publisher"] else ""))
+        if len(rows) >= batch:
+            with db:
+                db.executemany("INSERT INTO document VALUES (?, ?, ?, ?, ?, ?)", rows)
+            rows.clear()
+    with db:
+        db.executemany("INSERT INTO document VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.close()
+    return count
 
 
 def read_output(folder: Path, quiet: bool = False):
@@ -77,7 +106,7 @@ def read_output(folder: Path, quiet: bool = False):
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     summary = Summary([tuple(c) for c in data["classes"]], data["graphs"], data["triples"],
-                      data["documents"], data["seconds"])
+                      data["documents"], data["seconds"], folder)
     if not quiet:
         log.info("summary built in %.1f s: %d labelled resources, %d triples; label index %.1f MB on disk",
                  data["seconds"], data["entries"], data["triples"], (folder / "labels.sqlite").stat().st_size / 1e6)

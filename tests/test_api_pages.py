@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from tests.test_api_helpers import (
     CAO_BANG,
@@ -77,7 +78,8 @@ def test_entity_page_html(base):
 
 def test_incoming_links_are_paged(base):
     page = get(base, "/id/unit/province/20").text
-    assert page.count('href="/id/project/test/p') == 19  # first page: 20 links incl. the evil one
+    # first page: 20 of the 46 projects (45 test projects and the evil one), each once
+    assert len(set(re.findall(r'href="(/id/project/[^"?#]+)"', page))) == 20
     assert "all 46 →" in page
     link = re.search(r'href="(/id/unit/province/20\?dir=in&amp;p=[^"]+)"', page).group(1).replace("&amp;", "&")
     first = get(base, link)
@@ -202,3 +204,80 @@ def test_serve_loads_the_bundled_corpus_into_an_empty_store(tmp_path):
     assert "https://w3id.org/quyhoach/id/unit/province/20" in [hit["iri"] for hit in found["results"]]
     # the place itself ranks before things named after it (growth poles, routes)
     assert "/id/unit/province" in found["results"][0]["iri"]
+
+
+HUB = "https://example.org/hub"
+HUB_IN, HUB_OUT = 450, 430  # past the links one query reads per direction (entity_model.ONE_QUERY_LINKS)
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """A server over a store with more than one page of documents and an entity with many links."""
+    from quyhoach.api.pages import DOCUMENTS_PER_PAGE
+    from quyhoach.graph.store import KnowledgeStore
+    from quyhoach.namespaces import DCTERMS, ID, QH
+
+    total = 2 * DOCUMENTS_PER_PAGE + 7
+    g = Graph()
+    for i in range(total):
+        doc = URIRef(f"{ID}document/test-{i:03d}")
+        g.add((doc, RDF.type, URIRef(str(QH.SourceDocument))))
+        g.add((doc, URIRef(str(QH.sha256)), Literal(f"{i:064x}")))
+        g.add((doc, URIRef(str(DCTERMS.title)), Literal(f"Văn bản số {i}", lang="vi")))
+        g.add((doc, URIRef(str(DCTERMS.date)), Literal(f"2024-01-{1 + i % 28:02d}")))
+    hub = URIRef(HUB)
+    g.add((hub, RDFS_LABEL, Literal("Nút trung tâm", lang="vi")))
+    for i in range(HUB_IN):
+        g.add((URIRef(f"https://example.org/in/{i}"), URIRef("https://example.org/linksTo"), hub))
+    for i in range(HUB_OUT):
+        g.add((hub, URIRef("https://example.org/has"), URIRef(f"https://example.org/out/{i}")))
+    g.add((hub, URIRef("https://example.org/note"), Literal("một ghi chú")))
+    store = tmp_path_factory.mktemp("many") / "store"
+    with KnowledgeStore(store) as kg:
+        kg.replace_graph("https://example.org/documents", g)
+    with running_server(store) as url:
+        for _ in range(100):  # until the builder's counts are in
+            if "being built" not in get(url, "/").text:
+                break
+            time.sleep(0.2)
+        yield url, total
+
+
+def test_home_lists_loaded_documents_a_page_at_a_time(many):
+    from quyhoach.api.pages import DOCUMENTS_PER_PAGE
+
+    url, total = many
+    seen: list[str] = []
+    dates: list[str] = []
+    for page in (1, 2, 3):
+        text = get(url, "/", params={"page": page}).text
+        assert f"{total} documents loaded" in text
+        listed = re.findall(r'<a href="/id/document/(test-\d+)">metadata</a>', text)
+        dates += re.findall(r'</a> <span class="muted">(2024-01-\d\d)</span>', text)
+        assert len(listed) == (DOCUMENTS_PER_PAGE if page < 3 else total - 2 * DOCUMENTS_PER_PAGE), page
+        seen += listed
+        assert ('rel="next"' in text) == (page < 3) and ('rel="prev"' in text) == (page > 1)
+    assert "No documents on this page" in get(url, "/", params={"page": 4}).text
+    assert get(url, "/", params={"page": 0}).status_code == 422
+    assert sorted(seen) == sorted(f"test-{i:03d}" for i in range(total)) and len(set(seen)) == total
+    assert dates == sorted(dates)  # in date order across pages
+
+
+def test_many_links_are_counted_and_paged_exactly(many):
+    from quyhoach.api.entity_model import GROUP_PAGE_SIZE, PAGE_SIZE
+
+    url, _ = many
+    page = get(url, "/resource", params={"iri": HUB}).text
+    assert "Nút trung tâm" in page and "một ghi chú" in page
+    assert f"all {HUB_IN} →" in page and f"all {HUB_OUT} →" in page
+    assert len(set(re.findall(r'href="(/resource\?iri=https%3A%2F%2Fexample.org%2Fin%2F\d+)"', page))) == PAGE_SIZE
+    assert len(set(re.findall(r'href="(/resource\?iri=https%3A%2F%2Fexample.org%2Fout%2F\d+)"', page))) == PAGE_SIZE
+    for direction, prop, total, kind in (("in", "https://example.org/linksTo", HUB_IN, "in"),
+                                         ("out", "https://example.org/has", HUB_OUT, "out")):
+        pages = -(-total // GROUP_PAGE_SIZE)
+        seen: list[str] = []
+        for number in range(1, pages + 1):
+            text = get(url, "/resource", params={"iri": HUB, "dir": direction, "p": prop, "page": number}).text
+            assert f"page {number} of {pages}" in text
+            seen += re.findall(rf'href="/resource\?iri=https%3A%2F%2Fexample.org%2F{kind}%2F(\d+)"', text)
+        assert sorted(map(int, seen)) == list(range(total)), direction  # every value once, none twice

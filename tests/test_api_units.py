@@ -107,3 +107,33 @@ def test_wkt_points():
     assert parse_point("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT (1 2)") == (1.0, 2.0)
     assert parse_point("POLYGON((0 0, 1 1))") is None
     assert parse_point("POINT(500 2)") is None
+
+
+def test_search_ranks_distinct_keys_when_many_resources_share_a_label(monkeypatch):
+    """Hundreds of resources share labels (as in disjoint copies); the best keys still come first."""
+    from quyhoach.api import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 20)  # fewer candidate keys than resources per key
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    rows = [(f"http://x/id/task/t{i:03d}", label, "Lạng Sơn A", "vi", None) for i in range(300)]
+    rows += [(f"http://x/id/plan/p{i:03d}", label, "Quy hoạch tỉnh Lạng Sơn", "vi", None) for i in range(300)]
+    rows += [("http://x/id/unit/province/20", label, "Lạng Sơn B", "vi", None),
+             ("http://x/id/unit/province/20", label, "Tỉnh Lạng Sơn B", "vi", None),
+             ("http://x/id/doc/ls", label, "Lạng Sơn", "vi", None),
+             ("http://x/id/doc/ls", label, "Lang Son", "en", None)]
+    index = LabelIndex()
+    index.add_many(rows)
+    hits = index.search("lang son", limit=6)
+    iris = [h.entry.iri for h in hits]
+    # the key itself, then keys that start with it (the place's key before the tasks'), then the rest
+    assert iris == ["http://x/id/doc/ls", "http://x/id/unit/province/20", "http://x/id/task/t000",
+                    "http://x/id/task/t001", "http://x/id/task/t002", "http://x/id/task/t003"]
+    assert [h.score for h in hits] == [0, 1, 1, 1, 1, 1]
+    assert hits[1].matched == "lang son b" and hits[1].entry.label == "Lạng Sơn B"
+    # a word inside the key; every resource once, at most limit of them
+    inside = index.search("tinh lang", limit=400)
+    assert inside[0].entry.iri == "http://x/id/unit/province/20"
+    assert len(inside) == 301 and len({h.entry.iri for h in inside}) == 301
+    assert {h.entry.iri for h in inside[1:]} == {f"http://x/id/plan/p{i:03d}" for i in range(300)}
+    assert [h.entry.iri for h in index.search("son b")] == ["http://x/id/unit/province/20"]
+    assert [h.entry.iri for h in index.search("qu", limit=2)] == ["http://x/id/plan/p000", "http://x/id/plan/p001"]
