@@ -274,10 +274,7 @@ def _mentions(text: str) -> list[tuple[int, int, Indicator]]:
     """Indicator phrases in the clauses that hold a figure (the regex runs over those only)."""
     out = []
     for m in (m for s, e in _figure_regions(text) for m in _IND_RE.finditer(text, s, e)):
-        for n, ind in enumerate(INDICATORS):
-            if m.group(f"i{n}") is not None:
-                out.append((m.start(), m.end(), ind))
-                break
+        out.append((m.start(), m.end(), INDICATORS[int(m.lastgroup[1:])]))  # its phrase's group closes last
     return out
 
 

@@ -148,7 +148,7 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     found: list[Mention] = []
     for m in _COLLECTIVE_RE.finditer(chunk):
         s, e = start + m.start(), start + m.end()
-        kind = next(k for n, (_, k) in enumerate(COLLECTIVES) if m.group(f"c{n}") is not None)
+        kind = COLLECTIVES[int(m.lastgroup[1:])][1]  # the phrase's own group closes last
         ref = _collective(m.group(), kind)
         if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
             ref = _extend_locality(text, s, e, ctx) or ref
@@ -204,7 +204,7 @@ def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> Agenc
 def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     out = []
     for m in _VERB_RE.finditer(text, start, end):
-        role = next(r for n, (_, r) in enumerate(ROLE_VERBS) if m.group(f"v{n}") is not None)
+        role = ROLE_VERBS[int(m.lastgroup[1:])][1]  # the verb's own group closes last
         before = text[max(start, m.start() - 30) : m.start()]
         if _NOMINAL_BEFORE.search(before) or re.search(r"quá trình\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE):
             continue
