@@ -34,8 +34,10 @@ from importlib import resources
 import yaml
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
+from quyhoach.loaders.documents.structure import DocumentStructure, Table, parse_structure
 from quyhoach.loaders.extract._shared import (
     PERIOD_WORD_RE,
+    D,
     TimeRef,
     decimal_literal,
     find_units,
@@ -110,6 +112,7 @@ class _Found:
     phrase: str
     sector: str = ""
     group: str = ""
+    table: bool = False  # read from a row of a target table (its aim is the table's)
 
 
 #: Physical units written after a number (the scale word before them multiplies the figure).
@@ -359,7 +362,7 @@ def _reference_year(text: str, ctx: ExtractionContext) -> int | None:
     return max(years) if years else None
 
 
-def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
+def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure | None = None) -> list[_Found]:
     """All quantified targets of ``text`` (see the module rules), stated as aims.
 
     A figure of a year (or period) that ended before the year the text speaks in is a statistic,
@@ -369,8 +372,8 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
     kinds = {ind.slug: ind.kind for ind in INDICATORS}
     found = []
     reference: list[int | None] = []
-    for f in _find_targets(text, ctx):
-        if not _aimed(text, f, ctx):
+    for f in _find_targets(text, ctx, structure):
+        if not f.table and not _aimed(text, f, ctx):
             continue
         base = f.indicator.removesuffix("-growth").removesuffix("-increase")
         if kinds.get(base) in _THROUGHPUT_KINDS and (
@@ -387,10 +390,13 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
     return found
 
 
-def _find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
+def _find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure | None = None) -> list[_Found]:
     plan = plan_period(ctx, text)
     found: list[_Found] = []
     structure_spans = _structure_targets(text, plan, found)
+    if structure is None:
+        structure = parse_structure(text)
+    structure_spans += _table_targets(text, structure, ctx, found)
     mentions = [m for m in _mentions(text) if not any(s <= m[0] < e for s, e in structure_spans)]
     used: set[tuple[int, int]] = set()
     prev_q_end = 0
@@ -511,6 +517,113 @@ def _structure_targets(text: str, plan: TimeRef | None, found: list[_Found]) -> 
     return spans
 
 
+#: A column of figures by year or period: its heading holds the year ("Năm 2030", "Đến năm 2030",
+#: "Mục tiêu 2025", "Giai đoạn 2026-2030", "2030").
+_COLUMN_TIME_RE = re.compile(rf"(?<!\d)((?:19|20)\d\d)(?:\s*{D}\s*((?:19|20)\d\d))?(?!\d)")
+#: Headings of columns of figures already reached: statistics, never targets.
+_COLUMN_REACHED_RE = re.compile(
+    r"hiện trạng|thực hiện|\bước\b|đã đạt|thực tế|năm gốc|kết quả|so sánh|\bTH\b", re.IGNORECASE
+)
+#: The heading of the unit column.
+_COLUMN_UNIT_RE = re.compile(r"(?:đơn vị(?: tính)?|đvt|đv)\.?", re.IGNORECASE)
+#: A unit written in brackets at the end of the indicator cell ("GRDP bình quân đầu người (triệu đồng)").
+_CELL_UNIT_RE = re.compile(r"\(([^()]{1,25})\)\s*$")
+#: Words of a table's caption, column headings or the lines above it that make its figures aims.
+_TABLE_AIM_RE = re.compile(
+    r"mục tiêu|chỉ tiêu|phấn đấu|định hướng|tầm nhìn|dự kiến|dự báo|kế hoạch|quy hoạch|đến năm", re.IGNORECASE
+)
+
+
+def _table_targets(text: str, structure: DocumentStructure, ctx: ExtractionContext,
+                   found: list[_Found]) -> list[tuple[int, int]]:
+    """Targets of tables of indicators by year: returns the spans of the rows read.
+
+    A target table has a heading row (one of its first three rows) with columns headed by a year
+    or a period, and body rows whose indicator cell holds an indicator phrase; the unit comes
+    from a unit column (``Đơn vị``, ``ĐVT``) or from brackets closing the indicator cell. Each
+    figure under a year column is a target of that year (or period); columns of figures already
+    reached (``Hiện trạng``, ``Thực hiện``, ``Ước …``) are skipped. The figures are aims when the
+    text is about a plan, or when the caption (two lines above), the heading row or the
+    indicator column heading says so (``chỉ tiêu``, ``mục tiêu``, ``kế hoạch``, ``đến năm``).
+    Rows with fewer cells than the heading row (an empty cell the capture dropped) are not
+    read: their columns cannot be told apart.
+    """
+    spans: list[tuple[int, int]] = []
+    for table in structure.tables:
+        layout = _target_columns(table)
+        if layout is None:
+            continue
+        head_index, times, unit_col = layout
+        head = table.rows[head_index]
+        context = text[_context_start(text, head.span.start) : head.span.end]
+        if ctx.main_plan is None and not _TABLE_AIM_RE.search(context):
+            continue
+        width = len(head.cells)
+        for row in table.rows[head_index + 1 :]:
+            if len(row.cells) != width:
+                continue
+            read = _table_row(text, row, times, unit_col, found)
+            if read:
+                spans.append((row.span.start, row.span.end))
+    return spans
+
+
+def _target_columns(table: Table) -> tuple[int, dict[int, TimeRef], int | None] | None:
+    """The heading row of a target table, its year columns and its unit column (None: not one)."""
+    for index, row in enumerate(table.rows[:3]):
+        times: dict[int, TimeRef] = {}
+        unit_col = None
+        for col, cell in enumerate(row.cells):
+            if len(cell.value) > 60:
+                continue
+            if _COLUMN_UNIT_RE.fullmatch(cell.value):
+                unit_col = col
+                continue
+            m = _COLUMN_TIME_RE.search(cell.value)
+            if m is None or _COLUMN_REACHED_RE.search(cell.value) or col == 0:
+                continue
+            if m.group(2):
+                times[col] = TimeRef(None, int(m.group(1)), int(m.group(2)), cell.span.start + m.start())
+            else:
+                times[col] = TimeRef(int(m.group(1)), None, None, cell.span.start + m.start())
+        if times:
+            return index, times, unit_col
+    return None
+
+
+def _table_row(text: str, row, times: dict[int, TimeRef], unit_col: int | None, found: list[_Found]) -> bool:
+    """The targets of one body row of a target table; whether the row held an indicator."""
+    first_time = min(times)
+    indicator = None
+    for cell in row.cells[:first_time]:
+        m = _IND_RE.search(cell.value)
+        if m is not None:
+            indicator = (cell, m, INDICATORS[int(m.lastgroup[1:])])
+            break
+    if indicator is None:
+        return False
+    cell, m, ind = indicator
+    unit = row.cells[unit_col].value if unit_col is not None and unit_col < len(row.cells) else ""
+    bracket = _CELL_UNIT_RE.search(cell.value)
+    if not unit and bracket:
+        unit = bracket.group(1)
+    for col, when in sorted(times.items()):
+        value = row.cells[col]
+        written = f"{value.value} {unit}".strip()
+        qs = [q for q in _physical(written, find_quantities(written)) if q.start == 0]
+        if not qs or qs[0].is_year:
+            continue
+        q = qs[0]
+        if not (_kind_ok(ind.kind, q) or _is_level_of_growth(ind, q)):
+            continue
+        q = replace(q, start=value.span.start, end=value.span.end, text=text[value.span.start : value.span.end])
+        slug = ind.slug
+        if q.unit.startswith("%") and ind.kind in _LEVEL_KINDS:
+            slug = f"{slug}-growth"
+        found.append(_Found(slug, q, when, Span(row.span.start, value.span.end), m.group(), table=True))
+    return True
+
+
 def _scope(text: str, f: _Found, ctx: ExtractionContext) -> URIRef | None:
     for _, _, match in find_units(ctx, text[f.span.start : f.span.end], f.span.start):
         if match.level in {"province", "region"} and match.iri != ctx.scope_unit:
@@ -525,7 +638,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     status = QH.Draft if ctx.status == "draft" else QH.Approved
     stated_in = ctx.main_document or doc.iri
     seen: set[str] = set()
-    for f in find_targets(text, ctx):
+    for f in find_targets(text, ctx, doc.structure):
         key = f.indicator + (f"-{f.time.key}" if f.time else "")
         if f.group:
             key += f"-{slugify(f.group)}"
