@@ -337,6 +337,21 @@ _PART_LINE_RE = re.compile(r"[\s*+\-–•]*(?:\(?\d+\)|\d+\.|[a-zđ]\))?[\s*]*(
 _ITEM_LINE_RE = re.compile(r"[ \t]*[-+•–]")
 
 
+def _in_capacity_brackets(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in brackets that follow one work's capacity ("… đạt công suất 500.000
+    hành khách/năm (có thể mở rộng đảm bảo khai thác 1 triệu hành khách/năm …)"): the same work's."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    opening = text.rfind("(", line_start, pos)
+    if opening < 0 or text.find(")", opening, pos) >= 0:
+        return False
+    return bool(_CAPACITY_BRACKET_BEFORE.search(text, max(line_start, opening - 80), opening))
+
+
+#: Before such brackets: a capacity and its figure with unit ("công suất 8 triệu hành khách/năm").
+_CAPACITY_BRACKET_BEFORE = re.compile(r"công suất(?:\s+(?:thiết kế|phục vụ|khai thác))?\s+(?:\S+\s+){0,5}$",
+                                      re.IGNORECASE)
+
+
 def _of_a_part(text: str, pos: int) -> bool:
     """Whether the line holding ``pos``, or the heading of the list it is in, names a part."""
     start = text.rfind("\n", 0, pos) + 1
@@ -378,6 +393,7 @@ def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure
         base = f.indicator.removesuffix("-growth").removesuffix("-increase")
         if kinds.get(base) in _THROUGHPUT_KINDS and (
                 _CAPACITY_BEFORE.search(text, max(0, f.quantity.start - 60), f.quantity.start)
+                or _in_capacity_brackets(text, f.quantity.start)
                 or _of_a_part(text, f.quantity.start)):
             continue
         last = (f.time.year or f.time.end_year) if f.time is not None else None
