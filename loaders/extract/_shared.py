@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -314,3 +315,20 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
         return re.compile(pattern, flags)
     charset = "".join(re.escape(ch) for ch in sorted(first[0]))
     return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+
+
+def position_test(spans: list[tuple[int, int]]):
+    """A function telling whether a position lies in one of ``spans`` (binary search over merged spans)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _b in merged]
+
+    def inside(pos: int) -> bool:
+        k = bisect_right(starts, pos) - 1
+        return k >= 0 and merged[k][0] <= pos < merged[k][1]
+
+    return inside

@@ -38,7 +38,13 @@ from datetime import date
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-from quyhoach.loaders.extract._shared import paragraph_bounds, prefiltered, province_code, sentences
+from quyhoach.loaders.extract._shared import (
+    paragraph_bounds,
+    position_test,
+    prefiltered,
+    province_code,
+    sentences,
+)
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -379,8 +385,9 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
     carry: AgencyRef | None = None
     carry_para = -10
     paragraphs = [paragraph_bounds(text, 0)]
+    in_a_section = position_test(in_section)
     for ss, se in sentences(text):
-        if any(a <= ss < b for a, b in in_section):
+        if in_a_section(ss):
             carry = None
             continue
         pstart, _ = paragraph_bounds(text, ss)
