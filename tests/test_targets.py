@@ -207,14 +207,16 @@ TARGET_TABLE = (
     "STT\tChỉ tiêu\tĐVT\tThực hiện 2020\tĐến năm 2025\tGiai đoạn 2026 - 2030\n"
     "1\tTổng công suất các nguồn điện\tMW\t3.100\t4.500\t6.000 - 6.500\n"
     "2\tTốc độ tăng trưởng GRDP bình quân\t%/năm\t5,1\tTrên 7\t7,5\n"
-    "3\tThu nhập bình quân đầu người (triệu đồng)\t45\t60\t90\n"
+    # an empty STT cell (lost to the line's trimming) and an empty 2025 cell (kept between two tabs)
+    "\tTỷ lệ che phủ rừng\t%\t40\t\t45\n"
+    # an empty last cell, lost to the trimming
     "4\tTỷ lệ hộ nghèo\t%\t9\t5\n"
 )
 
 
 def test_table_of_indicators_by_year_gives_one_target_per_year_column():
     # a table written for the test (other layout than the one the rule was made on: a unit column
-    # headed ĐVT, a period column, a comparator in a cell, the unit in brackets in one row)
+    # headed ĐVT, a period column, a comparator in a cell, cells lost at the ends of rows)
     out, emitter = run(TARGET_TABLE)
     power = sorted(out["installed-capacity"], key=lambda t: t["time"])
     assert [(t["value"], t["min"], t["max"], t["time"]) for t in power] == [
@@ -222,15 +224,20 @@ def test_table_of_indicators_by_year_gives_one_target_per_year_column():
     growth = {t["time"]: t for t in out["grdp-growth"]}
     assert set(growth) == {"2025", "2026-2030"}  # never the figure of the column "Thực hiện 2020"
     assert growth["2025"]["comp"] == "above" and growth["2025"]["value"] == "7"
-    # the row whose unit is in brackets has one cell fewer than the heading row: not read
-    assert "income-per-capita" not in out and "grdp-per-capita" not in out
-    # a row with fewer cells than the heading (the capture dropped an empty one) is not read
-    assert "poverty-rate" not in out
+    # rows aligned on the heading by their indicator cell
+    assert [(t["value"], t["time"]) for t in out["forest-cover"]] == [("45", "2026-2030")]
+    assert [(t["value"], t["time"]) for t in out["poverty-rate"]] == [("5", "2025")]
     # a table without a unit column: the unit in brackets closing the indicator cell
     out, _ = run("Mục tiêu đến năm 2030\nChỉ tiêu\tNăm 2025\tNăm 2030\n"
                  "GRDP bình quân đầu người (triệu đồng)\t70\t110\n")
     assert sorted((t["value"], t["unit"], t["time"]) for t in out["grdp-per-capita"]) == [
         ("110", "triệu đồng", "2030"), ("70", "triệu đồng", "2025")]
+    # no heading names the indicator column: a row with a cell lost at an end is not read
+    out, _ = run("Mục tiêu đến năm 2030\nTT\tNhiệm vụ\tNăm 2025\tNăm 2030\n"
+                 "1\tTỷ lệ che phủ rừng (%)\t44\t46\nTỷ lệ hộ nghèo (%)\t4\n")
+    assert [(t["value"], t["time"]) for t in sorted(out["forest-cover"], key=lambda t: t["time"])] == [
+        ("44", "2025"), ("46", "2030")]
+    assert "poverty-rate" not in out and "poverty-rate-reduction" not in out
 
 
 def test_table_of_figures_without_aim_words_outside_a_plan_is_not_read():

@@ -561,82 +561,125 @@ def _table_targets(text: str, structure: DocumentStructure, ctx: ExtractionConte
     reached (``Hiện trạng``, ``Thực hiện``, ``Ước …``) are skipped. The figures are aims when the
     text is about a plan, or when the caption (two lines above), the heading row or the
     indicator column heading says so (``chỉ tiêu``, ``mục tiêu``, ``kế hoạch``, ``đến năm``).
-    Rows with fewer cells than the heading row (an empty cell the capture dropped) are not
-    read: their columns cannot be told apart.
+
+    Cells are those of the row's line, empty ones included (the readers write an empty cell as
+    an empty string between two tabs); the line's empty cells at either end are lost to the
+    line's trimming, so a row is aligned on the heading row by its indicator cell when the
+    heading names the indicator column (``Chỉ tiêu``, ``Nội dung``), else read only when it has
+    as many cells as the heading row.
     """
     spans: list[tuple[int, int]] = []
     for table in structure.tables:
-        layout = _target_columns(table)
+        layout = _target_columns(text, table)
         if layout is None:
             continue
-        head_index, times, unit_col = layout
+        head_index, times, unit_col, indicator_col, width = layout
         head = table.rows[head_index]
         context = text[_context_start(text, head.span.start) : head.span.end]
         if ctx.main_plan is None and not _TABLE_AIM_RE.search(context):
             continue
-        width = len(head.cells)
         for row in table.rows[head_index + 1 :]:
-            if len(row.cells) != width:
-                continue
-            read = _table_row(text, row, times, unit_col, found)
-            if read:
+            if _table_row(text, _line_cells(text, row.span), times, unit_col, indicator_col, width, found):
                 spans.append((row.span.start, row.span.end))
     return spans
 
 
-def _target_columns(table: Table) -> tuple[int, dict[int, TimeRef], int | None] | None:
-    """The heading row of a target table, its year columns and its unit column (None: not one)."""
+#: The heading of the indicator column.
+_COLUMN_INDICATOR_RE = re.compile(r"(?:tên\s+)?(?:chỉ tiêu|nội dung|danh mục)(?:\s+chủ yếu)?", re.IGNORECASE)
+
+
+def _line_cells(text: str, span: Span) -> list[tuple[str, Span]]:
+    """The tab-separated cells of the line at ``span``, empty ones included, each trimmed."""
+    cells = []
+    pos = span.start
+    for part in text[span.start : span.end].split("\t"):
+        lead = len(part) - len(part.lstrip())
+        value = part.strip()
+        cells.append((" ".join(value.split()), Span(pos + lead, pos + lead + len(value))))
+        pos += len(part) + 1
+    return cells
+
+
+def _target_columns(text: str, table: Table) -> tuple[int, dict[int, TimeRef], int | None, int | None, int] | None:
+    """The heading row of a target table (its index), its year columns, unit column, indicator
+    column and width; ``None`` when the table has no such heading row."""
     for index, row in enumerate(table.rows[:3]):
+        cells = _line_cells(text, row.span)
         times: dict[int, TimeRef] = {}
-        unit_col = None
-        for col, cell in enumerate(row.cells):
-            if len(cell.value) > 60:
+        unit_col = indicator_col = None
+        for col, (value, span) in enumerate(cells):
+            if not value or len(value) > 60:
                 continue
-            if _COLUMN_UNIT_RE.fullmatch(cell.value):
+            if _COLUMN_UNIT_RE.fullmatch(value):
                 unit_col = col
                 continue
-            m = _COLUMN_TIME_RE.search(cell.value)
-            if m is None or _COLUMN_REACHED_RE.search(cell.value) or col == 0:
+            if indicator_col is None and _COLUMN_INDICATOR_RE.fullmatch(value):
+                indicator_col = col
+                continue
+            m = _COLUMN_TIME_RE.search(value)
+            if m is None or _COLUMN_REACHED_RE.search(value) or col == 0:
                 continue
             if m.group(2):
-                times[col] = TimeRef(None, int(m.group(1)), int(m.group(2)), cell.span.start + m.start())
+                times[col] = TimeRef(None, int(m.group(1)), int(m.group(2)), span.start + m.start())
             else:
-                times[col] = TimeRef(int(m.group(1)), None, None, cell.span.start + m.start())
+                times[col] = TimeRef(int(m.group(1)), None, None, span.start + m.start())
         if times:
-            return index, times, unit_col
+            return index, times, unit_col, indicator_col, len(cells)
     return None
 
 
-def _table_row(text: str, row, times: dict[int, TimeRef], unit_col: int | None, found: list[_Found]) -> bool:
+def _table_row(text: str, cells: list[tuple[str, Span]], times: dict[int, TimeRef], unit_col: int | None,
+               indicator_col: int | None, width: int, found: list[_Found]) -> bool:
     """The targets of one body row of a target table; whether the row held an indicator."""
     first_time = min(times)
     indicator = None
-    for cell in row.cells[:first_time]:
-        m = _IND_RE.search(cell.value)
+    for k, (value, span) in enumerate(cells[:first_time]):
+        m = _IND_RE.search(value)
         if m is not None:
-            indicator = (cell, m, INDICATORS[int(m.lastgroup[1:])])
+            indicator = (k, value, span, m, INDICATORS[int(m.lastgroup[1:])])
             break
     if indicator is None:
         return False
-    cell, m, ind = indicator
-    unit = row.cells[unit_col].value if unit_col is not None and unit_col < len(row.cells) else ""
-    bracket = _CELL_UNIT_RE.search(cell.value)
+    k, value, span, m, ind = indicator
+    if indicator_col is not None:
+        shift = indicator_col - k  # heading column c is the row's cell c - shift
+    elif len(cells) == width:
+        shift = 0
+    else:
+        return False  # cells lost at the line's ends: the columns cannot be told apart
+    if len(cells) + shift > width:
+        return False
+
+    def cell(col: int | None) -> tuple[str, Span] | None:
+        if col is None or not 0 <= col - shift < len(cells):
+            return None
+        return cells[col - shift]
+
+    unit_cell = cell(unit_col)
+    unit = unit_cell[0] if unit_cell else ""
+    bracket = _CELL_UNIT_RE.search(value)
     if not unit and bracket:
         unit = bracket.group(1)
+    row_start = cells[0][1].start
     for col, when in sorted(times.items()):
-        value = row.cells[col]
-        written = f"{value.value} {unit}".strip()
+        figure = cell(col)
+        if figure is None or not figure[0]:
+            continue
+        written = f"{figure[0]} {unit}".strip()
         qs = [q for q in _physical(written, find_quantities(written)) if q.start == 0]
         if not qs or qs[0].is_year:
             continue
         q = qs[0]
         if not (_kind_ok(ind.kind, q) or _is_level_of_growth(ind, q)):
             continue
-        q = replace(q, start=value.span.start, end=value.span.end, text=text[value.span.start : value.span.end])
+        at = figure[1]
+        q = replace(q, start=at.start, end=at.end, text=text[at.start : at.end])
         slug = ind.slug
         if q.unit.startswith("%") and ind.kind in _LEVEL_KINDS:
             slug = f"{slug}-growth"
-        found.append(_Found(slug, q, when, Span(row.span.start, value.span.end), m.group(), table=True))
+        if slug == "poverty-rate-reduction" and not _REDUCE_RE.search(value):
+            slug = "poverty-rate"  # a level ("Tỷ lệ hộ nghèo … 5%"), as in prose
+        found.append(_Found(slug, q, when, Span(row_start, at.end), m.group(), table=True))
     return True
 
 
