@@ -261,3 +261,19 @@ def test_throughput_in_brackets_after_one_works_capacity_is_that_works():
     )
     (p,) = out["passenger-throughput"]
     assert (p["value"], p["time"]) == ("12000000", "2030")
+
+
+def test_figures_of_a_decision_approving_a_plans_adjustment_are_adjusted():
+    # a decision written for the test; the same figures in a decision approving the plan are approved
+    from quyhoach.loaders.documents.pipeline import extract
+
+    def statuses(title: str) -> set[str]:
+        text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                "Số: 15/QĐ-UBND\nQuảng Trị, ngày 10 tháng 3 năm 2025\nQUYẾT ĐỊNH\n" + title + "\n"
+                "Căn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017;\n"
+                "Điều 1. Mục tiêu đến năm 2030: tốc độ tăng trưởng GRDP bình quân đạt 8,5%/năm.\n")
+        g = extract(CleanDocument(text=text, path="qd.txt"))
+        return {str(r.st) for r in g.query(QUERY, initNs=PREFIXES)}
+
+    assert statuses("Phê duyệt điều chỉnh Quy hoạch tỉnh Quảng Trị thời kỳ 2021-2030") == {"Adjusted"}
+    assert statuses("Phê duyệt Quy hoạch tỉnh Quảng Trị thời kỳ 2021-2030") == {"Approved"}

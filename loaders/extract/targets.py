@@ -18,7 +18,8 @@ Rules (general, not tied to a seed file):
   end year.
 * A phrase with no figure in its clause (a qualitative goal) is not a target; ranks
   (``trong nhóm 05 tỉnh dẫn đầu``) are not targets.
-* Status: ``ctx.status`` (``draft`` for meetings and drafts, else ``approved``); scope:
+* Status: ``ctx.status`` (``draft`` for meetings and drafts, ``adjusted`` in a document whose
+  title approves a plan's adjustment, else ``approved``); scope:
   ``ctx.scope_unit`` unless the segment names a province or region.
 """
 
@@ -694,7 +695,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     """Emit one ``qh:Target`` per quantified target of the document."""
     text = doc.text
     g = emitter.triples
-    status = QH.Draft if ctx.status == "draft" else QH.Approved
+    status = {"draft": QH.Draft, "adjusted": QH.Adjusted}.get(ctx.status, QH.Approved)
     stated_in = ctx.main_document or doc.iri
     seen: set[str] = set()
     for f in find_targets(text, ctx, doc.structure):
