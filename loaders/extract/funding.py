@@ -238,7 +238,8 @@ def find_requirements(
                 continue
             period = (_period_in(text[s + m.start() : qs[0].start]) or _period_in(sent)
                       or _heading_period(text, structure, s + m.start()) or plan)
-            reqs.append(Requirement(qs[0], period, Span(s, e)))
+            total = Requirement(qs[0], period, Span(s, e))
+            reqs.append(total)
             owners.append(_owner_key(structure, s + m.start()))
             pos = qs[0].end - s
             for pm in _PERIOD_CLAUSE.finditer(sent, pos):
@@ -265,7 +266,7 @@ def find_requirements(
                 pqs = find_quantities(rest, s + pm.end())
                 amount = next((a for a in (_money(q) for q in pqs) if a is not None), None)
                 share = next((q.value for q in pqs if q.unit.startswith("%") and q.value is not None), None)
-                reqs[-1].parts.append(Part(source, pm.group("label"), period, amount, share, Span(s, e)))
+                total.parts.append(Part(source, pm.group("label"), period, amount, share, Span(s, e)))
     for part in _table_parts(text):
         key = _owner_key(structure, part.span.start)
         owner = None

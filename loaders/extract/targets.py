@@ -16,6 +16,11 @@ Rules (general, not tied to a seed file):
   else a period adverbial after the figure (``trong giai đoạn 2021-2030``); rates with no time
   take the plan period; levels take the last year stated earlier in the paragraph, else the plan's
   end year.
+* Tables of indicators by year (the structure model's tables): one target per figure under a
+  column headed by a year or period, columns of figures reached skipped (see
+  :func:`_table_targets`); their rows are not read again as prose.
+* A throughput written as one work's capacity (``nhà ga … công suất 500.000 hành khách/năm``, also
+  in the brackets after it) or under one part of a port system is not a target of the plan.
 * A phrase with no figure in its clause (a qualitative goal) is not a target; ranks
   (``trong nhóm 05 tỉnh dẫn đầu``) are not targets.
 * Status: ``ctx.status`` (``draft`` for meetings and drafts, ``adjusted`` in a document whose
