@@ -315,4 +315,4 @@ class ExtractionContext:
     main_document: URIRef | None = None
     main_plan: URIRef | None = None
     scope_unit: URIRef | None = None
-    status: str = "approved"  # 'approved' | 'draft'
+    status: str = "approved"  # 'approved' | 'draft' | 'adjusted'

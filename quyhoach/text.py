@@ -9,6 +9,12 @@ import unicodedata
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _DASH_RE = re.compile(f"[{DASHES}]")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+#: A character class (body) of every upper-case letter: those of the Basic Multilingual Plane
+#: one by one, and the planes above as one range (callers still test ``str.isupper``). Word scans
+#: use it to jump to capitalised words instead of looking at every word.
+UPPER_CLASS = "".join(
+    re.escape(ch) for ch in map(chr, range(0x10000)) if ch.isupper() and ch.isalpha()
+) + "\U00010000-\U0010FFFF"
 
 
 def nfc(text: str) -> str:

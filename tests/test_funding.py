@@ -75,3 +75,35 @@ def test_prose_total_and_part_are_reported_as_written():
 def test_no_funding_without_a_total_phrase_or_table():
     g = run("Huy động các nguồn lực xã hội để đầu tư hạ tầng; vốn ngân sách tập trung cho công trình trọng điểm.")
     assert len(g) == 0
+
+
+def test_totals_of_several_periods_in_one_sentence():
+    # written for the test: one total per period clause, the first with the period after its figure
+    g = run("Nhu cầu vốn đầu tư khoảng 95 nghìn tỷ đồng trong giai đoạn 2021 - 2025; giai đoạn 2026 - 2030 khoảng "
+            "140,5 nghìn tỷ đồng và giai đoạn 2031-2035 khoảng 160 nghìn tỷ đồng.")
+    assert sorted(total(g)) == [
+        (Decimal("95000000000000"), "2021", "2025"),
+        (Decimal("140500000000000"), "2026", "2030"),
+        (Decimal("160000000000000"), "2031", "2035"),
+    ]
+
+
+def test_total_takes_the_period_of_its_clause_heading_and_parts_stay_in_their_article():
+    # a decision written for the test: the total's period is in the heading of its clause; the
+    # table of shares in another article belongs to no total of the first article
+    g = run(
+        "QUYẾT ĐỊNH\nPhê duyệt Kế hoạch thực hiện\nCăn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017;\n"
+        "Điều 1. Nguồn lực thực hiện\n"
+        "1. Giai đoạn 2026 - 2030:\nHuy động tổng vốn đầu tư toàn xã hội khoảng 300 nghìn tỷ đồng.\n"
+        "Điều 2. Cơ cấu nguồn vốn giai đoạn 2021 - 2025\n"
+        "Nguồn vốn\tGiai đoạn 2021 - 2025\tGiai đoạn 2026 - 2030\n"
+        "Vốn ngân sách nhà nước\t15%\t12%\n"
+        "Điều 3. Quyết định này có hiệu lực từ ngày ký.\n"
+    )
+    assert total(g) == [(Decimal("300000000000000"), "2026", "2030")]
+    rows = list(g.query("SELECT ?r (COUNT(?p) AS ?n) WHERE { ?r a qh:FundingRequirement ; qh:hasPart ?p } GROUP BY ?r",
+                        initNs=PREFIXES))
+    assert len(rows) == 1 and int(rows[0].n) == 2
+    owner = rows[0].r
+    assert not list(g.objects(owner, funding.QH.totalAmount))  # the parts' own requirement, not the total's
+    assert parts(g) == {("2021-2025", "state-budget", None, Decimal("15")), ("2026-2030", "state-budget", None, Decimal("12"))}

@@ -197,3 +197,83 @@ def test_throughput_listed_under_one_part_of_a_port_system_is_not_the_plans_targ
     (p,) = out["passenger-throughput"]
     assert (p["min"], p["max"], p["time"]) == ("275000000", "280000000", "2030")
     assert "cargo-throughput" not in out
+
+
+# -- tables of indicators by year (structure-model tables: one row per line, cells tab-separated)
+
+TARGET_TABLE = (
+    "PHỤ LỤC II\n"
+    "MỘT SỐ CHỈ TIÊU PHÁT TRIỂN CHỦ YẾU\n"
+    "STT\tChỉ tiêu\tĐVT\tThực hiện 2020\tĐến năm 2025\tGiai đoạn 2026 - 2030\n"
+    "1\tTổng công suất các nguồn điện\tMW\t3.100\t4.500\t6.000 - 6.500\n"
+    "2\tTốc độ tăng trưởng GRDP bình quân\t%/năm\t5,1\tTrên 7\t7,5\n"
+    # an empty STT cell (lost to the line's trimming) and an empty 2025 cell (kept between two tabs)
+    "\tTỷ lệ che phủ rừng\t%\t40\t\t45\n"
+    # an empty last cell, lost to the trimming
+    "4\tTỷ lệ hộ nghèo\t%\t9\t5\n"
+)
+
+
+def test_table_of_indicators_by_year_gives_one_target_per_year_column():
+    # a table written for the test (other layout than the one the rule was made on: a unit column
+    # headed ĐVT, a period column, a comparator in a cell, cells lost at the ends of rows)
+    out, emitter = run(TARGET_TABLE)
+    power = sorted(out["installed-capacity"], key=lambda t: t["time"])
+    assert [(t["value"], t["min"], t["max"], t["time"]) for t in power] == [
+        ("4500", None, None, "2025"), (None, "6000", "6500", "2026-2030")]
+    growth = {t["time"]: t for t in out["grdp-growth"]}
+    assert set(growth) == {"2025", "2026-2030"}  # never the figure of the column "Thực hiện 2020"
+    assert growth["2025"]["comp"] == "above" and growth["2025"]["value"] == "7"
+    # rows aligned on the heading by their indicator cell
+    assert [(t["value"], t["time"]) for t in out["forest-cover"]] == [("45", "2026-2030")]
+    assert [(t["value"], t["time"]) for t in out["poverty-rate"]] == [("5", "2025")]
+    # a table without a unit column: the unit in brackets closing the indicator cell
+    out, _ = run("Mục tiêu đến năm 2030\nChỉ tiêu\tNăm 2025\tNăm 2030\n"
+                 "GRDP bình quân đầu người (triệu đồng)\t70\t110\n")
+    assert sorted((t["value"], t["unit"], t["time"]) for t in out["grdp-per-capita"]) == [
+        ("110", "triệu đồng", "2030"), ("70", "triệu đồng", "2025")]
+    # no heading names the indicator column: a row with a cell lost at an end is not read
+    out, _ = run("Mục tiêu đến năm 2030\nTT\tNhiệm vụ\tNăm 2025\tNăm 2030\n"
+                 "1\tTỷ lệ che phủ rừng (%)\t44\t46\nTỷ lệ hộ nghèo (%)\t4\n")
+    assert [(t["value"], t["time"]) for t in sorted(out["forest-cover"], key=lambda t: t["time"])] == [
+        ("44", "2025"), ("46", "2030")]
+    assert "poverty-rate" not in out and "poverty-rate-reduction" not in out
+
+
+def test_table_of_figures_without_aim_words_outside_a_plan_is_not_read():
+    # a statistics table of a news page: year columns, but no plan and no aim word above it
+    doc = CleanDocument(
+        text="Kết quả năm qua\nChỉ tiêu\tĐơn vị\tNăm 2022\tNăm 2023\nTổng công suất các nguồn điện\tMW\t3.100\t3.400\n",
+        path="news.txt")
+    ctx = ExtractionContext(as_of=date(2024, 6, 1), resolver=get_resolver())
+    emitter = Emitter(doc)
+    targets.extract(doc, emitter, ctx)
+    assert not list(emitter.graph.query("SELECT ?t WHERE { ?t a qh:Target }", initNs=PREFIXES))
+
+
+def test_throughput_in_brackets_after_one_works_capacity_is_that_works():
+    # written for the test: the terminal's later capacity in brackets is its scale, the plan's figure is a target
+    out, _ = run(
+        "Mục tiêu đến năm 2030: hành khách thông qua khoảng 12 triệu lượt khách.\n"
+        "- Xây dựng nhà ga T3 công suất 8 triệu hành khách/năm (giai đoạn sau có thể nâng lên phục vụ "
+        "10 triệu hành khách/năm).",
+        plan="plan/sectoral/cang-hang-khong/2021-2030",
+    )
+    (p,) = out["passenger-throughput"]
+    assert (p["value"], p["time"]) == ("12000000", "2030")
+
+
+def test_figures_of_a_decision_approving_a_plans_adjustment_are_adjusted():
+    # a decision written for the test; the same figures in a decision approving the plan are approved
+    from quyhoach.loaders.documents.pipeline import extract
+
+    def statuses(title: str) -> set[str]:
+        text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                "Số: 15/QĐ-UBND\nQuảng Trị, ngày 10 tháng 3 năm 2025\nQUYẾT ĐỊNH\n" + title + "\n"
+                "Căn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017;\n"
+                "Điều 1. Mục tiêu đến năm 2030: tốc độ tăng trưởng GRDP bình quân đạt 8,5%/năm.\n")
+        g = extract(CleanDocument(text=text, path="qd.txt"))
+        return {str(r.st) for r in g.query(QUERY, initNs=PREFIXES)}
+
+    assert statuses("Phê duyệt điều chỉnh Quy hoạch tỉnh Quảng Trị thời kỳ 2021-2030") == {"Adjusted"}
+    assert statuses("Phê duyệt Quy hoạch tỉnh Quảng Trị thời kỳ 2021-2030") == {"Approved"}

@@ -11,7 +11,7 @@ lines. The reader turns this into the plain text the cleaner and the structure p
 * ``**``/``__``/``*`` marks are removed, ``[text](url)`` becomes ``text``, images and wiki
   edit links (``[sửa | sửa mã nguồn]``) are dropped, horizontal rules are dropped;
 * a table row with several cells becomes one line, cells separated by a tab (as the HTML and
-  DOCX readers write them); a row of one or two *layout* cells (a document header, a
+  DOCX readers write them; an empty cell inside the row stays an empty string between tabs); a row of one or two *layout* cells (a document header, a
   signature block next to the recipients list: cells of several lines) becomes the lines of
   its cells, so that a header or signature reads the same as in a text or PDF capture.
 
@@ -138,8 +138,8 @@ def _split_cells(body: str) -> list[str]:
 def _emit_table(block: list[str]) -> list[str]:
     lines: list[str] = []
     for row in _table_rows(block):
-        cells = [_join_lines(cell, keep_breaks=True) for cell in row]
-        cells = [c for c in cells if c]
+        every = [_join_lines(cell, keep_breaks=True) for cell in row]
+        cells = [c for c in every if c]
         if not cells:
             continue
         layout = len(cells) <= 2 and (len(cells) == 1 or any(len(c) > 1 for c in cells))
@@ -147,7 +147,8 @@ def _emit_table(block: list[str]) -> list[str]:
             for cell in cells:
                 lines.extend(cell)
         else:
-            lines.append("\t".join(" ".join(c) for c in cells))
+            # an empty cell stays an empty string between two tabs, so columns stay aligned
+            lines.append("\t".join(" ".join(c) for c in every).strip("\t"))
     return lines
 
 

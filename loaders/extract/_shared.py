@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -10,7 +11,7 @@ from functools import lru_cache
 from rdflib import XSD, Literal
 
 from quyhoach.loaders.model import ExtractionContext, Match
-from quyhoach.text import DASHES
+from quyhoach.text import DASHES, UPPER_CLASS
 
 D = f"[{DASHES}-]"
 
@@ -153,6 +154,9 @@ def province_code(ctx: ExtractionContext) -> str | None:
 
 
 _WORD_RE = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
+#: The words of ``_WORD_RE`` that start with a capital and not right after a letter (the only
+#: ones a dash sequence can start at), so a scan skips the lower-case words in the regex engine.
+_CAPITAL_WORD_RE = re.compile(rf"(?<![^\W\d_])[{UPPER_CLASS}][\w]*")
 _SEQ_SEP = re.compile(rf"\s*{D}\s*")
 _DASH = re.compile(D)
 _DOT_GAP = re.compile(r"\.[ \u00a0]*")
@@ -203,6 +207,17 @@ class DashSequence:
         return [text[s:e] for s, e in self.items]
 
 
+def _word_start(text: str, s: int, start: int) -> bool:
+    """Whether a ``_WORD_RE`` word of a scan from ``start`` starts at ``s`` (a letter after no
+    letter): only after an underscore can ``s`` still lie inside a word ("x_Hà" is one word)."""
+    if s == start or text[s - 1] != "_":
+        return True
+    k = s - 1
+    while k > start and (text[k - 1].isalnum() or text[k - 1] == "_"):
+        k -= 1
+    return not any(ch.isalpha() or (ch.isalnum() and not ch.isdecimal()) for ch in text[k:s])
+
+
 def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items: int = 2) -> list[DashSequence]:
     """All maximal dash sequences of capitalised names in ``text[start:end]``."""
     end = len(text) if end is None else end
@@ -211,11 +226,11 @@ def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items:
     # One pass over the words. Every position the scan resumes from (the end of a word, of a
     # name, of a sequence) is where a word of this pass ends, so the next word at or after it
     # is the one a fresh search from there would find.
-    for m in _WORD_RE.finditer(text, start, end):
+    for m in _CAPITAL_WORD_RE.finditer(text, start, end):
         s = m.start()
         if s < i:
             continue  # inside a sequence already taken
-        if not text[s].isupper() or (s > 0 and text[s - 1].isalnum()):
+        if not text[s].isupper() or (s > 0 and text[s - 1].isalnum()) or not _word_start(text, s, start):
             continue
         items = []
         cur = s
@@ -300,3 +315,20 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
         return re.compile(pattern, flags)
     charset = "".join(re.escape(ch) for ch in sorted(first[0]))
     return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+
+
+def position_test(spans: list[tuple[int, int]]):
+    """A function telling whether a position lies in one of ``spans`` (binary search over merged spans)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _b in merged]
+
+    def inside(pos: int) -> bool:
+        k = bisect_right(starts, pos) - 1
+        return k >= 0 and merged[k][0] <= pos < merged[k][1]
+
+    return inside

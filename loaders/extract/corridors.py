@@ -83,10 +83,7 @@ def _trigger(text: str, start: int) -> tuple[str, int]:
     lo = breaks[k][1] if k >= 0 else 0
     kind, pos = "none", -1
     for m in _TRIGGER_RE.finditer(text, lo, start):
-        for n, (_, k) in enumerate(TRIGGERS):
-            if m.group(f"t{n}") is not None:
-                kind, pos = k, m.start()
-                break
+        kind, pos = TRIGGERS[int(m.lastgroup[1:])][1], m.start()  # the phrase's own group closes last
     return kind, pos
 
 

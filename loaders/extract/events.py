@@ -17,12 +17,13 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from rdflib import XSD, Literal, URIRef
 
 from quyhoach.loaders.extract import mentions
+from quyhoach.loaders.extract._shared import position_test
 from quyhoach.loaders.extract.citations import person_iri
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
@@ -130,28 +131,13 @@ def _excluded_spans(doc: CleanDocument, ctx: ExtractionContext) -> list[tuple[in
     return spans
 
 
-def _position_test(spans: list[tuple[int, int]]):
-    """A function telling whether a position lies in one of ``spans`` (binary search over merged spans)."""
-    merged: list[list[int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    starts = [a for a, _b in merged]
-
-    def inside(pos: int) -> bool:
-        k = bisect_right(starts, pos) - 1
-        return k >= 0 and merged[k][0] <= pos < merged[k][1]
-
-    return inside
 
 
 def find_people(doc: CleanDocument, ctx: ExtractionContext) -> list[Person]:
     """Officials: names with post titles before them (``Chủ tịch UBND tỉnh X Trần Văn A``) or after a dash."""
     text = doc.text
     excluded = _excluded_spans(doc, ctx)
-    inside = _position_test(excluded)
+    inside = position_test(excluded)
     people: list[Person] = []
     for words in mentions.capitalised_runs(text):
         if len(words) < 2:

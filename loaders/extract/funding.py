@@ -11,7 +11,15 @@ Rules:
   ``ngoài nhà nước``, ``ngân sách nhà nước``, ``FDI``…) gives one part per period cell, reading the
   share (``36%``) and the amount (``tương đương 21 nghìn tỷ``; a bare scale word is đồng).
 * Prose parts: ``trong đó vốn ngân sách nhà nước khoảng 30 nghìn tỷ đồng (chiếm 20%)``.
-* Figures are reported as written (no arithmetic repair); parts attach to the nearest total before them.
+* Totals by period in one sentence: after a total, each further clause (after ``;`` or ``,``)
+  that opens with its own period and holds a money figure is the total of that period
+  (``… giai đoạn 2021-2025 khoảng 120 nghìn tỷ đồng; giai đoạn 2026-2030 khoảng 180 nghìn tỷ``).
+* With the document structure: a total's period is the one written between its phrase and its
+  figure, else in its sentence, else in the heading of the clause, article or appendix that
+  holds it (``2. Giai đoạn 2026 - 2030:``, ``Điều 3. Nguồn vốn thực hiện giai đoạn 2021-2025``),
+  else the plan period; parts attach to the nearest total before them inside the same article
+  (or appendix), and a table of parts in an article with no total is a requirement of its own.
+* Figures are reported as written (no arithmetic repair).
 """
 
 from __future__ import annotations
@@ -22,7 +30,8 @@ from decimal import Decimal
 
 from rdflib import RDF, XSD, Literal, URIRef
 
-from quyhoach.loaders.extract._shared import PERIOD_RE, TimeRef, decimal_literal, plan_period, sentences
+from quyhoach.loaders.documents.structure import DocumentStructure
+from quyhoach.loaders.extract._shared import PERIOD_RE, D, TimeRef, decimal_literal, plan_period, sentences
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -156,10 +165,67 @@ def find_quantities_pct(line: str) -> bool:
     return any(q.unit.startswith("%") for q in find_quantities(line))
 
 
-def find_requirements(text: str, ctx: ExtractionContext) -> list[Requirement]:
+#: A further clause of a total's sentence that opens with its own period.
+_PERIOD_CLAUSE = re.compile(
+    rf"(?:[;,]\s*(?:và\s+|còn\s+)?|\s+và\s+)(?:(?:trong\s+)?(?:giai đoạn|thời kỳ)\s+)?(?<!\d)((?:19|20)\d\d)\s*{D}\s*((?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+#: What may follow a total's figure before the next period's clause: its own period.
+_TRAILING_PERIOD = re.compile(
+    rf"\s*(?:(?:trong\s+|cho\s+)?(?:cả\s+)?(?:giai đoạn|thời kỳ)\s+(?:19|20)\d\d\s*{D}\s*(?:19|20)\d\d)?\s*",
+    re.IGNORECASE,
+)
+#: The end of a period's clause: a clause break or the next period.
+_PERIOD_CLAUSE_END = re.compile(
+    rf"[;:]|,\s*(?:và\s+)?(?:(?:trong\s+)?(?:giai đoạn|thời kỳ)\s+)?(?:19|20)\d\d\s*{D}", re.IGNORECASE
+)
+
+
+def _owner_key(structure: DocumentStructure | None, pos: int) -> tuple:
+    """The article (or appendix) holding ``pos``: parts belong to a total of the same one."""
+    if structure is None:
+        return ()
+    article = structure.article_at(pos)
+    if article is not None:
+        return ("article", article.span.start)
+    appendix = structure.appendix_at(pos)
+    if appendix is not None:
+        return ("appendix", appendix.span.start)
+    return ("body",) if structure.articles else ()
+
+
+def _heading_period(text: str, structure: DocumentStructure | None, pos: int) -> TimeRef | None:
+    """The period in the heading of the clause, article or appendix holding ``pos``."""
+    if structure is None:
+        return None
+    headings: list[tuple[int, int]] = []
+    article = structure.article_at(pos)
+    if article is not None:
+        if article.heading is not None:
+            headings.append((article.heading.span.start, article.heading.span.end))
+        for clause in article.clauses:
+            if clause.span.start <= pos < clause.span.end:
+                line_end = text.find("\n", clause.span.start, pos)
+                headings.append((clause.span.start, line_end if line_end >= 0 else pos))
+    appendix = structure.appendix_at(pos)
+    if appendix is not None and appendix.title is not None:
+        headings.append((appendix.title.span.start, appendix.title.span.end))
+    for start, end in reversed(headings):  # the innermost heading first
+        period = _period_in(text[start:end])
+        if period is not None:
+            return TimeRef(None, period.start_year, period.end_year, start + period.pos)
+    return None
+
+
+def find_requirements(
+    text: str, ctx: ExtractionContext, structure: DocumentStructure | None = None
+) -> list[Requirement]:
     """Funding totals and their parts (tables and prose), in text order."""
     plan = plan_period(ctx, text)
     reqs: list[Requirement] = []
+    owners: list[tuple] = []  # the article (or appendix) of each requirement
     for s, e in sentences(text):
         sent = text[s:e]
         for m in _TOTAL_RE.finditer(sent):
@@ -170,8 +236,24 @@ def find_requirements(text: str, ctx: ExtractionContext) -> list[Requirement]:
             qs = [q for q in find_quantities(sent[m.end() : clause_end], s + m.end()) if _money(q) is not None]
             if not qs:
                 continue
-            period = _period_in(sent) or plan
-            reqs.append(Requirement(qs[0], period, Span(s, e)))
+            period = (_period_in(text[s + m.start() : qs[0].start]) or _period_in(sent)
+                      or _heading_period(text, structure, s + m.start()) or plan)
+            total = Requirement(qs[0], period, Span(s, e))
+            reqs.append(total)
+            owners.append(_owner_key(structure, s + m.start()))
+            pos = qs[0].end - s
+            for pm in _PERIOD_CLAUSE.finditer(sent, pos):
+                if not _TRAILING_PERIOD.fullmatch(sent, pos, pm.start()):
+                    break  # only clauses right after a total's figure (and its own period)
+                end = _PERIOD_CLAUSE_END.search(sent, pm.end())
+                seg_end = end.start() if end else len(sent)
+                more = [q for q in find_quantities(sent[pm.end() : seg_end], s + pm.end()) if _money(q) is not None]
+                if not more:
+                    break
+                reqs.append(Requirement(more[0], TimeRef(None, int(pm.group(1)), int(pm.group(2)), s + pm.start(1)),
+                                        Span(s, e)))
+                owners.append(owners[-1])
+                pos = more[0].end - s
             first = _PROSE_PART.search(sent, m.end())
             more = list(_MORE_PART.finditer(sent, first.end())) if first else []
             for pm in ([first] if first else []) + more:
@@ -184,15 +266,17 @@ def find_requirements(text: str, ctx: ExtractionContext) -> list[Requirement]:
                 pqs = find_quantities(rest, s + pm.end())
                 amount = next((a for a in (_money(q) for q in pqs) if a is not None), None)
                 share = next((q.value for q in pqs if q.unit.startswith("%") and q.value is not None), None)
-                reqs[-1].parts.append(Part(source, pm.group("label"), period, amount, share, Span(s, e)))
+                total.parts.append(Part(source, pm.group("label"), period, amount, share, Span(s, e)))
     for part in _table_parts(text):
+        key = _owner_key(structure, part.span.start)
         owner = None
-        for r in reqs:
-            if r.span.start <= part.span.start:
+        for r, k in zip(reqs, owners, strict=True):
+            if r.span.start <= part.span.start and (k == key or not key):
                 owner = r
         if owner is None:
-            owner = Requirement(None, plan, part.span)
+            owner = Requirement(None, _heading_period(text, structure, part.span.start) or plan, part.span)
             reqs.append(owner)
+            owners.append(key)
         owner.parts.append(part)
     return reqs
 
@@ -205,7 +289,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     """Emit ``qh:FundingRequirement`` nodes with total (VND) and ``qh:FundingPart`` parts."""
     g = emitter.triples
     stated_in = ctx.main_document or doc.iri
-    for n, req in enumerate(find_requirements(doc.text, ctx)):
+    for n, req in enumerate(find_requirements(doc.text, ctx, doc.structure)):
         key = req.period.key if req.period else str(n)
         iri = emitter.local_iri("funding", key if n == 0 else f"{key}-{n}")
         emitter.entity(iri, QH.FundingRequirement, req.span, label_vi=f"Nhu cầu vốn đầu tư {key}")

@@ -16,6 +16,7 @@ from functools import lru_cache
 from rdflib import URIRef
 
 from quyhoach.loaders.model import CleanDocument, Match
+from quyhoach.text import UPPER_CLASS
 
 #: Family names (Kinh and ethnic-minority) that open a personal name.
 SURNAMES = frozenset(
@@ -29,6 +30,8 @@ SURNAMES = frozenset(
     """.split()
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
+#: The words of ``_WORD_RE`` that start with a capital (a name's syllables are among them).
+_CAPITAL_WORD_RE = re.compile(rf"(?<![^\W\d_])[{UPPER_CLASS}][^\W\d_]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ(\"“])|\n+")
 
 
@@ -83,15 +86,19 @@ def capitalised_runs(text: str, start: int = 0, end: int | None = None) -> list[
     end = len(text) if end is None else end
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for m in _WORD_RE.finditer(text, start, end):
+    # Only capitalised words are visited: a lower-case word between two syllables leaves more
+    # than one space between them, which ends the run just as visiting it would.
+    # A window is scanned as a string of its own: a word cut by ``start`` counts from there.
+    offset, scanned = (0, text) if start == 0 and end == len(text) else (start, text[start:end])
+    for m in _CAPITAL_WORD_RE.finditer(scanned):
         word = m.group()
-        # is_syllable, inlined and with its cheapest test first (most words are lower-case)
+        # is_syllable, inlined
         if not (word[:1].isupper() and word.isalpha() and (len(word) == 1 or word[1:].islower())):
             if current:
                 runs.append(current)
                 current = []
             continue
-        span = m.span()
+        span = (m.start() + offset, m.end() + offset)
         if current and text[current[-1][1] : span[0]] not in (" ", "\u00a0"):
             runs.append(current)
             current = []

@@ -362,6 +362,8 @@ def _approve(emitter: Emitter, d: DocMention, plan: URIRef, span: Span, approved
     approved.setdefault(document, plan)
 
 
+#: The title (trích yếu) of a document that adjusts a plan ("Phê duyệt điều chỉnh Quy hoạch …").
+_ADJUSTS_PLAN = re.compile(r"\bđiều chỉnh\b[^\n]{0,40}?\bquy hoạch\b", re.IGNORECASE)
 _DRAFT_CUES = re.compile(r"(?i:dự thảo|phiên họp|cuộc họp|hội nghị|hội thảo|góp ý|lấy ý kiến)")
 
 
@@ -384,3 +386,6 @@ def _set_context(doc, ctx, plans, approved, implemented_by_main, counts, main) -
     ctx.scope_unit = scope or mentions.dominant_province(doc, ctx)
     issued = main is not None and ctx.main_document is not None
     ctx.status = "draft" if not issued and _DRAFT_CUES.search(doc.text) else "approved"
+    header = doc.structure.header if doc.structure is not None else None
+    if issued and header is not None and header.title is not None and _ADJUSTS_PLAN.search(header.title.value):
+        ctx.status = "adjusted"  # "Quyết định phê duyệt điều chỉnh Quy hoạch …": its figures adjust the plan

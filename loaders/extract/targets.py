@@ -16,9 +16,15 @@ Rules (general, not tied to a seed file):
   else a period adverbial after the figure (``trong giai đoạn 2021-2030``); rates with no time
   take the plan period; levels take the last year stated earlier in the paragraph, else the plan's
   end year.
+* Tables of indicators by year (the structure model's tables): one target per figure under a
+  column headed by a year or period, columns of figures reached skipped (see
+  :func:`_table_targets`); their rows are not read again as prose.
+* A throughput written as one work's capacity (``nhà ga … công suất 500.000 hành khách/năm``, also
+  in the brackets after it) or under one part of a port system is not a target of the plan.
 * A phrase with no figure in its clause (a qualitative goal) is not a target; ranks
   (``trong nhóm 05 tỉnh dẫn đầu``) are not targets.
-* Status: ``ctx.status`` (``draft`` for meetings and drafts, else ``approved``); scope:
+* Status: ``ctx.status`` (``draft`` for meetings and drafts, ``adjusted`` in a document whose
+  title approves a plan's adjustment, else ``approved``); scope:
   ``ctx.scope_unit`` unless the segment names a province or region.
 """
 
@@ -34,8 +40,10 @@ from importlib import resources
 import yaml
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
+from quyhoach.loaders.documents.structure import DocumentStructure, Table, parse_structure
 from quyhoach.loaders.extract._shared import (
     PERIOD_WORD_RE,
+    D,
     TimeRef,
     decimal_literal,
     find_units,
@@ -110,6 +118,7 @@ class _Found:
     phrase: str
     sector: str = ""
     group: str = ""
+    table: bool = False  # read from a row of a target table (its aim is the table's)
 
 
 #: Physical units written after a number (the scale word before them multiplies the figure).
@@ -274,10 +283,7 @@ def _mentions(text: str) -> list[tuple[int, int, Indicator]]:
     """Indicator phrases in the clauses that hold a figure (the regex runs over those only)."""
     out = []
     for m in (m for s, e in _figure_regions(text) for m in _IND_RE.finditer(text, s, e)):
-        for n, ind in enumerate(INDICATORS):
-            if m.group(f"i{n}") is not None:
-                out.append((m.start(), m.end(), ind))
-                break
+        out.append((m.start(), m.end(), INDICATORS[int(m.lastgroup[1:])]))  # its phrase's group closes last
     return out
 
 
@@ -337,6 +343,21 @@ _PART_LINE_RE = re.compile(r"[\s*+\-–•]*(?:\(?\d+\)|\d+\.|[a-zđ]\))?[\s*]*(
 _ITEM_LINE_RE = re.compile(r"[ \t]*[-+•–]")
 
 
+def _in_capacity_brackets(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in brackets that follow one work's capacity ("… đạt công suất 500.000
+    hành khách/năm (có thể mở rộng đảm bảo khai thác 1 triệu hành khách/năm …)"): the same work's."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    opening = text.rfind("(", line_start, pos)
+    if opening < 0 or text.find(")", opening, pos) >= 0:
+        return False
+    return bool(_CAPACITY_BRACKET_BEFORE.search(text, max(line_start, opening - 80), opening))
+
+
+#: Before such brackets: a capacity and its figure with unit ("công suất 8 triệu hành khách/năm").
+_CAPACITY_BRACKET_BEFORE = re.compile(r"công suất(?:\s+(?:thiết kế|phục vụ|khai thác))?\s+(?:\S+\s+){0,5}$",
+                                      re.IGNORECASE)
+
+
 def _of_a_part(text: str, pos: int) -> bool:
     """Whether the line holding ``pos``, or the heading of the list it is in, names a part."""
     start = text.rfind("\n", 0, pos) + 1
@@ -362,7 +383,7 @@ def _reference_year(text: str, ctx: ExtractionContext) -> int | None:
     return max(years) if years else None
 
 
-def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
+def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure | None = None) -> list[_Found]:
     """All quantified targets of ``text`` (see the module rules), stated as aims.
 
     A figure of a year (or period) that ended before the year the text speaks in is a statistic,
@@ -372,12 +393,13 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
     kinds = {ind.slug: ind.kind for ind in INDICATORS}
     found = []
     reference: list[int | None] = []
-    for f in _find_targets(text, ctx):
-        if not _aimed(text, f, ctx):
+    for f in _find_targets(text, ctx, structure):
+        if not f.table and not _aimed(text, f, ctx):
             continue
         base = f.indicator.removesuffix("-growth").removesuffix("-increase")
         if kinds.get(base) in _THROUGHPUT_KINDS and (
                 _CAPACITY_BEFORE.search(text, max(0, f.quantity.start - 60), f.quantity.start)
+                or _in_capacity_brackets(text, f.quantity.start)
                 or _of_a_part(text, f.quantity.start)):
             continue
         last = (f.time.year or f.time.end_year) if f.time is not None else None
@@ -390,10 +412,13 @@ def find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
     return found
 
 
-def _find_targets(text: str, ctx: ExtractionContext) -> list[_Found]:
+def _find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure | None = None) -> list[_Found]:
     plan = plan_period(ctx, text)
     found: list[_Found] = []
     structure_spans = _structure_targets(text, plan, found)
+    if structure is None:
+        structure = parse_structure(text)
+    structure_spans += _table_targets(text, structure, ctx, found)
     mentions = [m for m in _mentions(text) if not any(s <= m[0] < e for s, e in structure_spans)]
     used: set[tuple[int, int]] = set()
     prev_q_end = 0
@@ -514,6 +539,156 @@ def _structure_targets(text: str, plan: TimeRef | None, found: list[_Found]) -> 
     return spans
 
 
+#: A column of figures by year or period: its heading holds the year ("Năm 2030", "Đến năm 2030",
+#: "Mục tiêu 2025", "Giai đoạn 2026-2030", "2030").
+_COLUMN_TIME_RE = re.compile(rf"(?<!\d)((?:19|20)\d\d)(?:\s*{D}\s*((?:19|20)\d\d))?(?!\d)")
+#: Headings of columns of figures already reached: statistics, never targets.
+_COLUMN_REACHED_RE = re.compile(
+    r"hiện trạng|thực hiện|\bước\b|đã đạt|thực tế|năm gốc|kết quả|so sánh|\bTH\b", re.IGNORECASE
+)
+#: The heading of the unit column.
+_COLUMN_UNIT_RE = re.compile(r"(?:đơn vị(?: tính)?|đvt|đv)\.?", re.IGNORECASE)
+#: A unit written in brackets at the end of the indicator cell ("GRDP bình quân đầu người (triệu đồng)").
+_CELL_UNIT_RE = re.compile(r"\(([^()]{1,25})\)\s*$")
+#: Words of a table's caption, column headings or the lines above it that make its figures aims.
+_TABLE_AIM_RE = re.compile(
+    r"mục tiêu|chỉ tiêu|phấn đấu|định hướng|tầm nhìn|dự kiến|dự báo|kế hoạch|quy hoạch|đến năm", re.IGNORECASE
+)
+
+
+def _table_targets(text: str, structure: DocumentStructure, ctx: ExtractionContext,
+                   found: list[_Found]) -> list[tuple[int, int]]:
+    """Targets of tables of indicators by year: returns the spans of the rows read.
+
+    A target table has a heading row (one of its first three rows) with columns headed by a year
+    or a period, and body rows whose indicator cell holds an indicator phrase; the unit comes
+    from a unit column (``Đơn vị``, ``ĐVT``) or from brackets closing the indicator cell. Each
+    figure under a year column is a target of that year (or period); columns of figures already
+    reached (``Hiện trạng``, ``Thực hiện``, ``Ước …``) are skipped. The figures are aims when the
+    text is about a plan, or when the caption (two lines above), the heading row or the
+    indicator column heading says so (``chỉ tiêu``, ``mục tiêu``, ``kế hoạch``, ``đến năm``).
+
+    Cells are those of the row's line, empty ones included (the readers write an empty cell as
+    an empty string between two tabs); the line's empty cells at either end are lost to the
+    line's trimming, so a row is aligned on the heading row by its indicator cell when the
+    heading names the indicator column (``Chỉ tiêu``, ``Nội dung``), else read only when it has
+    as many cells as the heading row.
+    """
+    spans: list[tuple[int, int]] = []
+    for table in structure.tables:
+        layout = _target_columns(text, table)
+        if layout is None:
+            continue
+        head_index, times, unit_col, indicator_col, width = layout
+        head = table.rows[head_index]
+        context = text[_context_start(text, head.span.start) : head.span.end]
+        if ctx.main_plan is None and not _TABLE_AIM_RE.search(context):
+            continue
+        for row in table.rows[head_index + 1 :]:
+            if _table_row(text, _line_cells(text, row.span), times, unit_col, indicator_col, width, found):
+                spans.append((row.span.start, row.span.end))
+    return spans
+
+
+#: The heading of the indicator column.
+_COLUMN_INDICATOR_RE = re.compile(r"(?:tên\s+)?(?:chỉ tiêu|nội dung|danh mục)(?:\s+chủ yếu)?", re.IGNORECASE)
+
+
+def _line_cells(text: str, span: Span) -> list[tuple[str, Span]]:
+    """The tab-separated cells of the line at ``span``, empty ones included, each trimmed."""
+    cells = []
+    pos = span.start
+    for part in text[span.start : span.end].split("\t"):
+        lead = len(part) - len(part.lstrip())
+        value = part.strip()
+        cells.append((" ".join(value.split()), Span(pos + lead, pos + lead + len(value))))
+        pos += len(part) + 1
+    return cells
+
+
+def _target_columns(text: str, table: Table) -> tuple[int, dict[int, TimeRef], int | None, int | None, int] | None:
+    """The heading row of a target table (its index), its year columns, unit column, indicator
+    column and width; ``None`` when the table has no such heading row."""
+    for index, row in enumerate(table.rows[:3]):
+        cells = _line_cells(text, row.span)
+        times: dict[int, TimeRef] = {}
+        unit_col = indicator_col = None
+        for col, (value, span) in enumerate(cells):
+            if not value or len(value) > 60:
+                continue
+            if _COLUMN_UNIT_RE.fullmatch(value):
+                unit_col = col
+                continue
+            if indicator_col is None and _COLUMN_INDICATOR_RE.fullmatch(value):
+                indicator_col = col
+                continue
+            m = _COLUMN_TIME_RE.search(value)
+            if m is None or _COLUMN_REACHED_RE.search(value) or col == 0:
+                continue
+            if m.group(2):
+                times[col] = TimeRef(None, int(m.group(1)), int(m.group(2)), span.start + m.start())
+            else:
+                times[col] = TimeRef(int(m.group(1)), None, None, span.start + m.start())
+        if times:
+            return index, times, unit_col, indicator_col, len(cells)
+    return None
+
+
+def _table_row(text: str, cells: list[tuple[str, Span]], times: dict[int, TimeRef], unit_col: int | None,
+               indicator_col: int | None, width: int, found: list[_Found]) -> bool:
+    """The targets of one body row of a target table; whether the row held an indicator."""
+    first_time = min(times)
+    indicator = None
+    for k, (value, span) in enumerate(cells[:first_time]):
+        m = _IND_RE.search(value)
+        if m is not None:
+            indicator = (k, value, span, m, INDICATORS[int(m.lastgroup[1:])])
+            break
+    if indicator is None:
+        return False
+    k, value, span, m, ind = indicator
+    if indicator_col is not None:
+        shift = indicator_col - k  # heading column c is the row's cell c - shift
+    elif len(cells) == width:
+        shift = 0
+    else:
+        return False  # cells lost at the line's ends: the columns cannot be told apart
+    if len(cells) + shift > width:
+        return False
+
+    def cell(col: int | None) -> tuple[str, Span] | None:
+        if col is None or not 0 <= col - shift < len(cells):
+            return None
+        return cells[col - shift]
+
+    unit_cell = cell(unit_col)
+    unit = unit_cell[0] if unit_cell else ""
+    bracket = _CELL_UNIT_RE.search(value)
+    if not unit and bracket:
+        unit = bracket.group(1)
+    row_start = cells[0][1].start
+    for col, when in sorted(times.items()):
+        figure = cell(col)
+        if figure is None or not figure[0]:
+            continue
+        written = f"{figure[0]} {unit}".strip()
+        qs = [q for q in _physical(written, find_quantities(written)) if q.start == 0]
+        if not qs or qs[0].is_year:
+            continue
+        q = qs[0]
+        if not (_kind_ok(ind.kind, q) or _is_level_of_growth(ind, q)):
+            continue
+        at = figure[1]
+        q = replace(q, start=at.start, end=at.end, text=text[at.start : at.end])
+        slug = ind.slug
+        if q.unit.startswith("%") and ind.kind in _LEVEL_KINDS:
+            slug = f"{slug}-growth"
+        if slug == "poverty-rate-reduction" and not _REDUCE_RE.search(value):
+            slug = "poverty-rate"  # a level ("Tỷ lệ hộ nghèo … 5%"), as in prose
+        found.append(_Found(slug, q, when, Span(row_start, at.end), m.group(), table=True))
+    return True
+
+
 def _scope(text: str, f: _Found, ctx: ExtractionContext) -> URIRef | None:
     for _, _, match in find_units(ctx, text[f.span.start : f.span.end], f.span.start):
         if match.level in {"province", "region"} and match.iri != ctx.scope_unit:
@@ -525,10 +700,10 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     """Emit one ``qh:Target`` per quantified target of the document."""
     text = doc.text
     g = emitter.triples
-    status = QH.Draft if ctx.status == "draft" else QH.Approved
+    status = {"draft": QH.Draft, "adjusted": QH.Adjusted}.get(ctx.status, QH.Approved)
     stated_in = ctx.main_document or doc.iri
     seen: set[str] = set()
-    for f in find_targets(text, ctx):
+    for f in find_targets(text, ctx, doc.structure):
         key = f.indicator + (f"-{f.time.key}" if f.time else "")
         if f.group:
             key += f"-{slugify(f.group)}"

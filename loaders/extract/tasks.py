@@ -38,7 +38,13 @@ from datetime import date
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-from quyhoach.loaders.extract._shared import paragraph_bounds, prefiltered, province_code, sentences
+from quyhoach.loaders.extract._shared import (
+    paragraph_bounds,
+    position_test,
+    prefiltered,
+    province_code,
+    sentences,
+)
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -148,7 +154,7 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     found: list[Mention] = []
     for m in _COLLECTIVE_RE.finditer(chunk):
         s, e = start + m.start(), start + m.end()
-        kind = next(k for n, (_, k) in enumerate(COLLECTIVES) if m.group(f"c{n}") is not None)
+        kind = COLLECTIVES[int(m.lastgroup[1:])][1]  # the phrase's own group closes last
         ref = _collective(m.group(), kind)
         if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
             ref = _extend_locality(text, s, e, ctx) or ref
@@ -204,7 +210,7 @@ def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> Agenc
 def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     out = []
     for m in _VERB_RE.finditer(text, start, end):
-        role = next(r for n, (_, r) in enumerate(ROLE_VERBS) if m.group(f"v{n}") is not None)
+        role = ROLE_VERBS[int(m.lastgroup[1:])][1]  # the verb's own group closes last
         before = text[max(start, m.start() - 30) : m.start()]
         if _NOMINAL_BEFORE.search(before) or re.search(r"quá trình\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE):
             continue
@@ -379,8 +385,9 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
     carry: AgencyRef | None = None
     carry_para = -10
     paragraphs = [paragraph_bounds(text, 0)]
+    in_a_section = position_test(in_section)
     for ss, se in sentences(text):
-        if any(a <= ss < b for a, b in in_section):
+        if in_a_section(ss):
             carry = None
             continue
         pstart, _ = paragraph_bounds(text, ss)

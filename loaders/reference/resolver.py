@@ -346,13 +346,44 @@ class Resolver:
         provinces: set[URIRef],
         free_text: bool,
         bare_districts: bool = False,
+        candidates: dict | None = None,
     ) -> _Found | None:
-        """The longest unit mention starting at token ``i``."""
+        """The longest unit mention starting at token ``i``.
+
+        ``candidates`` (a dict for one text) keeps the names that may start at each token, which
+        depend on the tokens only, for scans of the same text with another date or province.
+        """
+        names = candidates.get(i) if candidates is not None else None
+        if names is None:
+            names = self._unit_candidates(tokens, keys, i, free_text, bare_districts)
+            if candidates is not None:
+                candidates[i] = names
+        for j, mode, allowed, cands in names:
+            chosen = self._choose_units(cands, day, allowed, level, provinces)
+            if chosen is None and allowed is not None:
+                chosen = self._choose_units(
+                    cands, day, allowed, level, provinces | self._trailing_province(tokens, keys, j, day)
+                )
+            if chosen is None:
+                if allowed is not None and cands and any((u.level, u.kind) in allowed for u in cands):
+                    return _Found(
+                        i, j, None, extra={"ambiguous": cands, "mode": mode, "allowed": allowed}
+                    )
+                continue
+            return _Found(i, j, self._unit_match(chosen), extra={"mode": mode, "allowed": allowed})
+        return None
+
+    def _unit_candidates(
+        self, tokens: list[Token], keys: list[str], i: int, free_text: bool, bare_districts: bool
+    ) -> tuple[tuple[int, str | None, frozenset | None, list[UnitRecord]], ...]:
+        """The names that may start at token ``i`` as ``(end, mode, allowed, units)``, in the order
+        :meth:`_unit_at` tries them (after a kind word first, longest first); date-independent."""
         starts: list[tuple[int, str | None, frozenset | None]] = []
         for end, payloads in self.prefixes.walk(keys, i, tokens):
             mode, allowed = payloads[0]
             starts.append((end, mode, allowed))
         starts.append((i, None, None))
+        out = []
         for j0, mode, allowed in starts:
             for j, payloads in self.unit_names.walk(keys, j0, tokens):
                 names = [
@@ -366,20 +397,8 @@ class Resolver:
                         cands = [u for u in cands if u.level != "district"]
                     if not cands or not self._bare_name_ok(tokens, j0, j):
                         continue
-                chosen = self._choose_units(cands, day, allowed, level, provinces)
-                if chosen is None and allowed is not None:
-                    chosen = self._choose_units(
-                        cands, day, allowed, level, provinces | self._trailing_province(tokens, keys, j, day)
-                    )
-                if chosen is None:
-                    if allowed is not None and cands and any((u.level, u.kind) in allowed for u in cands):
-                        return _Found(
-                            i, j, None, extra={"ambiguous": cands, "mode": mode, "allowed": allowed}
-                        )
-                    continue
-                found = _Found(i, j, self._unit_match(chosen), extra={"mode": mode, "allowed": allowed})
-                return found
-        return None
+                out.append((j, mode, allowed, cands))
+        return tuple(out)
 
     @staticmethod
     def _form_fits(name: _Name, span: list[Token], free_text: bool, bare: bool) -> bool:
@@ -493,12 +512,13 @@ class Resolver:
         provinces = self._province_codes(province, day)
         tokens, keys = _scan_tokens(text)
         found: list[_Found] = []
+        # what depends on the tokens only is shared by the scans of this text with other arguments
+        shadows = _memo(self, ("unit shadows", text), lambda: self._unit_shadows(text, tokens, keys))[0]
+        candidates = _memo_dict(self, ("unit candidates", text, bare_districts))
         for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
-            for j, payloads in self.unit_names.walk(keys, i, tokens):
-                # any capitalised known name, even one the rules reject, may contest a crossing match
-                if any(self._form_fits(p, tokens[i:j], True, bare=True) for p in payloads):
-                    found.append(_Found(i, j, None, extra={"shadow": True}))
-            hit = self._unit_at(tokens, keys, i, day, None, provinces, True, bare_districts)
+            # any capitalised known name, even one the rules reject, may contest a crossing match
+            found.extend(_Found(i, j, None, extra={"shadow": True}) for j in shadows.get(i, ()))
+            hit = self._unit_at(tokens, keys, i, day, None, provinces, True, bare_districts, candidates)
             if hit is None:
                 continue
             if hit.extra.get("mode") == "list":
@@ -508,6 +528,15 @@ class Resolver:
             if hit.extra.get("mode") == "list":
                 found.extend(self._district_list(tokens, keys, hit, day, provinces))
         return self._settle(tokens, found)
+
+    def _unit_shadows(self, text: str, tokens: tuple[Token, ...], keys: list[str]) -> list[dict[int, list[int]]]:
+        """For each token where a capitalised known name starts, the ends of those names."""
+        shadows: dict[int, list[int]] = {}
+        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
+            for j, payloads in self.unit_names.walk(keys, i, tokens):
+                if any(self._form_fits(p, tokens[i:j], True, bare=True) for p in payloads):
+                    shadows.setdefault(i, []).append(j)
+        return [shadows]
 
     def _unit_starts(self, tokens: tuple[Token, ...], keys: list[str]) -> list[int]:
         """The tokens where a known unit name starts, directly or after a kind word.
@@ -831,6 +860,17 @@ def _memo(resolver: object, key: tuple, compute) -> tuple:
         memo.pop(next(iter(memo)))
     memo[key] = result = tuple(compute())
     return result
+
+
+def _memo_dict(resolver: object, key: tuple) -> dict:
+    """A bounded per-resolver memo of dicts that callers fill as they go (oldest dropped first)."""
+    memo = resolver.__dict__.setdefault("_dict_memo", {})
+    entry = memo.get(key)
+    if entry is None:
+        if len(memo) >= 16:
+            memo.pop(next(iter(memo)))
+        memo[key] = entry = {}
+    return entry
 
 
 def _within(resolver: object, key: tuple, start: int, end: int, scan) -> list[tuple[int, int, Match]]:
