@@ -328,21 +328,33 @@ SELECT ?e ?label WHERE {
 }
 """
 
-_EVIDENCE = """
+# Evidence of an entity directly, and of the reified statements about it: two queries of plain
+# patterns from the bound entity IRIs, every OPTIONAL after the required patterns (a UNION of the
+# two, or an OPTIONAL between required patterns, splits the query into groups that are evaluated
+# over the whole store and joined with the IRIs afterwards: 40 s for 500 IRIs at 1 M quads).
+_EVIDENCE_PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX qh: <https://w3id.org/quyhoach/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?e ?ev ?quote ?source ?title ?url ?file ?object WHERE {
-  { ?e prov:wasDerivedFrom ?ev } UNION { ?st rdf:subject ?e ; prov:wasDerivedFrom ?ev . OPTIONAL { ?st rdf:object ?object } }
+"""
+_EVIDENCE_SOURCE = """
   ?ev oa:hasSource ?source ; oa:hasSelector ?sel .
   ?sel oa:exact ?quote .
+"""
+_EVIDENCE_TITLES = """
   OPTIONAL { ?source dcterms:title ?title }
   OPTIONAL { ?source dcterms:source ?url }
   OPTIONAL { ?source qh:fileName ?file }
 }
 """
+_EVIDENCE = (
+    _EVIDENCE_PREFIXES + "  ?e prov:wasDerivedFrom ?ev ." + _EVIDENCE_SOURCE + _EVIDENCE_TITLES,
+    _EVIDENCE_PREFIXES + "  ?st rdf:subject ?e ; prov:wasDerivedFrom ?ev ." + _EVIDENCE_SOURCE
+    + "  OPTIONAL { ?st rdf:object ?object }" + _EVIDENCE_TITLES,
+)
 
 
 def _rows_for(store, query: str, iris: list[str], batch: int = 500):
@@ -368,7 +380,8 @@ def _attach_details(store, findings: list[Finding]) -> None:
         slot = labels.setdefault(row["e"].value, {})
         slot.setdefault(lang or "plain", term.value)
     quotes: dict[str, list[tuple[str, Quote]]] = {}
-    for row in _rows_for(store, _EVIDENCE, iris):
+    rows = [row for query in _EVIDENCE for row in _rows_for(store, query, iris)]
+    for row in _unique(rows):
         source = row["source"].value
         quote = Quote(
             about=row["e"].value,
@@ -388,13 +401,26 @@ def _attach_details(store, findings: list[Finding]) -> None:
         finding.evidence = _pick_quotes(finding, quotes)
 
 
+def _unique(rows: list[dict]) -> list[dict]:
+    """The rows once each, in order (the two evidence queries can both find a statement)."""
+    seen: set[tuple] = set()
+    out = []
+    for row in rows:
+        key = tuple(str(v) for v in row.values())
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
 def _pick_quotes(finding: Finding, quotes: dict[str, list[tuple[str, Quote]]]) -> list[Quote]:
     """Quotes for the finding's entities, preferring statements whose value appears in the finding."""
     shown = set(finding.values.values())
     picked: list[Quote] = []
     for entity in finding.entities:
         candidates = quotes.get(entity.iri, [])
-        ranked = sorted(candidates, key=lambda oq: (oq[0] not in shown or oq[0] == "", len(oq[1].quote)))
+        ranked = sorted(candidates, key=lambda oq: (oq[0] not in shown or oq[0] == "", len(oq[1].quote),
+                                                     oq[1].quote, oq[1].source, oq[1].evidence))
         seen: set[tuple[str, str]] = set()
         for _, quote in ranked:
             key = (quote.quote, quote.source)
