@@ -187,7 +187,7 @@ def check(
             if save and writable:
                 from quyhoach.namespaces import FINDINGS_GRAPH
 
-                store.replace_graph(str(FINDINGS_GRAPH), rp.to_graph(report))
+                store.replace_graph(str(FINDINGS_GRAPH), rp.to_triples(report))
         finally:
             store.close()
         text = rp.render(report, format)

@@ -217,12 +217,20 @@ class KnowledgeStore:
     def replace_graph(self, graph_iri: str, data: Graph | Iterable[ox.Triple]) -> int:
         """Replace the named graph ``graph_iri`` by ``data`` atomically; return the triple count.
 
-        The data is first written into a staging graph (one atomic ``extend``), then a single
+        A graph that does not exist yet is written with one atomic ``extend``. Otherwise the data
+        is first written into a staging graph (one atomic ``extend``), then a single
         SPARQL Update drops the old graph and moves the staging graph in: readers see either
         the old graph or the new one, and a failure at any step leaves the old graph untouched.
         """
         self._require_writable()
         triples = rdflib_to_triples(data) if isinstance(data, Graph) else data
+        target = ox.NamedNode(graph_iri)
+        if not self._store.contains_named_graph(target):
+            # nothing to replace: one atomic extend straight into the graph (the staging copy and
+            # move cost 16 s for 290 000 findings triples at 10 M quads)
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+            self._store.flush()
+            return self.graph_size(graph_iri)
         staging = ox.NamedNode(STAGING_PREFIX + graph_iri.rsplit("/", 1)[-1] + f"-{os.getpid()}")
         self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None
         try:
