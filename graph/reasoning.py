@@ -22,18 +22,27 @@ Where the results go, and why that makes reasoning incremental:
 - **cross-source rules** (transitive closure, successor chains, plan conformity) join
   statements that may sit in different graphs (a district's ``qh:partOf`` in the reference
   graph, a plan's ``qh:covers`` in a document). Each writes its own graph
-  ``…/graph/inferred/global/{transitive,successor,conformity}``, rebuilt from inputs gathered
-  into a work graph (only the containment, succession or plan statements). The local rules
-  also mark in ``inferred/X`` which cross-source rules graph X feeds (``rx:feeds``); a change
-  to X re-runs only the rules its old or new version feeds (a document with no plan, no
-  containment and no succession re-runs none).
+  ``…/graph/inferred/global/{transitive,successor,conformity}``. The local rules also write into
+  ``inferred/X`` the *keys* by which graph X feeds them (``local-keys.rq``: the resources of its
+  containment, succession and plan statements). A change to X re-derives, for each rule its old
+  or new version feeds, only what depends on those keys: the resources whose chains lead to a
+  key (``delta-reaching.rq``), the plans involved; their statements are dropped from the global
+  graph and derived again with the full rule restricted to them (delete and re-derive). A
+  document with no plan, no containment and no succession re-runs nothing global.
+
+The derived statements are written by the store's loader (``insert_solutions``: rule results
+streamed from the engine into its bulk loader, not through SPARQL Update transactions).
+On engines that refuse property paths with both ends unbound (Virtuoso) the transitive and
+successor rules run the portable way (statements gathered into a work graph, closed by a rule run
+until stable) and a change re-runs a fed rule whole.
 
 A local inferred graph holds what its source implies and does not itself state; a statement may
 also be stated by another source (the sources stay independent). A cross-source graph holds what
 no graph states. Changing the ontology graph re-derives everything (:func:`materialise`).
 
-Only the store's public methods are used (``query``, ``update``, ``named_graphs``,
-``graph_size``, ``remove_graph``): no pyoxigraph extension, no Python loop over statements.
+Only the store's public methods are used (``query``, ``update``, ``insert_solutions``,
+``named_graphs``, ``graph_size``, ``remove_graph``): no Python loop over statements; Python
+handles only the keys of a change (proportional to the changed graphs).
 """
 
 from __future__ import annotations
@@ -45,17 +54,24 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-from quyhoach.namespaces import FINDINGS_GRAPH, GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+import pyoxigraph as ox
+
+from quyhoach.namespaces import FINDINGS_GRAPH, GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, QH
 
 #: Prefix of every inferred graph.
 INFERRED_PREFIX = str(INFERRED_GRAPH) + "/"
 STAGING_PREFIX = str(GRAPH["staging/"])
 #: The graphs of the cross-source rules.
 GLOBAL_GRAPHS = {kind: f"{INFERRED_PREFIX}global/{kind}" for kind in ("transitive", "successor", "conformity")}
-#: Namespace of the reasoning's own work vocabulary (``rx:feeds``, ``rx:implies``…).
+#: Namespace of the reasoning's own work vocabulary (``rx:transitiveKey``, ``rx:implies``…).
 RX = "https://w3id.org/quyhoach/reasoning#"
-#: How many source graphs one local-rule update request covers (bounds the size of one transaction).
-BATCH = 20
+#: How many source graphs one local-rule query covers (bounds what one query holds in memory).
+BATCH = 200
+#: How many keys one incremental query lists; above :data:`DELTA_LIMIT` keys a rule runs whole.
+KEYS_BATCH = 500
+DELTA_LIMIT = 20000
+#: The key marker of each cross-source rule (``local-keys.rq``).
+KEYS = {kind: f"{RX}{kind}Key" for kind in ("transitive", "successor", "conformity")}
 #: Safety bound on the fixpoint loops (the seed ontology needs two or three rounds).
 MAX_ROUNDS = 32
 
@@ -105,6 +121,25 @@ def _bind(text: str, graphs: dict[str, str]) -> str:
     return text
 
 
+def _restrict(text: str, names: tuple[str, ...], rows: list[tuple[str, ...]] | None) -> str:
+    """Fill the rule's ``# restrict ?a ?b`` lines with ``VALUES (?a ?b) { (<x> <y>) … }`` (IRIs);
+    ``rows=None`` leaves them as comments (no restriction)."""
+    if rows is None:
+        return text
+    head = " ".join(f"?{n}" for n in names)
+    values = " ".join("(" + " ".join(f"<{v}>" for v in row) + ")" for row in rows)
+    line = f"VALUES ({head}) {{ {values} }}"
+    filled, count = re.subn(rf"^[ \t]*# restrict {re.escape(head)}[ \t]*$", lambda _: line, text, flags=re.M)
+    if not count:
+        raise ValueError(f"rule has no '# restrict {head}' line")
+    return filled
+
+
+def _batches(items, size: int):
+    items = sorted(items)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def _staging(name: str) -> str:
     return f"{STAGING_PREFIX}reasoning-{name}-{os.getpid()}"
 
@@ -138,111 +173,187 @@ class _Axioms:
         self.store.remove_graph(self.graph)
 
 
-def _join(operations: list[str]) -> str:
-    """One update request of several rule texts: their ``PREFIX`` lines first (once each), then
-    the operations separated by ``;`` (Oxigraph takes no prologue after a ``;``)."""
-    prefixes: dict[str, None] = {}
-    bodies = []
-    for text in operations:
-        body = []
-        for line in text.splitlines():
-            if line.startswith("PREFIX "):
-                prefixes[line] = None
-            else:
-                body.append(line)
-        bodies.append("\n".join(body))
-    return "\n".join(prefixes) + "\n" + " ;\n".join(bodies)
-
-
 def _local(store, axioms: str, sources: list[str]) -> None:
-    """The local rules (with their feeds markers) over each graph of ``sources``.
+    """The local rules (and their keys) over each graph of ``sources``, :data:`BATCH` graphs a query.
 
-    Each rule runs on one graph at a time, that graph's IRI and its inferred graph's written into
-    the rule: an index lookup per graph, and what one operation holds in memory is bounded by
-    the size of one graph, not of the store. :data:`BATCH` graphs share one update request (one
-    transaction) to spare the per-request cost.
+    The graphs are given as ``VALUES`` of (source, inferred graph) pairs: an index lookup per
+    graph, and what one query holds is bounded by the batch, not by the store. The keys run
+    after the other two (they read what those derived).
     """
-    names = ("local-properties", "local-types", "feeds")
-    for start in range(0, len(sources), BATCH):
-        store.update(_join([
-            _bind(rule(name), {"axioms": axioms, "source": graph, "inferred": inferred_graph_for(graph)})
-            for graph in sources[start:start + BATCH]
-            for name in names
-        ]))
+    for batch in _batches(sources, BATCH):
+        pairs = [(graph, inferred_graph_for(graph)) for graph in batch]
+        for name in ("local-properties", "local-types", "local-keys"):
+            store.insert_solutions(_restrict(_bind(rule(name), {"axioms": axioms}), ("source", "inferred"), pairs))
 
 
+def _paths(store) -> bool:
+    """Whether the engine evaluates property paths with both ends unbound (all but Virtuoso)."""
+    return getattr(getattr(store, "endpoints", None), "engine", "oxigraph") != "virtuoso"
+
+
+def _transitive_properties(store, axioms: str) -> list[str]:
+    rows = store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{axioms}> {{ ?p <{RX}transitive> ?t }} }}")
+    return sorted(row["p"].value for row in rows)
+
+
+def _select_iris(store, text: str, var: str, keys, **names: str) -> set[str]:
+    """The IRIs a one-column rule (``delta-*.rq``) gives for ``keys``, :data:`KEYS_BATCH` keys a query."""
+    found: set[str] = set()
+    for batch in _batches(keys, KEYS_BATCH):
+        query = _restrict(_bind(text, names), (var,), [(k,) for k in batch])
+        found |= {row[0].value for row in store.query(query, use_default_graph_as_union=True)
+                  if isinstance(row[0], ox.NamedNode)}
+    return found
+
+
+def _drop_touching(store, kind: str, nodes: set[str]) -> None:
+    """Drop from a global graph the statements whose subject or object is one of ``nodes``."""
+    text = _bind(rule("delta-drop"), {"global": GLOBAL_GRAPHS[kind]})
+    for batch in _batches(nodes, KEYS_BATCH):
+        rows = [(n,) for n in batch]
+        store.update(_restrict(_restrict(text, ("s",), rows), ("o",), rows))
+
+
+def _derive(store, name: str, names: dict[str, str], restrict: dict[str, set[str]] | None = None) -> None:
+    """Run global rule ``name`` (restricted to the given resources per variable) into its graph."""
+    text = _bind(rule(name), names)
+    if restrict is None:
+        store.insert_solutions(text, union=True)
+        return
+    for var, nodes in restrict.items():
+        for batch in _batches(nodes, KEYS_BATCH):
+            store.insert_solutions(_restrict(text, (var,), [(n,) for n in batch]), union=True)
+
+
+# -- cross-source rules: whole ---------------------------------------------------------------------
 def _transitive(store, axioms: str) -> None:
     """Rebuild the transitive closure graph (and what the closed statements imply), until stable."""
-    glob, work = GLOBAL_GRAPHS["transitive"], _staging("work")
-    names = {"axioms": axioms, "work": work, "global": glob}
+    glob = GLOBAL_GRAPHS["transitive"]
+    names = {"axioms": axioms, "global": glob}
     store.remove_graph(glob)
     chained = bool(store.query(_bind(rule("axioms-transitive-chained"), names)))
+    size = -1
+    for _ in range(MAX_ROUNDS):
+        if _paths(store):
+            for prop in _transitive_properties(store, axioms):
+                _derive(store, "global-transitive", {**names, "transitive": prop})
+        else:
+            _transitive_portable(store, names)
+        store.insert_solutions(_bind(rule("global-transitive-imply"), names))
+        new = store.graph_size(glob)
+        if not chained or new == size:
+            break
+        size = new
+
+
+def _transitive_portable(store, names: dict[str, str]) -> None:
+    """One round of the closure through a work graph (engines without unbound property paths)."""
+    work = _staging("work")
+    names = {**names, "work": work}
     try:
-        size = -1
-        for _ in range(MAX_ROUNDS):
-            store.remove_graph(work)
-            store.update(_bind(rule("global-transitive-gather"), names))
-            _until_stable(store, _bind(rule("global-transitive-close"), names), work)
-            store.update(_bind(rule("global-transitive-keep"), names))
-            store.update(_bind(rule("global-transitive-imply"), names))
-            new = store.graph_size(glob)
-            if not chained or new == size:
-                break
-            size = new
+        store.remove_graph(work)
+        store.update(_bind(rule("global-transitive-gather"), names))
+        _until_stable(store, _bind(rule("global-transitive-close"), names), work)
+        store.update(_bind(rule("global-transitive-keep"), names))
     finally:
         store.remove_graph(work)
 
 
-def _two_step(kind: str, gather: str, derive: str, close: str | None = None):
-    """A cross-source rule that gathers its inputs into a work graph, then derives from them
-    (after running ``close`` on the work graph until it stops growing, when given)."""
-
-    def run(store, axioms: str) -> None:
-        glob, work = GLOBAL_GRAPHS[kind], _staging("work")
-        names = {"axioms": axioms, "work": work, "global": glob}
-        store.remove_graph(glob)
+def _successor(store, axioms: str) -> None:
+    """Rebuild the successor graph (``qh:currentSuccessor``)."""
+    glob = GLOBAL_GRAPHS["successor"]
+    store.remove_graph(glob)
+    if _paths(store):
+        _derive(store, "global-successor", {"global": glob})
+        return
+    work = _staging("work")
+    names = {"axioms": axioms, "work": work, "global": glob}
+    try:
         store.remove_graph(work)
-        try:
-            store.update(_bind(rule(gather), names))
-            if close:
-                _until_stable(store, _bind(rule(close), names), work)
-            store.update(_bind(rule(derive), names))
-        finally:
-            store.remove_graph(work)
+        store.update(_bind(rule("global-successor-gather"), names))
+        _until_stable(store, _bind(rule("global-successor-close"), names), work)
+        store.update(_bind(rule("global-current-successor"), names))
+    finally:
+        store.remove_graph(work)
 
-    run.__doc__ = f"Rebuild the {kind} graph ({gather}.rq, then {derive}.rq)."
-    return run
+
+def _conformity(store, axioms: str) -> None:
+    """Rebuild the conformity graph (``qh:mustConformTo`` from plan levels and coverage)."""
+    glob = GLOBAL_GRAPHS["conformity"]
+    store.remove_graph(glob)
+    _derive(store, "global-conformity", {"global": glob})
 
 
 #: The cross-source rules, in the order they run (conformity reads the closed qh:partOf).
-GLOBAL_RULES = {
-    "transitive": _transitive,
-    "successor": _two_step("successor", "global-successor-gather", "global-current-successor",
-                           close="global-successor-close"),
-    "conformity": _two_step("conformity", "global-conformity-gather", "global-conformity"),
-}
+GLOBAL_RULES = {"transitive": _transitive, "successor": _successor, "conformity": _conformity}
 
 
-def _feeds(store, graphs: list[str]) -> set[str]:
-    """The cross-source rules the graphs feed, from the markers in their inferred graphs."""
-    found: set[str] = set()
-    for start in range(0, len(graphs), BATCH):
-        pairs = " ".join(f"(<{g}> <{inferred_graph_for(g)}>)" for g in graphs[start:start + BATCH])
+# -- cross-source rules: incremental ---------------------------------------------------------------
+def _keys(store, graphs: list[str]) -> dict[str, set[str]]:
+    """The keys (``local-keys.rq``) the inferred graphs of ``graphs`` hold, per cross-source rule."""
+    found: dict[str, set[str]] = {kind: set() for kind in KEYS}
+    by_marker = {marker: kind for kind, marker in KEYS.items()}
+    for batch in _batches(graphs, BATCH):
+        pairs = " ".join(f"(<{g}> <{inferred_graph_for(g)}>)" for g in batch)
+        markers = " ".join(f"<{m}>" for m in by_marker)
         rows = store.query(
-            f"SELECT DISTINCT ?rule WHERE {{ VALUES (?source ?inferred) {{ {pairs} }} "
-            f"GRAPH ?inferred {{ ?source <{RX}feeds> ?rule }} }}"
+            f"SELECT ?key ?k WHERE {{ VALUES (?source ?inferred) {{ {pairs} }} VALUES ?key {{ {markers} }} "
+            f"GRAPH ?inferred {{ ?source ?key ?k }} }}"
         )
-        found |= {row["rule"].value[len(RX):] for row in rows}
+        for row in rows:
+            found[by_marker[row["key"].value]].add(row["k"].value)
     return found
 
 
-def _run_global(store, axioms: str, kinds: Iterable[str]) -> None:
-    kinds = set(kinds)
-    if "transitive" in kinds:
-        kinds.add("conformity")
-    for kind, run in GLOBAL_RULES.items():
-        if kind in kinds:
-            run(store, axioms)
+def _reaching(store, link: str, keys: set[str]) -> set[str]:
+    return _select_iris(store, rule("delta-reaching"), "m", keys, link=link)
+
+
+def _incremental(store, axioms: str, keys: dict[str, set[str]]) -> None:
+    """Re-derive what depends on ``keys`` in each cross-source graph (delete and re-derive).
+
+    For each rule the statements of the resources the change can reach are dropped from its
+    graph and derived again by the same rule restricted to them; a rule with too many keys, or
+    a transitive property implying another one (the closure would have to iterate), runs whole.
+    """
+    names = {"axioms": axioms}
+    transitive_whole = False
+    reached: set[str] = set()
+    if keys["transitive"]:
+        chained = bool(store.query(_bind(rule("axioms-transitive-chained"), names)))
+        if chained or len(keys["transitive"]) > DELTA_LIMIT:
+            _transitive(store, axioms)
+            transitive_whole = True
+        else:
+            glob = GLOBAL_GRAPHS["transitive"]
+            props = _transitive_properties(store, axioms)
+            for prop in props:
+                reached |= _reaching(store, prop, keys["transitive"])
+            _drop_touching(store, "transitive", reached)
+            for prop in props:
+                _derive(store, "global-transitive", {"transitive": prop, "global": glob}, {"s": reached})
+            for batch in _batches(reached, KEYS_BATCH):
+                store.insert_solutions(_restrict(_bind(rule("global-transitive-imply"), {**names, "global": glob}),
+                                                 ("a",), [(n,) for n in batch]))
+    if keys["successor"]:
+        if len(keys["successor"]) > DELTA_LIMIT:
+            _successor(store, axioms)
+        else:
+            glob = GLOBAL_GRAPHS["successor"]
+            starts: set[str] = set()
+            for link in (f"{QH}successor", f"{QH}successorAgency"):
+                starts |= _reaching(store, link, keys["successor"])
+            _drop_touching(store, "successor", starts)
+            _derive(store, "global-successor", {"global": glob}, {"s": starts})
+    plans = set(keys["conformity"])
+    if reached:
+        plans |= _select_iris(store, rule("delta-covering"), "m", reached)
+    if transitive_whole or len(plans) > DELTA_LIMIT:
+        _conformity(store, axioms)
+    elif plans:
+        glob = GLOBAL_GRAPHS["conformity"]
+        _drop_touching(store, "conformity", plans)
+        _derive(store, "global-conformity", {"global": glob}, {"lower": plans, "upper": plans})
 
 
 def materialise(store) -> int:
@@ -255,7 +366,8 @@ def materialise(store) -> int:
         store.remove_graph(graph)
     with _Axioms(store) as axioms:
         _local(store, axioms, input_graphs(store))
-        _run_global(store, axioms, GLOBAL_RULES)
+        for run in GLOBAL_RULES.values():
+            run(store, axioms)
     return sum(store.graph_size(g) for g in inferred_graphs(store))
 
 
@@ -263,20 +375,29 @@ def refresh(store, changed: Iterable[str]) -> int:
     """Re-derive after the graphs ``changed`` were loaded, replaced or removed; return the statements re-derived.
 
     Each changed graph's own inferred graph is rebuilt (or dropped when the graph is gone), then
-    the global graph; the other sources' inferred graphs are left as they are. A change to the
-    ontology graph rebuilds everything.
+    what depends on the keys of its old and new versions in the cross-source graphs; the other
+    sources' inferred graphs are left as they are. A change to the ontology graph rebuilds everything.
     """
     changed = sorted({g for g in changed if not is_derived(g)})
     if str(ONTOLOGY_GRAPH) in changed:
         return materialise(store)
     present = set(store.named_graphs())
-    kinds = _feeds(store, changed)  # what the old versions fed
+    keys = _keys(store, changed)  # what the old versions fed
     for graph in changed:
         store.remove_graph(inferred_graph_for(graph))
     with _Axioms(store) as axioms:
         _local(store, axioms, [g for g in changed if g in present])
-        kinds |= _feeds(store, changed)  # and what the new ones feed
-        _run_global(store, axioms, kinds)
+        for kind, new in _keys(store, changed).items():  # and what the new ones feed
+            keys[kind] |= new
+        if _paths(store):
+            _incremental(store, axioms, keys)
+        else:
+            kinds = {kind for kind, found in keys.items() if found}
+            if "transitive" in kinds:
+                kinds.add("conformity")
+            for kind, run in GLOBAL_RULES.items():
+                if kind in kinds:
+                    run(store, axioms)
     now = set(store.named_graphs())
     touched = [inferred_graph_for(g) for g in changed] + list(GLOBAL_GRAPHS.values())
     return sum(store.graph_size(g) for g in touched if g in now)

@@ -211,6 +211,23 @@ class RemoteStore(KnowledgeStore):
         self._require_writable()
         self._send("POST", self.endpoints.update, "update", data={"update": sparql})
 
+    def insert_solutions(self, sparql: str, union: bool = False) -> int:
+        """Add the quads a ``SELECT ?graph ?s ?p ?o`` query yields, as :meth:`KnowledgeStore.insert_solutions`.
+
+        The engine does it in one ``INSERT … WHERE`` request; ``union`` lists every graph with
+        ``USING`` (Virtuoso's default graph is the union already). Returns -1 (not counted).
+        """
+        from quyhoach.graph.store import split_prologue
+
+        prologue, body = split_prologue(sparql)
+        using = ""
+        if union and self.endpoints.engine != "virtuoso":
+            rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            graphs = [row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)]
+            using = " ".join(f"USING <{g}> USING NAMED <{g}>" for g in graphs)
+        self.update(f"{prologue}INSERT {{ GRAPH ?graph {{ ?s ?p ?o }} }} {using} WHERE {{ {{ {body} }} }}")
+        return -1
+
     def _graph_url(self, graph_iri: str) -> tuple[str, dict[str, str]]:
         if not self.endpoints.graph_store:
             raise UserError("no Graph Store endpoint configured (QUYHOACH_STORE_GSP_URL)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,21 @@ from quyhoach.namespaces import GRAPH
 STAGING_PREFIX = str(GRAPH["staging/"])
 
 DEFAULT_STORE = "./quyhoach-data"
+
+#: A constant column :meth:`KnowledgeStore.insert_solutions` puts between the graph and the
+#: subject, so that each tab-separated result row becomes one TriG statement ``<g> { s p o }``.
+_OPEN = "urn:x-quyhoach:open"
+#: Below this size (bytes of results) the rows go in with one transactional load, above it
+#: through the bulk loader in chunks of this size (bounded memory).
+_BULK_CHUNK = 32 << 20
+
+_PROLOGUE = re.compile(r"\A((?:\s+|#[^\n]*\n|(?:PREFIX|prefix)\s+[^\s:]*:\s*<[^>]*>|(?:BASE|base)\s*<[^>]*>)*)(.*)\Z", re.S)
+
+
+def split_prologue(sparql: str) -> tuple[str, str]:
+    """A query's prologue (comments, ``PREFIX`` and ``BASE`` lines) and the rest, to wrap the rest."""
+    match = _PROLOGUE.match(sparql)
+    return match.group(1), match.group(2)
 
 #: A running server holds an exclusive lock on this file inside the store directory. Servers open
 #: the store read-only (no Oxigraph lock), so this is what keeps a writer away while one runs.
@@ -189,6 +205,38 @@ class KnowledgeStore:
         """Apply a SPARQL Update in one transaction."""
         self._require_writable()
         self._store.update(sparql)
+
+    def insert_solutions(self, sparql: str, union: bool = False) -> int:
+        """Add the quads a ``SELECT ?graph ?s ?p ?o`` query yields (every variable bound); return the row count.
+
+        The rows go from the engine straight into its loader, without a Python object per
+        statement: the results are written as tab-separated values, whose terms are in Turtle
+        syntax, so each row is one TriG statement once the tabs are replaced (a bulk load for
+        large results, one transactional load for small ones). ``union``: the query's default
+        graph is the union of all graphs (for patterns outside ``GRAPH``).
+        """
+        self._require_writable()
+        prologue, body = split_prologue(sparql)
+        wrapped = f"{prologue}SELECT ?graph (<{_OPEN}> AS ?open) ?s ?p ?o WHERE {{ {{ {body} }} }}"
+        rows = 0
+        with tempfile.TemporaryFile() as tsv:
+            self._store.query(wrapped, use_default_graph_as_union=union).serialize(tsv, ox.QueryResultsFormat.TSV)
+            size = tsv.tell()
+            tsv.seek(0)
+            size -= len(tsv.readline())  # the header
+            bulk = size > _BULK_CHUNK // 8
+            rest = b""
+            while chunk := tsv.read(_BULK_CHUNK):
+                chunk = rest + chunk
+                cut = chunk.rfind(b"\n") + 1
+                chunk, rest = chunk[:cut], chunk[cut:]
+                rows += chunk.count(b"\n")
+                trig = chunk.replace(f"\t<{_OPEN}>\t".encode(), b" { ").replace(b"\t", b" ").replace(b"\n", b" }\n")
+                if bulk:
+                    self._store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+                else:
+                    self._store.load(trig, format=ox.RdfFormat.TRIG)
+        return rows
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
         """The quads matching a pattern of pyoxigraph terms (``None``: any), staging graphs excepted."""

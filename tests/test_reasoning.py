@@ -32,7 +32,7 @@ def closure(store, derived: set[ox.Triple]) -> set[ox.Triple]:
     """What a query sees: the asserted statements plus ``derived`` (work markers left out)."""
     graphs = [ox.NamedNode(g) for g in input_graphs(store)]
     asserted = {q.triple for g in graphs for q in store.raw.quads_for_pattern(None, None, None, g)}
-    return asserted | {t for t in derived if t.predicate.value != RX + "feeds"}
+    return asserted | {t for t in derived if not t.predicate.value.startswith(RX)}
 
 
 def new_inferences(store) -> set[ox.Triple]:
