@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quyhoach import __version__
+from quyhoach.api import fastpath
 from quyhoach.api.execute import Executor
 from quyhoach.api.fastpath import SparqlFastPath
 from quyhoach.api.settings import Settings
@@ -149,9 +150,11 @@ def create_app(settings: Settings | None = None, serving=None) -> FastAPI:
         await follow_builder(state, serving.folder, settings.cache_wait if serving.initial else 0.0)
         await wait_for_siblings(serving)
         state.executor.starting = False  # type: ignore[attr-defined]
+        fastpath.install(fastpath.DirectRoute(state, serving.generation))  # /sparql below ASGI (api/protocol.py)
         try:
             yield None
         finally:
+            fastpath.install(None)
             pool.close()
 
     app = FastAPI(

@@ -21,16 +21,31 @@ VARY_ON = (b"accept", b"accept-language")
 
 def request_tag(scope: Scope, generation: str) -> str:
     """The weak entity tag of a ``GET``/``HEAD`` request's answer."""
-    headers = dict(scope.get("headers", []))
+    return tag_of(scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""),
+                  dict(scope.get("headers", [])), generation)
+
+
+def tag_of(raw_path: bytes, query_string: bytes, headers: dict[bytes, bytes], generation: str) -> str:
+    """The weak entity tag of the answer to a request with these parts (header names in lower case)."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(generation.encode())
-    for part in (scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""),
-                 *(headers.get(name, b"") for name in VARY_ON)):
+    for part in (raw_path, query_string, *(headers.get(name, b"") for name in VARY_ON)):
         digest.update(b"\0" + part)
     return f'W/"{digest.hexdigest()}"'
 
 
-def _matches(header: bytes | None, tag: str) -> bool:
+def state_generation(generation: str, state) -> str:
+    """The part of a tag that changes with the server: its start, and whether the label index is in."""
+    return f"{generation}-{'1' if state is not None and state.summary is not None else '0'}"
+
+
+def not_modified_headers(tag: str) -> list[tuple[bytes, bytes]]:
+    """The headers of a ``304`` answer for ``tag``."""
+    return [(b"etag", tag.encode()), (b"cache-control", b"no-cache"), (b"vary", b"Accept"), *SECURITY_HEADERS]
+
+
+def matches(header: bytes | None, tag: str) -> bool:
+    """Whether an ``If-None-Match`` value names ``tag``."""
     if not header:
         return False
     # "*" is not taken as a match: whether the resource exists (or the query is valid) is known
@@ -51,11 +66,9 @@ class ReadOnlyCaching:
             await self.app(scope, receive, send)
             return
         state = getattr(scope["app"].state, "qh", None) if "app" in scope else None
-        ready = "1" if state is not None and state.summary is not None else "0"
-        tag = request_tag(scope, f"{self.generation}-{ready}")
-        if _matches(dict(scope.get("headers", [])).get(b"if-none-match"), tag):
-            await send({"type": "http.response.start", "status": 304, "headers": [
-                (b"etag", tag.encode()), (b"cache-control", b"no-cache"), (b"vary", b"Accept"), *SECURITY_HEADERS]})
+        tag = request_tag(scope, state_generation(self.generation, state))
+        if matches(dict(scope.get("headers", [])).get(b"if-none-match"), tag):
+            await send({"type": "http.response.start", "status": 304, "headers": not_modified_headers(tag)})
             await send({"type": "http.response.body", "body": b""})
             return
 

@@ -63,10 +63,10 @@ def serve(
                      help="Host (HOST, HOST:PORT or SCHEME://HOST[:PORT]) that SERVICE may query (repeatable); none by default."),
     ] = None,
     http: Annotated[
-        str, typer.Option("--http", help="HTTP parser: h11, or httptools (faster; URLs up to 64 KiB only).")
-    ] = "h11",
+        str, typer.Option("--http", help="HTTP parser: httptools (faster; /sparql answered below ASGI), or h11.")
+    ] = "httptools",
     access_log: Annotated[
-        bool, typer.Option("--access-log/--no-access-log", help="Log every HTTP request (SPARQL queries are always logged).")
+        bool, typer.Option("--access-log/--no-access-log", help="Log every HTTP request and SPARQL query (without it: failed, truncated and slow queries only).")
     ] = False,
     max_body: Annotated[int, typer.Option("--max-body", help="Largest request body, bytes (413 above).")] = 1024 * 1024,
     max_upload: Annotated[int, typer.Option("--max-upload", help="Largest Graph Store upload, bytes.")] = 64 * 1024 * 1024,
@@ -112,6 +112,7 @@ def serve(
         max_query=max_query,
         worker_memory=worker_memory,
         body_timeout=body_timeout,
+        access_log=access_log,
     )
     from quyhoach.api.outbound import allow_list
 
@@ -133,7 +134,7 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(**server))
 
 
-def uvicorn_options(http: str = "h11", header_timeout: float = 10.0, access_log: bool = False,
+def uvicorn_options(http: str = "httptools", header_timeout: float = 10.0, access_log: bool = False,
                     limit_concurrency: int = 1000) -> dict:
     """Keyword arguments of ``uvicorn.run`` / ``uvicorn.Config`` for ``quyhoach serve`` (no app, host, port)."""
     from quyhoach.api.protocol import with_head_timeout
@@ -144,14 +145,15 @@ def uvicorn_options(http: str = "h11", header_timeout: float = 10.0, access_log:
                 timeout_keep_alive=5, limit_concurrency=limit_concurrency or None, **options)
 
 
-def server_options(http: str = "h11") -> dict:
-    """uvicorn options: the HTTP parser (``h11``, or ``httptools`` when asked for and installed) and
+def server_options(http: str = "httptools") -> dict:
+    """uvicorn options: the HTTP parser (``httptools`` when installed and asked for, else ``h11``) and
     uvloop's event loop when installed.
 
-    h11 is the default: httptools parses faster but refuses URLs longer than 64 KiB (its URL
-    offsets are 16-bit), and the editor's GET URLs may be longer. Either way a request head is
-    capped at :data:`MAX_REQUEST_HEAD` bytes (h11's own limit, or the httptools protocol of
-    :mod:`quyhoach.api.protocol`) and must arrive within ``--header-timeout``.
+    httptools is the default: it parses faster, and in a read-only server its protocol
+    (:mod:`quyhoach.api.protocol`) answers ``/sparql`` itself, below ASGI. Request targets longer
+    than its URL parser takes (64 KiB; the editor's GET URLs may be longer) are split by that
+    protocol. Either way a request head is capped at :data:`MAX_REQUEST_HEAD` bytes (h11's own
+    limit, or the httptools protocol) and must arrive within ``--header-timeout``.
     """
     import importlib.util
 

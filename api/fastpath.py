@@ -1,18 +1,34 @@
-"""A lean route to ``/sparql``: the endpoint's handler called straight from the ASGI scope.
+"""Lean routes to ``/sparql``: below the web framework, and below ASGI in a serving process.
 
-The SPARQL Protocol handler (:func:`quyhoach.api.sparql.sparql`) does all its own parsing,
-checks and error answers, so the framework's routing, dependency and exception layers add
-only cost on the endpoint's hot path. This middleware, the innermost of the user middlewares
-(CORS and anything added later wrap it), hands ``GET``/``POST /sparql`` to the handler directly;
-every other request goes on to the application as before.
+The SPARQL Protocol handler (:mod:`quyhoach.api.sparql`) does all its own parsing, checks and
+error answers, so the framework's routing, dependency and exception layers add only cost on the
+endpoint's hot path. Two routes skip them:
+
+- :class:`SparqlFastPath`, the innermost ASGI middleware (CORS and the others wrap it), hands
+  ``GET``/``POST /sparql`` to :func:`quyhoach.api.sparql.sparql` directly;
+- in a serving process of a read-only server (:mod:`quyhoach.api.serving`), the HTTP protocol
+  (:mod:`quyhoach.api.protocol`) hands a complete ``/sparql`` request to :func:`respond`, which
+  answers it without ASGI through the same functions the handler uses
+  (:func:`quyhoach.api.sparql.answer_directly`: parsing, limits, evaluation under the watchdog,
+  headers, query log) and the same caching (:mod:`quyhoach.api.caching`: ``ETag``, ``304``) and
+  security headers. What only the handler answers (no query, an update, an HTML page, a text
+  that could reach out by SERVICE or LOAD, a cross-origin request when CORS is on) goes on to
+  the application as before.
 """
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from quyhoach.api import caching
+from quyhoach.api.middleware import SECURITY_HEADERS
+
 METHODS = ("GET", "POST")
+PATH = b"/sparql"
+log = logging.getLogger("quyhoach.api")
 
 
 class SparqlFastPath:
@@ -29,3 +45,71 @@ class SparqlFastPath:
 
         response = await sparql(Request(scope, receive))
         await response(scope, receive, send)
+
+
+class DirectRoute:
+    """What the protocol-level route needs: the serving process's state and its caching generation."""
+
+    def __init__(self, state, generation: str) -> None:
+        self.state = state
+        self.generation = generation
+        self.max_body = state.settings.max_body
+        self.body_timeout = state.settings.body_timeout
+        self.cors = bool(state.settings.cors)
+
+
+#: The route of this serving process, set once its application has started (``None``: every
+#: request goes through ASGI).
+ROUTE: DirectRoute | None = None
+
+
+def install(route: DirectRoute | None) -> None:
+    """Enable (or, with ``None``, disable) the protocol-level route in this process."""
+    global ROUTE
+    ROUTE = route
+
+
+def split_target(target: bytes) -> tuple[bytes, bytes] | None:
+    """``(path, query string)`` of a request target that is ``/sparql`` (``None`` for any other)."""
+    path, _, query = target.partition(b"?")
+    if path != PATH or b"#" in query:
+        return None
+    return path, query
+
+
+def respond(route: DirectRoute, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]],
+            body: bytes | None, client: str | None, fd: int | None) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    """Answer a complete ``/sparql`` request: ``(status, headers, body)``, or ``None`` to hand it
+    to the application. ``fd``: the connection's socket (for the watchdog's 503)."""
+    from quyhoach.api.inprocess import CURRENT_SOCKET
+    from quyhoach.api.sparql import answer_directly
+
+    parts = split_target(target)
+    if parts is None:
+        return None
+    raw_path, query_string = parts
+    fields = dict(headers)
+    if route.cors and b"origin" in fields:
+        return None
+    tag = None
+    if method == b"GET":
+        tag = caching.tag_of(raw_path, query_string, fields, caching.state_generation(route.generation, route.state))
+        if caching.matches(fields.get(b"if-none-match"), tag):
+            return 304, caching.not_modified_headers(tag), b""
+    accept = fields.get(b"accept")
+    token = CURRENT_SOCKET.set(fd)
+    try:
+        answer = answer_directly(route.state, method.decode("ascii"), query_string,
+                                 fields.get(b"content-type", b"").decode("latin-1"),
+                                 None if accept is None else accept.decode("latin-1"), body, client)
+    finally:
+        CURRENT_SOCKET.reset(token)
+    if answer is None:
+        return None
+    status, media, extra, content = answer
+    out = [(b"content-type", media.encode()), (b"content-length", str(len(content)).encode())]
+    out += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in extra.items()]
+    if tag is not None and status == 200:
+        out += [(b"etag", tag.encode()), (b"cache-control", b"no-cache")]
+    out += SECURITY_HEADERS
+    return status, out, content

@@ -162,6 +162,10 @@ class LocalExecutor(Executor):
 
     async def stream(self, job: Job) -> Stream:
         """Evaluate a query and serialise its result in full (bounded by the row cap)."""
+        return self.evaluate(job)
+
+    def evaluate(self, job: Job) -> Stream:
+        """:meth:`stream`, called without an event loop (the protocol-level route of ``/sparql``)."""
         messages = self._evaluate(job)
         first = messages[0]
         if first[0] == "error":

@@ -117,7 +117,7 @@ def free_port() -> int:
 
 @contextmanager
 def server(name: str, store_path: Path, nquads: Path | None, workers: int, log_dir: Path,
-           http: str = "h11", notes: dict | None = None) -> Iterator[tuple[str, int]]:
+           http: str = "httptools", notes: dict | None = None) -> Iterator[tuple[str, int]]:
     """Start one server; yield the URL of its query endpoint and its process id; stop it.
 
     ``notes`` (if given) gets ``first answer`` (seconds) and ``memory`` (MiB after the run).
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--iris", type=int, default=1000, help="distinct entity IRIs to rotate over")
     parser.add_argument("--workers", type=int, default=2, help="quyhoach serve --workers")
-    parser.add_argument("--http", default="h11", help="quyhoach serve --http (h11 or httptools)")
+    parser.add_argument("--http", default="httptools", help="quyhoach serve --http (httptools or h11)")
     parser.add_argument("--page-clients", type=int, default=8, help="concurrent clients for the page test (0: skip)")
     parser.add_argument("--driver", choices=("auto", "wrk", "client"), default="auto")
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder (default: discarded)")

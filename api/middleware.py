@@ -56,6 +56,11 @@ async def _plain(send: Send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def body_timeout_message(timeout: float) -> str:
+    """The answer (408) to a request body that did not arrive in time."""
+    return f"the request body did not arrive within {timeout:g} s"
+
+
 class BodyLimit:
     """Read a request body completely, within a size cap (413) and a time limit (408), then pass it on.
 
@@ -94,7 +99,7 @@ class BodyLimit:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
             except asyncio.TimeoutError:
-                await _plain(send, 408, f"the request body did not arrive within {self.timeout:g} s")
+                await _plain(send, 408, body_timeout_message(self.timeout))
                 return
             if message["type"] == "http.disconnect":
                 return

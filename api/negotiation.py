@@ -6,6 +6,7 @@ Pure functions, shared by the web process and the query workers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Result kinds: 'bindings' (SELECT), 'boolean' (ASK), 'graph' (CONSTRUCT/DESCRIBE).
 MEDIA = {
@@ -84,8 +85,10 @@ class NotAcceptable(ValueError):
     """No format both sides accept."""
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """``Accept`` as ``(media type, q)`` pairs, best first (stable for equal q)."""
+@lru_cache(maxsize=512)
+def parse_accept(header: str | None) -> tuple[tuple[str, float], ...]:
+    """``Accept`` as ``(media type, q)`` pairs, best first (stable for equal q); the last few
+    hundred distinct headers are remembered (clients send the same few)."""
     items: list[tuple[str, float, int]] = []
     for index, part in enumerate((header or "").split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -102,7 +105,7 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
                     q = 0.0
         items.append((media, q, index))
     items.sort(key=lambda item: (-item[1], item[2]))
-    return [(media, q) for media, q, _ in items if q > 0]
+    return tuple((media, q) for media, q, _ in items if q > 0)
 
 
 def format_name(value: str | None) -> str | None:

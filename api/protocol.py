@@ -14,6 +14,9 @@ import asyncio
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from quyhoach.api import fastpath
+from quyhoach.api.middleware import SECURITY_HEADERS, body_timeout_message
+
 #: Seconds a client has to send a complete request line and headers.
 HEAD_TIMEOUT = 10.0
 
@@ -90,13 +93,26 @@ try:
 except ImportError:  # httptools not installed: h11 only
     HttpToolsProtocol = None  # type: ignore[assignment, misc]
 
+#: The longest request target httptools' URL parser takes (its offsets are 16-bit).
+MAX_PARSED_URL = 65535
+
 if HttpToolsProtocol is not None:
+    from uvicorn.protocols.http.httptools_impl import STATUS_LINE
 
     class HttpToolsHeadTimeoutProtocol(_HeadDeadline, HttpToolsProtocol):  # type: ignore[misc, valid-type]
-        """:class:`HttpToolsProtocol` with the same deadline, and a cap on the size of a request head."""
+        """:class:`HttpToolsProtocol` with the same deadline, a cap on the size of a request head,
+        request targets longer than httptools' URL parser takes, and the protocol-level route of
+        ``/sparql`` (:mod:`quyhoach.api.fastpath`) in a serving process."""
 
         max_head = 2 * 1024 * 1024
         _head_bytes = 0  # bytes received since the current request head began (None: head complete)
+        _direct: bytearray | None = None  # body of the request answered here (None: through ASGI)
+        _fd: int | None = None
+
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            sock = transport.get_extra_info("socket")
+            self._fd = sock.fileno() if sock is not None else None
 
         def _arm(self) -> None:
             self._head_bytes = 0
@@ -114,6 +130,95 @@ if HttpToolsProtocol is not None:
         def on_headers_complete(self) -> None:
             self._disarm()
             self._head_bytes = None
+            if self._direct_candidate():
+                self._direct = bytearray()
+                if self.parser.get_method() == b"POST":  # the body must arrive in time, as BodyLimit asks
+                    self._head_timer = self.loop.call_later(fastpath.ROUTE.body_timeout, self._body_too_slow)  # type: ignore[union-attr]
+                return
+            self._to_application()
+
+        def _to_application(self) -> None:
+            """Start the request's ASGI cycle (uvicorn's own handling of a complete head)."""
+            query = None
+            if len(self.url) > MAX_PARSED_URL:  # parse the path alone; the query string is kept aside
+                target = self.url.partition(b"#")[0]
+                self.url, _, query = target.partition(b"?")
             super().on_headers_complete()
+            if query is not None:
+                self.scope["query_string"] = query
             if self.cycle is not None:
                 tag_connection(self.cycle.scope, self.transport)
+
+        def _direct_candidate(self) -> bool:
+            """Whether the request may be answered by the protocol-level route."""
+            route = fastpath.ROUTE
+            if route is None or self.expect_100_continue or not (
+                    self.url == fastpath.PATH or self.url.startswith(fastpath.PATH + b"?")):
+                return False
+            method = self.parser.get_method()
+            if method not in (b"GET", b"POST") or self.parser.should_upgrade() or self.pipeline:
+                return False
+            if self.cycle is not None and not self.cycle.response_complete:
+                return False
+            if self.limit_concurrency is not None and len(self.connections) >= self.limit_concurrency:
+                return False
+            if method == b"POST":  # a declared body within the cap; anything else gets BodyLimit's answers
+                declared = next((value for name, value in self.headers if name == b"content-length"), None)
+                if declared is None or not declared.isdigit() or int(declared) > route.max_body:
+                    return False
+                if any(name == b"transfer-encoding" for name, _ in self.headers):
+                    return False
+            return True
+
+        def _body_too_slow(self) -> None:
+            self._head_timer = None
+            self._direct = None
+            self._write(408, [(b"content-type", b"text/plain; charset=utf-8"), *SECURITY_HEADERS],
+                        (body_timeout_message(fastpath.ROUTE.body_timeout) + "\n").encode(), False)  # type: ignore[union-attr]
+
+        def on_body(self, body: bytes) -> None:
+            if self._direct is None:
+                super().on_body(body)
+                return
+            self._direct += body
+            if len(self._direct) > fastpath.ROUTE.max_body:  # type: ignore[union-attr]  # (a GET's body)
+                self._direct = None
+                self.transport.close()
+
+        def on_message_complete(self) -> None:
+            if self._direct is None:
+                if self.cycle is not None:
+                    super().on_message_complete()
+                return
+            self._disarm()
+            body, self._direct = bytes(self._direct), None
+            method = self.parser.get_method()
+            try:
+                answer = fastpath.respond(fastpath.ROUTE, method, self.url, self.headers,  # type: ignore[arg-type]
+                                          body if method == b"POST" else None,
+                                          self.client[0] if self.client else None, self._fd)
+            except Exception:
+                self.logger.exception("the /sparql route failed")
+                answer = 500, [(b"content-type", b"text/plain; charset=utf-8"), *SECURITY_HEADERS], b"Internal Server Error\n"
+            if answer is None:  # for the application: as if the head had just arrived, with the whole body
+                self._to_application()
+                self.cycle.body = body
+                super().on_message_complete()
+                return
+            keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
+            self._write(*answer, keep_alive)
+
+        def _write(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, keep_alive: bool) -> None:
+            """Write one whole answer (status line, the server's default headers, ``headers``, body)."""
+            content = [STATUS_LINE[status]]
+            for name, value in (*self.server_state.default_headers, *headers):
+                content += [name, b": ", value, b"\r\n"]
+            if not any(name == b"content-length" for name, _ in headers):
+                content += [b"content-length: ", str(len(body)).encode(), b"\r\n"]
+            if not keep_alive:
+                content.append(b"connection: close\r\n")
+            content += [b"\r\n", body]
+            self.transport.write(b"".join(content))
+            if not keep_alive:
+                self.transport.close()
+            self.on_response_complete()

@@ -57,24 +57,24 @@ def analyse(text: str) -> QueryText:
     """Find the form, the dataset clause, the nesting depth and the longest number of a request."""
     info = QueryText()
     depth = 0
-    for kind, value in tokens(text):
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
         if kind == "other":
+            value = match.group()
             if value in "({[":
                 depth += 1
-                info.depth = max(info.depth, depth)
+                if depth > info.depth:
+                    info.depth = depth
             elif value in ")}]":
                 depth -= 1
-            continue
-        if kind == "number":
-            info.longest_number = max(info.longest_number, len(value))
-            continue
-        if kind != "word":
-            continue
-        upper = value.upper()
-        if info.form is None and upper in QUERY_FORMS:
-            info.form = upper
-        elif info.form is None and upper in UPDATE_WORDS:
-            info.form = "UPDATE"
-        elif upper == "FROM":
-            info.has_dataset = True
+        elif kind == "number":
+            info.longest_number = max(info.longest_number, match.end() - match.start())
+        elif kind == "word":
+            upper = match.group().upper()
+            if info.form is None and upper in QUERY_FORMS:
+                info.form = upper
+            elif info.form is None and upper in UPDATE_WORDS:
+                info.form = "UPDATE"
+            elif upper == "FROM":
+                info.has_dataset = True
     return info

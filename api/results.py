@@ -1,7 +1,9 @@
 """Serialisers of SPARQL results, written row by row so that results can be streamed.
 
-SELECT/ASK results: SPARQL 1.1 JSON, XML, CSV and TSV (W3C Recommendations). Graph results
-(CONSTRUCT/DESCRIBE) are written by pyoxigraph's own RDF serialisers.
+SELECT/ASK results: SPARQL 1.1 JSON, XML, CSV and TSV (W3C Recommendations). A SELECT result
+that cannot reach the row cap is written by the engine's own serialiser (:data:`ENGINE_FORMATS`,
+see :func:`quyhoach.api.workers._engine_serialised`); the writers here serve capped results row
+by row. Graph results (CONSTRUCT/DESCRIBE) are written by pyoxigraph's own RDF serialisers.
 """
 
 from __future__ import annotations
@@ -159,3 +161,14 @@ GRAPH_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
+#: SELECT formats the engine serialises itself (pyoxigraph ``QuerySolutions.serialize``).
+ENGINE_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+#: Fewest bytes one solution adds to a result in each format (an empty binding: ``{}`` in JSON,
+#: ``<result></result>`` in XML, an empty line in CSV and TSV): a result of at most
+#: ``cap * MIN_ROW_BYTES`` bytes holds at most ``cap`` solutions.
+MIN_ROW_BYTES = {"json": 2, "xml": len("<result></result>"), "csv": 2, "tsv": 1}

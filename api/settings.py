@@ -37,6 +37,8 @@ class Settings:
     worker_memory: int = 4096
     #: Seconds a client may take to send its request body (408 after it).
     body_timeout: float = 10.0
+    #: Log every request (a line per SPARQL query); without it only failed, noted and slow queries.
+    access_log: bool = False
 
     @property
     def wait_for_worker(self) -> float:
@@ -49,7 +51,7 @@ class Settings:
         ``QUYHOACH_WORKERS``, ``QUYHOACH_TOKEN``, ``QUYHOACH_CORS`` and
         ``QUYHOACH_SERVICE_ALLOW`` (the last two comma-separated), ``QUYHOACH_MAX_BODY``,
         ``QUYHOACH_MAX_UPLOAD``, ``QUYHOACH_MAX_QUERY``, ``QUYHOACH_WORKER_MEMORY`` (MiB) and
-        ``QUYHOACH_BODY_TIMEOUT``."""
+        ``QUYHOACH_BODY_TIMEOUT``, ``QUYHOACH_ACCESS_LOG`` (1: on)."""
         env = os.environ if environ is None else environ
         return cls(
             store_path=Path(env.get("QUYHOACH_STORE", "quyhoach-data")),
@@ -64,4 +66,5 @@ class Settings:
             max_query=int(env.get("QUYHOACH_MAX_QUERY", str(cls.max_query))),
             worker_memory=int(env.get("QUYHOACH_WORKER_MEMORY", str(cls.worker_memory))),
             body_timeout=float(env.get("QUYHOACH_BODY_TIMEOUT", str(cls.body_timeout))),
+            access_log=env.get("QUYHOACH_ACCESS_LOG", "") in ("1", "true", "yes"),
         )

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from quyhoach.api import negotiation, outbound
 from quyhoach.api.limits import check_text, graph_iris
+from quyhoach.api.querytext import QueryText
 from quyhoach.api.state import AppState, get_state
 from quyhoach.api.update import update_store
 from quyhoach.api.workers import Job, QueryFailed
@@ -72,35 +73,116 @@ def _operation(params: dict[str, list[str]], body_query: str | None = None, body
     )
 
 
-async def parse(request: Request) -> ProtocolRequest:
-    """Read a Protocol operation from a GET or POST request (400/415 on malformed requests)."""
-    url_params = parse_qs(request.url.query, keep_blank_values=True)
-    if request.method == "GET":
+def read_operation(method: str, query_string: str, content_type: str, body: bytes | None) -> ProtocolRequest:
+    """Read a Protocol operation from a request's parts (400/415 on malformed requests;
+    ``UnicodeDecodeError`` for a body that is not UTF-8)."""
+    url_params = parse_qs(query_string, keep_blank_values=True)
+    if method == "GET":
         op = _operation(url_params)
         if op.update is not None:
             raise QueryFailed(400, "updates must be sent by POST")
         return op
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = (await request.body()).decode("utf-8", errors="strict")
+    media = content_type.split(";")[0].strip().lower()
+    text = (body or b"").decode("utf-8", errors="strict")
     if media == FORM:
-        params = parse_qs(body, keep_blank_values=True)
+        params = parse_qs(text, keep_blank_values=True)
         for key, values in url_params.items():
             params.setdefault(key, values)
         return _operation(params)
     if media == QUERY_TYPE:
-        return _operation(url_params, body_query=body)
+        return _operation(url_params, body_query=text)
     if media == UPDATE_TYPE:
-        return _operation(url_params, body_update=body)
+        return _operation(url_params, body_update=text)
     raise QueryFailed(
         415, f"unsupported Content-Type '{media or 'none'}': use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}"
     )
 
 
-def _wants_html(request: Request, fmt: str | None) -> bool:
+async def parse(request: Request) -> ProtocolRequest:
+    """Read a Protocol operation from a GET or POST request (400/415 on malformed requests)."""
+    body = None if request.method == "GET" else await request.body()
+    return read_operation(request.method, request.scope.get("query_string", b"").decode(),
+                          request.headers.get("content-type", ""), body)
+
+
+def wants_html(accept: str | None, fmt: str | None) -> bool:
+    """Whether the answer is an HTML page (``format=html``, or HTML first in ``Accept``)."""
     if fmt:
         return fmt == "html"
-    accepted = negotiation.parse_accept(request.headers.get("accept"))
+    accepted = negotiation.parse_accept(accept)
     return bool(accepted) and accepted[0][0] in ("text/html", "application/xhtml+xml")
+
+
+def _wants_html(request: Request, fmt: str | None) -> bool:
+    return wants_html(request.headers.get("accept"), fmt)
+
+
+def check_query(settings, op: ProtocolRequest) -> QueryText:
+    """The checks of a query before it is evaluated: size, nesting, numbers (413/400), not an
+    update, well-formed dataset IRIs (400). Returns the text's analysis."""
+    info = check_text(op.query or "", settings.max_query)
+    if info.form == "UPDATE":
+        raise QueryFailed(400, "this is an update: send it as 'update' by POST (and with the bearer token)")
+    graph_iris(op.default_graphs, "default-graph-uri")
+    graph_iris(op.named_graphs, "named-graph-uri")
+    return info
+
+
+def query_job(settings, op: ProtocolRequest, info: QueryText, accept: str | None) -> Job:
+    """The job that evaluates a checked query and serialises its result (no HTML)."""
+    return Job(
+        query=op.query or "",
+        accept=accept,
+        format=op.format,
+        html=False,
+        union=not op.default_graphs and not info.has_dataset,
+        default_graphs=op.default_graphs,
+        named_graphs=op.named_graphs,
+        max_rows=settings.max_rows,
+    )
+
+
+def result_headers(settings, head: dict) -> tuple[str, dict[str, str]]:
+    """The Content-Type and the headers of a query's successful answer."""
+    headers = {"Vary": "Accept", "X-Row-Limit": str(settings.max_rows)}
+    if head.get("truncated"):
+        headers["X-Result-Truncated"] = "true"
+        headers["Warning"] = f'199 - "results truncated to {settings.max_rows} rows"'
+    media = head["media_type"]
+    if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
+        media += "; charset=utf-8"
+    return media, headers
+
+
+def answer_directly(state: AppState, method: str, query_string: bytes, content_type: str, accept: str | None,
+                    body: bytes | None, client: str) -> tuple[int, str, dict[str, str], bytes] | None:
+    """Answer a query as :func:`sparql` does, without the web framework: ``(status, content type,
+    headers, body)``, or ``None`` for what only :func:`sparql` answers (no query, an update, an
+    HTML page, a text that could hold SERVICE or LOAD).
+
+    The executor must evaluate in this process (:meth:`quyhoach.api.inprocess.LocalExecutor.evaluate`).
+    """
+    started = time.monotonic()
+    op: ProtocolRequest | None = None
+    try:
+        op = read_operation(method, query_string.decode(), content_type, body)
+        if (op.query is None or op.update is not None or wants_html(accept, op.format)
+                or outbound.may_reach_out(op.query)):
+            return None
+        info = check_query(state.settings, op)
+        stream = state.executor.evaluate(query_job(state.settings, op, info, accept))  # type: ignore[attr-defined]
+        media, headers = result_headers(state.settings, stream.head)
+        _log(state, client, op, 200, started, stream.rows, "truncated" if stream.head.get("truncated") else "")
+        return 200, media, headers, stream.whole
+    except QueryFailed as exc:
+        _log(state, client, op, exc.status, started, None, exc.message)
+        return exc.status, PLAIN, exc.headers, (exc.message + "\n").encode()
+    except UnicodeDecodeError:
+        _log(state, client, op, 400, started, None, "body is not UTF-8")
+        return 400, PLAIN, {}, b"the request body is not UTF-8\n"
+
+
+PLAIN = "text/plain; charset=utf-8"
 
 
 @router.api_route(
@@ -132,52 +214,31 @@ async def sparql(request: Request) -> Response:
             raise QueryFailed(400, "no 'query' or 'update' in the request")
         return await _query(request, state, op, started)
     except QueryFailed as exc:
-        _log(request, op, exc.status, started, None, exc.message)
+        _log(state, _client(request), op, exc.status, started, None, exc.message)
         if _wants_html(request, op.format if op else None) and op and op.query is not None:
             from quyhoach.api.views import render
 
             return render(request, "error.html", {"status": exc.status, "message": exc.message, "query": op.query}, exc.status, exc.headers)
         return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
     except UnicodeDecodeError:
-        _log(request, op, 400, started, None, "body is not UTF-8")
+        _log(state, _client(request), op, 400, started, None, "body is not UTF-8")
         return PlainTextResponse("the request body is not UTF-8\n", status_code=400)
 
 
 async def _query(request: Request, state: AppState, op: ProtocolRequest, started: float) -> Response:
     text = op.query or ""
     settings = state.settings
-    info = check_text(text, settings.max_query)
-    if info.form == "UPDATE":
-        raise QueryFailed(400, "this is an update: send it as 'update' by POST (and with the bearer token)")
+    info = check_query(settings, op)
     calls = await _check_remote(text, False, settings.service_allow)
-    graph_iris(op.default_graphs, "default-graph-uri")
-    graph_iris(op.named_graphs, "named-graph-uri")
-    union = not op.default_graphs and not info.has_dataset
     if _wants_html(request, op.format):
         with _generic_remote_errors(calls):
-            return await _html_results(request, state, text, union, op, started)
-    job = Job(
-        query=text,
-        accept=request.headers.get("accept"),
-        format=op.format,
-        html=False,
-        union=union,
-        default_graphs=op.default_graphs,
-        named_graphs=op.named_graphs,
-        max_rows=settings.max_rows,
-    )
+            return await _html_results(request, state, text, not op.default_graphs and not info.has_dataset, op, started)
+    job = query_job(settings, op, info, request.headers.get("accept"))
     with _generic_remote_errors(calls):
         stream = await state.executor.stream(job)
-    headers = {"Vary": "Accept", "X-Row-Limit": str(settings.max_rows)}
-    if stream.head.get("truncated"):
-        headers["X-Result-Truncated"] = "true"
-        headers["Warning"] = f'199 - "results truncated to {settings.max_rows} rows"'
-
-    media = stream.head["media_type"]
-    if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
-        media += "; charset=utf-8"
+    media, headers = result_headers(settings, stream.head)
     if stream.whole is not None:  # the common case: a small result, answered in one piece
-        _log(request, op, 200, started, stream.rows, "truncated" if stream.head.get("truncated") else "")
+        _log(state, _client(request), op, 200, started, stream.rows, "truncated" if stream.head.get("truncated") else "")
         return Response(stream.whole, media_type=media, headers=headers)
 
     async def body():
@@ -191,7 +252,7 @@ async def _query(request: Request, state: AppState, op: ProtocolRequest, started
                 note = "incomplete: the client went away or the stream stalled; worker replaced"
             else:
                 note = "truncated" if stream.head.get("truncated") else ""
-            _log(request, op, 200, started, stream.rows, note)
+            _log(state, _client(request), op, 200, started, stream.rows, note)
 
     return StreamingResponse(body(), media_type=media, headers=headers)
 
@@ -202,7 +263,7 @@ async def _html_results(request: Request, state: AppState, text: str, union: boo
     if op.default_graphs or op.named_graphs:
         raise QueryFailed(400, "the HTML view does not take default-graph-uri/named-graph-uri; ask for another format")
     result = await state.executor.rows(text, max_rows=min(state.settings.max_rows or 1000, 1000), union=union)
-    _log(request, op, 200, started, len(result.rows), "html")
+    _log(state, _client(request), op, 200, started, len(result.rows), "html")
     return render(request, "results.html", {"query": text, "result": result})
 
 
@@ -262,18 +323,32 @@ async def _update(request: Request, state: AppState, op: ProtocolRequest, starte
     from quyhoach.api.app import refresh_caches
 
     await refresh_caches(state)
-    _log(request, op, 200, started, None, "update")
+    _log(state, _client(request), op, 200, started, None, "update")
     return PlainTextResponse("update applied\n")
 
 
-def _log(request: Request, op: ProtocolRequest | None, status: int, started: float, rows: int | None, note: str) -> None:
+#: A query that took at least this many seconds is logged even without the access log.
+SLOW_QUERY = 1.0
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _log(state: AppState, client: str | None, op: ProtocolRequest | None, status: int, started: float,
+         rows: int | None, note: str) -> None:
+    """One log line for a query: always for a failure, a note (truncation, an update) or a query of
+    :data:`SLOW_QUERY` seconds or more; for every query with the access log (``--access-log``)."""
+    duration = time.monotonic() - started
+    if status == 200 and not note and duration < SLOW_QUERY and not state.settings.access_log:
+        return
     text = (op.query or op.update or "") if op else ""
     log.info(
         "sparql status=%d duration=%.3fs rows=%s client=%s %s| %s",
         status,
-        time.monotonic() - started,
+        duration,
         "-" if rows is None else rows,
-        request.client.host if request.client else "-",
+        client or "-",
         f"note={note!r} " if note else "",
         " ".join(text.split())[:200],
     )

