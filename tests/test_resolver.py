@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from importlib import resources
 
@@ -33,15 +32,15 @@ def key(iri) -> str:
     return str(iri).removeprefix(str(ID))
 
 
-def test_builds_in_under_two_seconds():
+def test_builds_from_cleared_caches():
+    """The resolver builds from the reference tables alone (its build time is a benchmark, not a test)."""
     unit_module.load_units.cache_clear()
     unit_module.reference_data.cache_clear()
     agency_module.load_agencies.cache_clear()
     agency_module.agency_data.cache_clear()
-    start = time.perf_counter()
     agencies, posts, _ = agency_module.load_agencies()
-    Resolver(unit_module.load_units(), agencies, posts)
-    assert time.perf_counter() - start < 2.0
+    resolver = Resolver(unit_module.load_units(), agencies, posts)
+    assert resolver.unit("tỉnh Lai Châu") is not None
 
 
 def test_get_resolver_is_cached():
