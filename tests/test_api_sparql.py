@@ -217,12 +217,11 @@ def test_runaway_query_is_stopped_while_others_are_served(server):
     thread = threading.Thread(target=runaway)
     thread.start()
     time.sleep(0.5)
-    started = time.monotonic()
     quick = httpx.get(base + "/sparql", params={"query": LABELS}, headers={"Accept": "application/json"}, timeout=10)
-    quick_seconds = time.monotonic() - started
+    runaway_pending = "status" not in outcome  # the quick query was answered while the runaway one ran
     thread.join(30)
     assert quick.status_code == 200 and len(quick.json()["results"]["bindings"]) == 2
-    assert quick_seconds < 1.5, quick_seconds
+    assert runaway_pending
     assert outcome["status"] == 503 and "timed out" in outcome["text"]
     assert outcome["seconds"] < 2 + 2
     # the killed worker is replaced: two queries at once are both answered afterwards
