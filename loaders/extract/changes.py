@@ -28,7 +28,13 @@ from __future__ import annotations
 import re
 
 from quyhoach.loaders.extract import mentions
-from quyhoach.loaders.extract.citations import DocMention, QuoteRegion, doc_iri, quote_regions, resolve_documents
+from quyhoach.loaders.extract.citations import (
+    DocMention,
+    QuoteRegion,
+    doc_iri,
+    quote_regions,
+    resolve_documents,
+)
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ELI, QH
 
