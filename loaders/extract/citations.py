@@ -18,6 +18,7 @@ it carries out ("triển khai thực hiện Quyết định …"); changes betwe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -820,8 +821,8 @@ def quote_regions(
 
     A question-and-answer or news page quotes provisions under leads such as ``Căn cứ theo khoản 3
     Điều 1 Quyết định 2750/QĐ-UBND năm 2025 … như sau:`` or ``… được quy định tại Điều 1 Quyết định
-    221/QĐ-TTg năm 2024 như sau:``; what follows, up to the next such lead or the next question
-    heading, is that document's text. A document's own text (``why == "self"``) has no regions.
+    221/QĐ-TTg năm 2024 như sau:``; what follows, up to the next such lead, the next section heading
+    the capture marked (``doc.structure.headings``) or the next question line, is that document's text. A document's own text (``why == "self"``) has no regions.
     """
     if why == "self" or not found:
         return []
@@ -830,7 +831,7 @@ def quote_regions(
     if cached is not None:
         return cached
     leads: list[tuple[int, int, DocMention]] = []
-    stops: list[int] = []
+    stops: list[int] = [h.span.start for h in doc.structure.headings]
     pos = 0
     k = 0
     n = len(found)
@@ -852,9 +853,11 @@ def quote_regions(
         if _QUOTE_OPEN_RE.fullmatch(prefix) or _QUOTE_AT_RE.fullmatch(prefix):
             leads.append((start, end, d))
     regions = []
+    stops.sort()
     for i, (start, lead_end, d) in enumerate(leads):
         limit = leads[i + 1][0] if i + 1 < len(leads) else len(text)
-        limit = min([s for s in stops if lead_end < s < limit] + [limit])
+        k = bisect_right(stops, lead_end)
+        limit = min(stops[k], limit) if k < len(stops) else limit
         regions.append(QuoteRegion(start, lead_end, limit, d))
     doc.extra["_quote_regions"] = regions
     return regions
