@@ -231,3 +231,19 @@ def test_a_reported_date_of_another_year_is_not_the_decisions(tmp_path):
     )
     _doc, g = _page(tmp_path, page)
     assert not {o for s, o in g.subject_objects(ELI.date_document) if str(s).endswith("qd-ttg/2025/512")}
+
+
+def test_a_task_in_a_quoted_decree_is_assigned_by_the_decree(tmp_path):
+    page = (
+        "# Cảng cạn Tân Phước được quy hoạch với quy mô bao nhiêu?\n\n"
+        "Căn cứ theo khoản 2 Điều 1 Quyết định 1012/QĐ-BXD năm 2025 có nêu như sau:\n\n"
+        "Cảng cạn Tân Phước có quy mô khoảng 25 ha.\n\n"
+        "## Trách nhiệm hướng dẫn công bố cảng cạn\n\n"
+        "Theo quy định tại Điều 30 Nghị định 38/2017/NĐ-CP như sau:\n\n"
+        "Bộ Xây dựng chủ trì, phối hợp với Bộ Tài chính hướng dẫn thủ tục công bố cảng cạn.\n"
+    )
+    path = tmp_path / "task.md"
+    path.write_text(page, encoding="utf-8")
+    g = extract(read_source(path, {}), extractors=("citations", "tasks"))
+    assigners = {str(o).rsplit("/id/doc/", 1)[-1] for o in g.objects(None, QH.assignedBy)}
+    assert assigners == {"nd-cp/2017/38"}

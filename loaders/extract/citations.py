@@ -899,6 +899,18 @@ def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ..
             continue
 
 
+def quoted_document(doc: CleanDocument, ctx: ExtractionContext, pos: int) -> URIRef | None:
+    """The document a fact at offset ``pos`` belongs to: the one whose quotation holds it on a page
+    that quotes several (:func:`quote_regions`), else ``ctx.main_document``."""
+    found, main, why = resolve_documents(doc, ctx)
+    for region in quote_regions(doc, found, main, why):
+        if region.start <= pos < region.end:
+            if main is not None and region.document.key == main.key:
+                break
+            return doc_iri(region.document.key)
+    return ctx.main_document
+
+
 def main_mention(doc: CleanDocument, ctx: ExtractionContext) -> DocMention | None:
     """The mention of ``ctx.main_document`` in ``doc`` (for other extractors)."""
     if ctx.main_document is None:
