@@ -247,3 +247,26 @@ def test_a_task_in_a_quoted_decree_is_assigned_by_the_decree(tmp_path):
     g = extract(read_source(path, {}), extractors=("citations", "tasks"))
     assigners = {str(o).rsplit("/id/doc/", 1)[-1] for o in g.objects(None, QH.assignedBy)}
     assert assigners == {"nd-cp/2017/38"}
+
+
+def test_html_headings_end_a_quotation(tmp_path):
+    page = """<!doctype html><html><head><title>Cổng thông tin</title></head><body>
+<nav><a href="/">Trang chủ</a></nav>
+<article>
+<h1>Khu công nghiệp Phú Hà mở rộng được quy hoạch thế nào?</h1>
+<p>Ngày 14/7/2025, Ủy ban nhân dân tỉnh Phú Thọ ban hành Quyết định 1507/QĐ-UBND về quy hoạch phân khu
+khu công nghiệp Phú Hà mở rộng, với diện tích khoảng 230 ha và thời hạn lập quy hoạch chín tháng.</p>
+<h2>Điều kiện thành lập khu công nghiệp</h2>
+<p>Theo quy định tại Điều 9 Nghị định 35/2022/NĐ-CP như sau:</p>
+<p>Khu công nghiệp phải có trong quy hoạch tỉnh theo Luật Quy hoạch.</p>
+<h2>Tiến độ thực hiện</h2>
+<p>Tỉnh giao Ban Quản lý các khu công nghiệp thực hiện theo Quyết định 1507/QĐ-UBND và Kế hoạch 88/KH-UBND năm 2025.</p>
+</article>
+<footer>Bản quyền thuộc về cổng thông tin</footer>
+</body></html>"""
+    doc, g = _page(tmp_path, page, "page.html")
+    assert "Tiến độ thực hiện" in [h.value for h in doc.structure.headings]
+    cites = {(s.split("/", 1)[1], o) for s, o in _pairs(g, ELI.cites)}
+    assert ("2022/35", "luat/luat-quy-hoach") in cites  # inside the quotation of NĐ 35
+    assert any(s == "2025/1507" and o.endswith("2025/88") for s, o in cites)  # after the next heading
+    assert not any(s == "2022/35" and o.endswith("2025/88") for s, o in cites)

@@ -107,8 +107,9 @@ def read_raw(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Raw
     if suffix in (".html", ".htm"):
         from quyhoach.loaders.documents.clean import html_to_text
 
-        body, title = html_to_text(text)
-        return RawDocument(body, media_type, encoding, title=title, is_html=True)
+        headings: list[str] = []
+        body, title = html_to_text(text, headings)
+        return RawDocument(body, media_type, encoding, title=title, is_html=True, headings=tuple(headings))
     if suffix in (".md", ".markdown"):
         from quyhoach.loaders.documents.markdown import markdown_to_text
 
@@ -118,8 +119,9 @@ def read_raw(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Raw
     if re.match(r"\s*(<!doctype html|<html)", text[:500], re.IGNORECASE):
         from quyhoach.loaders.documents.clean import html_to_text
 
-        body, title = html_to_text(text)
-        return RawDocument(body, media_type, encoding, title=title, is_html=True)
+        headings: list[str] = []
+        body, title = html_to_text(text, headings)
+        return RawDocument(body, media_type, encoding, title=title, is_html=True, headings=tuple(headings))
     return RawDocument(text, media_type, encoding)
 
 
