@@ -27,7 +27,7 @@ What it recognises (Decree 30/2020/NĐ-CP layout; vocabulary in ``structure.yaml
   ``signer``, ``issued``, ``effective`` …: :class:`Field` each);
 * ``page_title`` — the page's own title for Q&A/news pages (the ``#`` heading the reader
   found, located in the text); ``headings`` — the section headings the capture marked (markdown
-  ``#`` lines), located in the text; ``furniture`` — spans of page furniture lines (portal
+  ``#`` lines, HTML ``h1``–``h6``), located in the text; ``furniture`` — spans of page furniture lines (portal
   copyright, "Nội dung chính", "(Hình từ Internet)" captions, listings, search hints).
 
 Use :attr:`DocumentStructure.title` for a source title (the document's own title, never
@@ -379,7 +379,7 @@ HEADER_LINES = 60
 
 def parse_structure(text: str, title_hint: str = "", headings: tuple[str, ...] = ()) -> DocumentStructure:
     """The :class:`DocumentStructure` of ``text`` (normalised text; see the module docstring);
-    ``headings`` are the section headings the capture's format marked (markdown ``#``)."""
+    ``headings`` are the section headings the capture's format marked (markdown ``#``, HTML ``h1``–``h6``)."""
     vocab = _vocabulary()
     lines = _lines(text)
     result = DocumentStructure(text=text)
