@@ -59,7 +59,11 @@ class CleanDocument:
         """The :class:`~quyhoach.loaders.documents.structure.DocumentStructure` of :attr:`text` (parsed once)."""
         from quyhoach.loaders.documents.structure import parse_structure
 
-        return parse_structure(self.text, title_hint=str(self.extra.get("page_title") or ""))
+        return parse_structure(
+            self.text,
+            title_hint=str(self.extra.get("page_title") or ""),
+            headings=tuple(self.extra.get("page_headings") or ()),
+        )
 
     @property
     def iri(self) -> URIRef:

@@ -284,8 +284,9 @@ def _tokens(value) -> set[str]:
     return {t for t in re.split(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])", str(value).lower()) if t}
 
 
-def html_to_text(html: str) -> tuple[str, str]:
-    """Return ``(body text, page title)`` of an HTML page, furniture elements removed.
+def html_to_text(html: str, headings: list[str] | None = None) -> tuple[str, str]:
+    """Return ``(body text, page title)`` of an HTML page, furniture elements removed; when
+    ``headings`` is a list, the words of the body's ``h1``–``h6`` elements are appended to it.
 
     Linear in the size of the page (a 50 MB page in seconds): the tree is parsed once by lxml and
     never edited; furniture is skipped, paragraph lengths are summed bottom-up, and the text is
@@ -314,6 +315,11 @@ def html_to_text(html: str) -> tuple[str, str]:
     body = root if body is None else body
     main = _widen(_main_block(body))
     text = "".join(_text(node) for node in main)
+    if headings is not None:
+        for node in main:
+            for h in node.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+                if not any(_skipped(a) for a in h.iterancestors()) and (words := _words(h)):
+                    headings.append(" ".join(words))
     if title and title not in text[: len(title) + 200]:
         text = title + "\n" + text
     return text, title

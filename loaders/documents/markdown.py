@@ -190,8 +190,11 @@ def _is_table_line(line: str) -> bool:
     return s.startswith("|") or (s.endswith("|") and "|" in s[:-1]) or bool(_GFM_RULE.match(s))
 
 
-def markdown_to_text(markdown: str) -> tuple[str, str]:
-    """``(plain text, page title)`` of a markdown document (title: its first ``#`` heading)."""
+def markdown_to_text(markdown: str, headings: list[str] | None = None) -> tuple[str, str]:
+    """``(plain text, page title)`` of a markdown document (title: its first ``#`` heading).
+
+    When ``headings`` is a list, the text of every ``#`` heading is appended to it, in order.
+    """
     lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[str] = []
     title = ""
@@ -228,6 +231,8 @@ def markdown_to_text(markdown: str) -> tuple[str, str]:
             if text:
                 if not title and len(heading.group(1)) == 1:
                     title = text
+                if headings is not None:
+                    headings.append(text)
                 out.append(text)
             i += 1
             continue

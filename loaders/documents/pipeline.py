@@ -49,6 +49,7 @@ def read_source(
     published, precision = parse_iso(metadata.get("date"))
     extra: dict = {
         "page_title": raw.title,
+        "page_headings": raw.headings,
         "encoding": raw.encoding,
         "source_credit": cleaned.source_credit,
         "stamps": cleaned.stamps,

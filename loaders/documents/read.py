@@ -41,6 +41,7 @@ class RawDocument:
     encoding: str = ""
     title: str = ""
     is_html: bool = False
+    headings: tuple[str, ...] = ()  # the section headings the format marks (markdown ``#``)
 
 
 def supported(path: str | os.PathLike) -> bool:
@@ -106,18 +107,21 @@ def read_raw(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Raw
     if suffix in (".html", ".htm"):
         from quyhoach.loaders.documents.clean import html_to_text
 
-        body, title = html_to_text(text)
-        return RawDocument(body, media_type, encoding, title=title, is_html=True)
+        headings: list[str] = []
+        body, title = html_to_text(text, headings)
+        return RawDocument(body, media_type, encoding, title=title, is_html=True, headings=tuple(headings))
     if suffix in (".md", ".markdown"):
         from quyhoach.loaders.documents.markdown import markdown_to_text
 
-        body, title = markdown_to_text(text)
-        return RawDocument(body, media_type, encoding, title=title)
+        headings: list[str] = []
+        body, title = markdown_to_text(text, headings)
+        return RawDocument(body, media_type, encoding, title=title, headings=tuple(headings))
     if re.match(r"\s*(<!doctype html|<html)", text[:500], re.IGNORECASE):
         from quyhoach.loaders.documents.clean import html_to_text
 
-        body, title = html_to_text(text)
-        return RawDocument(body, media_type, encoding, title=title, is_html=True)
+        headings: list[str] = []
+        body, title = html_to_text(text, headings)
+        return RawDocument(body, media_type, encoding, title=title, is_html=True, headings=tuple(headings))
     return RawDocument(text, media_type, encoding)
 
 

@@ -26,7 +26,8 @@ What it recognises (Decree 30/2020/NĐ-CP layout; vocabulary in ``structure.yaml
 * ``info_box`` — the fields of a portal's document-info box (``number``, ``type``, ``issuer``,
   ``signer``, ``issued``, ``effective`` …: :class:`Field` each);
 * ``page_title`` — the page's own title for Q&A/news pages (the ``#`` heading the reader
-  found, located in the text); ``furniture`` — spans of page furniture lines (portal
+  found, located in the text); ``headings`` — the section headings the capture marked (markdown
+  ``#`` lines, HTML ``h1``–``h6``), located in the text; ``furniture`` — spans of page furniture lines (portal
   copyright, "Nội dung chính", "(Hình từ Internet)" captions, listings, search hints).
 
 Use :attr:`DocumentStructure.title` for a source title (the document's own title, never
@@ -38,7 +39,8 @@ may appear; existing ones keep their meaning.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -173,6 +175,7 @@ class DocumentStructure:
     info_box: dict[str, Field] = field(default_factory=dict)
     page_title: Field | None = None
     furniture: list[Span] = field(default_factory=list)
+    headings: list[Field] = field(default_factory=list)
     body: Span | None = None
 
     @property
@@ -374,8 +377,9 @@ def _is_name(text: str) -> bool:
 HEADER_LINES = 60
 
 
-def parse_structure(text: str, title_hint: str = "") -> DocumentStructure:
-    """The :class:`DocumentStructure` of ``text`` (normalised text; see the module docstring)."""
+def parse_structure(text: str, title_hint: str = "", headings: tuple[str, ...] = ()) -> DocumentStructure:
+    """The :class:`DocumentStructure` of ``text`` (normalised text; see the module docstring);
+    ``headings`` are the section headings the capture's format marked (markdown ``#``, HTML ``h1``–``h6``)."""
     vocab = _vocabulary()
     lines = _lines(text)
     result = DocumentStructure(text=text)
@@ -402,6 +406,8 @@ def parse_structure(text: str, title_hint: str = "") -> DocumentStructure:
             if i not in furniture_lines and 8 <= len(line.text) <= 250 and "\t" not in line.text:
                 result.page_title = _field(line)
                 break
+    if headings:
+        result.headings = _locate_headings(lines, headings, furniture_lines)
     body_start = header.span.end if header else (result.page_title.span.end if result.page_title else 0)
     result.body = Span(body_start, len(text.rstrip()))
     return result
@@ -415,6 +421,31 @@ def _locate_title(lines: list[_Line], hint: str, furniture: set[int], vocab: _Vo
         if i not in furniture and " ".join(line.text.split()) == key:
             return _field(line)
     return None
+
+
+def _locate_headings(lines: list[_Line], headings: tuple[str, ...], furniture: set[int]) -> list[Field]:
+    """The lines of ``headings``: each the first line with its words after the previous heading
+    found (a heading the cleaner dropped is skipped); furniture lines left out."""
+    wanted = [" ".join(unicodedata.normalize("NFC", h).split()) for h in headings]
+    keys = set(wanted)
+    where: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if len(line.text) <= 300:
+            key = " ".join(line.text.split())
+            if key in keys:
+                where.setdefault(key, []).append(i)
+    result: list[Field] = []
+    pos = 0
+    for key in wanted:
+        found = where.get(key, [])
+        k = bisect_left(found, pos)
+        if k == len(found):
+            continue
+        i = found[k]
+        pos = i + 1
+        if i not in furniture:
+            result.append(_field(lines[i]))
+    return result
 
 
 def _info_box(lines: list[_Line], vocab: _Vocabulary) -> dict[str, Field]:

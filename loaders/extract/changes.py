@@ -28,7 +28,13 @@ from __future__ import annotations
 import re
 
 from quyhoach.loaders.extract import mentions
-from quyhoach.loaders.extract.citations import DocMention, doc_iri, resolve_documents
+from quyhoach.loaders.extract.citations import (
+    DocMention,
+    QuoteRegion,
+    doc_iri,
+    quote_regions,
+    resolve_documents,
+)
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ELI, QH
 
@@ -38,9 +44,17 @@ _ACTIVE_RE = re.compile(
     r"(?:\s+(?i:của|tại))?\s*(?i:các\s+)?"
     r"(?:(?i:quy định|quy chế|điều lệ)[^;.]{0,200}?(?i:ban hành\s+)?(?i:kèm theo)\s*)?$"
 )
+#: The provision of the changing document a portal's note names: "điểm a, b khoản 8 Điều 28".
+_PROVISION = r"(?:\s+(?i:điểm|khoản|điều|mục|tiết)\s+[\w.]+(?:\s*(?:,|và)\s*[\w.]+)*)*"
 _PASSIVE_RE = re.compile(
     r"(?i:được\s+(?:phê duyệt\s+)?(?:sửa đổi(?:,\s*bổ sung)?|bổ sung|điều chỉnh(?:\s+cục bộ)?)"
-    r"(?:\s+(?:một số điều|cập nhật một số điều|một số nội dung))?\s+(?:bởi|tại|theo))\s*$"
+    r"(?:\s+(?:một số điều|cập nhật một số điều|một số nội dung))?\s+(?:bởi|tại|theo)|(?:sửa đổi(?:,\s*bổ sung)?|bổ sung)\s+bởi)"
+    + _PROVISION + r"\s*(?i:của\s+)?$"
+)
+#: "B có cụm từ (này) bị bãi bỏ / thay thế bởi khoản 8 Điều 28 A": A repeals part of B, or amends
+#: B by replacing its words.
+_STRUCK_RE = re.compile(
+    r"(?i:bị\s+(?P<verb>bãi bỏ|thay thế)\s+(?:bởi|tại|theo))" + _PROVISION + r"\s*(?i:của\s+)?$"
 )
 _AMENDING_LAW_RE = re.compile(r"(?i:luật\s+sửa đổi,\s*bổ sung\s+một số điều\s+của)\s+(?P<title>Luật\s+[^\d;.]{3,120}?)\s*(?i:số)?\s*$")
 _ADJUSTED_PLAN_RE = re.compile(
@@ -94,6 +108,11 @@ def _pairwise(text: str, found: tuple[DocMention, ...], main: DocMention | None,
         if same and len(between) < 400 and _PASSIVE_RE.search(between) and ";" not in between[-120:]:
             _emit(emitter, seen, d, ELI.amends, prev, Span(prev.start, d.end))
             continue
+        struck = _STRUCK_RE.search(between) if same and len(between) < 400 and ";" not in between else None
+        if struck is not None:
+            predicate = ELI.repeals if struck["verb"].lower() == "bãi bỏ" else ELI.amends
+            _emit(emitter, seen, d, predicate, prev, Span(prev.start, d.end))
+            continue
         if _ADJUSTED_PLAN_RE.search(text[max(s, d.start - 400) : d.start]):
             speaker = prev if same and _ADJUSTED_PLAN_RE.search(between) else main
             if speaker is not None:
@@ -139,11 +158,16 @@ def _scope_end(doc: CleanDocument, trigger_end: int, sentence_end: int) -> int:
     return nxt.start() if nxt else min(len(doc.text), trigger_end + 4000)
 
 
-def _by_main(doc: CleanDocument, found: tuple[DocMention, ...], main: DocMention | None, emitter: Emitter, seen: set) -> None:
-    """Replacements and repeals the main document makes in its operative sentences."""
+def _by_main(
+    doc: CleanDocument, found: tuple[DocMention, ...], main: DocMention | None, emitter: Emitter, seen: set,
+    regions: list[QuoteRegion] = (),
+) -> None:
+    """Replacements and repeals the main document makes in its operative sentences (never in
+    the quotation of another document on a page that quotes several)."""
     if main is None:
         return
     text = doc.text
+    elsewhere = [(r.start, r.end) for r in regions if r.document.key != main.key]
     structure = getattr(doc, "structure", None)
     starts = [d.start for d in found]
     if "VBHN" in main.id_local:
@@ -161,7 +185,7 @@ def _by_main(doc: CleanDocument, found: tuple[DocMention, ...], main: DocMention
             s, e = mentions.sentence_at(text, t.start())
             if t.start() >= operative_end or (structure is not None and structure.is_furniture(Span(t.start(), t.end()))):
                 continue
-            if not _operative(doc, s, e, t.start()):
+            if not _operative(doc, s, e, t.start()) or any(a <= t.start() < b for a, b in elsewhere):
                 continue
             if re.search(r"(?i:sửa đổi,\s*bổ sung,\s*$|đề nghị ban hành[^.;]{0,60}$|về việc[^.;]{0,80}$)", text[s : t.start()]):
                 continue
@@ -177,7 +201,7 @@ def _by_main(doc: CleanDocument, found: tuple[DocMention, ...], main: DocMention
                 last_end = x.end
     for t in _EXPIRED_RE.finditer(text, 0, operative_end):
         s, e = mentions.sentence_at(text, t.start())
-        if not _operative(doc, s, e):
+        if not _operative(doc, s, e) or any(a <= t.start() < b for a, b in elsewhere):
             continue
         for x in found[_bisect(starts, s) :]:
             if x.end > t.start():
@@ -193,8 +217,8 @@ def _bisect(starts: list[int], pos: int) -> int:
 
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
     """Emit ``eli:amends`` / ``eli:repeals`` / ``qh:replaces`` between the documents of ``doc``."""
-    found, main, _why = resolve_documents(doc, ctx)
+    found, main, why = resolve_documents(doc, ctx)
     numbered = tuple(d for d in found if d.key)
     seen: set = set()
     _pairwise(doc.text, numbered, main, emitter, seen)
-    _by_main(doc, numbered, main, emitter, seen)
+    _by_main(doc, numbered, main, emitter, seen, quote_regions(doc, found, main, why))

@@ -18,6 +18,7 @@ it carries out ("triển khai thực hiện Quyết định …"); changes betwe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,7 +26,7 @@ from rdflib import OWL, RDFS, XSD, Literal, URIRef
 
 from quyhoach.loaders.documents.structure import DocumentStructure
 from quyhoach.loaders.extract import mentions
-from quyhoach.loaders.extract.dates import DateMention, date_at
+from quyhoach.loaders.extract.dates import DateMention, date_at, find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ELI, FOAF, ID, ORG, QH
 from quyhoach.text import slugify
@@ -104,11 +105,16 @@ LAW_NAMES = (
 _LAW_RE = re.compile(
     r"(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
     + "|".join(re.escape(n) for n in sorted(LAW_NAMES, key=len, reverse=True))
-    + r"))(?!\w)(?:\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
+    + r"))(?!\w)(?:(?P<amending>\s+sửa đổi(?:,?\s*bổ sung)?)?\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
 )
 
+#: The year written after a number without one: "Quyết định 957/QĐ-TTg năm 2025" (not "…, năm 2025").
+_YEAR_AFTER_RE = re.compile(r"[ \t]+(?i:năm)[ \t]+(?P<year>(?:19|20)\d{2})(?![\d/\w])")
+
 #: Triggers before a document mention.
-_ATTACHED_RE = re.compile(r"(?i:kèm theo|ban hành kèm theo|đính kèm)\s*$")
+#: "(Kèm theo Quyết định …)" opening a line: the text is the annex; "… Quy chế ban hành kèm theo
+#: Quyết định …" inside a sentence only names where a quoted text comes from.
+_ATTACHED_LINE_RE = re.compile(r"[\W_]*(?i:ban hành\s+)?(?i:kèm theo|đính kèm)\s*$")
 _ISSUED_RE = re.compile(
     r"(?:(?i:vừa|đã|mới)\s+(?i:ký|ký ban hành|ban hành|phê duyệt|thông qua|ký phê duyệt)|"
     r"(?<!về )(?<!về việc )(?i:ban hành|ký ban hành))\s*(?:[^\s.;]+\s+){0,1}$"
@@ -214,10 +220,14 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
         year = int(m["year"]) if m["year"] else None
         if m["sub"] and year is None:
             continue  # "1.5/KH": a dotted number only with a year (66.2/2025/NQ-CP)
-        when = date_at(text, m.end(), default_year)
+        code_end = m.end()
+        year_after = None
+        if year is None and (after := _YEAR_AFTER_RE.match(text, code_end)):
+            year_after, code_end = int(after["year"]), after.end()
+        when = date_at(text, code_end, default_year)
         if when is not None and when.inferred_year:
             when = None
-        end = when.end if when else m.end()
+        end = when.end if when else code_end
         written = number_text + (m["sub"] or "")
         if type_code in ("Luật", "PL") or (m["type"] is None and re.fullmatch(r"QH\d*", issuer)):
             id_local = f"{written}/{year}/{issuer}" if year else f"{written}/{issuer}"
@@ -236,7 +246,7 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 issuer=issuer_key,
                 number=int(number_text),
                 number_text=number_text,
-                year=year,
+                year=year if year is not None else year_after,
                 id_local=id_local,
                 date=when,
                 name=name,
@@ -264,6 +274,8 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
         if any(a <= m.start() < b for a, b in taken):
             continue
         title = _law_title(m["name"])
+        if m["amending"]:
+            title += " sửa đổi"  # "Luật Hàng không dân dụng Việt Nam sửa đổi 2014": the amending law
         year = int(m["year"]) if m["year"] else None
         when = None
         amended_by_other = re.search(r"(?i:sửa đổi|bổ sung)[^.;]{0,60}$", text[max(0, m.start() - 80) : m.start()])
@@ -348,7 +360,8 @@ def choose_main(doc: CleanDocument, found: tuple[DocMention, ...]) -> tuple[DocM
         if d.start < 800 and _SELF_RE.match(text[line_start : d.code_start]):
             return d, "self"
     for d in numbered:
-        if d.start < 1500 and _ATTACHED_RE.search(text[max(0, d.start - 40) : d.start]):
+        line_start = text.rfind("\n", 0, d.start) + 1
+        if d.start < 1500 and _ATTACHED_LINE_RE.fullmatch(text[line_start : d.start]):
             return d, "attached"
     for d in numbered:
         if _ISSUED_RE.search(text[max(0, d.start - 40) : d.start]):
@@ -357,15 +370,76 @@ def choose_main(doc: CleanDocument, found: tuple[DocMention, ...]) -> tuple[DocM
     for d in numbered:
         if _norm_code(d.id_local) in title:
             return d, "title"
+    # a portal's title names it by type and number only: "… ra sao theo Quyết định 1893?"
+    for m in _TITLE_NUMBER_RE.finditer(doc.title):
+        code = HEAD_WORDS[m["head"].lower()]
+        for d in numbered:
+            if d.type_code == code and d.number_text.lstrip("0") == m["num"].lstrip("0"):
+                return d, "title"
     lead_end = text.find("\n", 200)
     lead_end = len(text) if lead_end < 0 else lead_end
     for d in numbered:
         if d.start >= lead_end:
             break
-        if d.type_code in ("QĐ", "KH", "NQ", "NĐ", "TT", "CT") and not _IMPLEMENTS_RE.search(
-            text[max(0, d.start - 60) : d.start]
+        before = text[max(0, d.start - 60) : d.start]
+        if (
+            d.type_code in ("QĐ", "KH", "NQ", "NĐ", "TT", "CT")
+            and not _IMPLEMENTS_RE.search(before)
+            and not _ASIDE_RE.search(before)
         ):
             return d, "lead"
+    first = _first_quoted(doc, found)
+    if first is not None:
+        return first, "quoted"
+    return _this_document(text, numbered)
+
+
+#: A document named in a title by its type and bare number ("theo Quyết định 1893?").
+_TITLE_NUMBER_RE = re.compile(
+    r"(?<!\w)(?P<head>(?i:quyết định|nghị định|nghị quyết|thông tư|chỉ thị|kế hoạch|công điện))\s+(?i:số\s+)?"
+    r"(?P<num>\d{1,5})(?![\d/.,])"
+)
+#: A source given in brackets for one statement: "… phường Hải Vân (theo khoản 9 Điều 1 Nghị quyết …".
+_ASIDE_RE = re.compile(r"\((?i:theo|căn cứ|xem)\b[^()\n]{0,50}$")
+#: A document speaking of itself: "Nghị định này", "Quyết định này".
+_THIS_RE = re.compile(r"(?<!\w)(?P<head>(?i:quyết định|nghị định|nghị quyết|thông tư|chỉ thị|kế hoạch))\s+này\b")
+#: A mention that opens its paragraph as the subject of a verb: "Nghị định 55/2025/NĐ-CP quy định …".
+_SUBJECT_VERB_RE = re.compile(r"\s*(?i:quy định|ban hành|có hiệu lực|gồm|nêu rõ|xác định)\b")
+
+
+def _first_quoted(doc: CleanDocument, found: tuple[DocMention, ...]) -> DocMention | None:
+    """The document a page quotes first, when the quotation opens the page's body (only the
+    title, furniture and question headings before it): "Căn cứ theo khoản 4 Điều 3 Nghị định
+    123/2025/NĐ-CP có quy định như sau:" under the page's questions. A page that opens with
+    prose of its own and quotes later has no subject from its quotations."""
+    regions = quote_regions(doc, found, None, "")
+    if not regions or not regions[0].document.id_local:
+        return None
+    text = doc.text
+    structure = doc.structure
+    title = " ".join(doc.title.split())
+    pos = structure.body.start if structure.page_title is not None else 0
+    for line in text[pos : regions[0].start].split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        words = " ".join(line.split())
+        if not re.search(r"\w", words) or words == title or _QUESTION_RE.fullmatch(line):
+            continue
+        if structure.is_furniture(Span(start, start + len(line))):
+            continue
+        return None
+    return regions[0].document
+
+
+def _this_document(text: str, numbered: list[DocMention]) -> tuple[DocMention | None, str]:
+    """A page that speaks of "Nghị định này" without a numbered lead is about the document of
+    that type it names as the subject of a paragraph ("Nghị định 55/2025/NĐ-CP quy định …")."""
+    kinds = {HEAD_WORDS[m["head"].lower()] for m in _THIS_RE.finditer(text)}
+    for d in numbered:
+        if d.type_code not in kinds:
+            continue
+        line_start = text.rfind("\n", 0, d.start) + 1
+        if not text[line_start : d.start].strip(" *_") and _SUBJECT_VERB_RE.match(text, d.end):
+            return d, "this"
     return None, ""
 
 
@@ -397,6 +471,8 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
                     main.date = _main_date(doc.text, d, why, default_year)
                     if main.date is not None:
                         break
+    if main is not None and main.date is None and why != "self":
+        main.date = _reported_date(doc.text, found, main)
     if main is not None and main.date is not None and main.year is None:
         main.year, main.year_unknown = main.date.value.year, False
         main.key = _doc_key(main)
@@ -498,12 +574,32 @@ def _main_date(text: str, main: DocMention, why: str, default_year: int | None) 
         s = text.rfind("\n", 0, main.start) + 1
         lead = _LEADING_DATE_RE.match(text, s)
     if lead and lead.end() < main.start:
-        from quyhoach.loaders.extract.dates import find_dates
-
         found = find_dates(text[lead.end() : main.start], default_year, include_short=False)
         if found and found[0].start == 0:
             d = found[0]
             return DateMention(lead.end() + d.start, lead.end() + d.end, d.value, d.precision)
+    return None
+
+
+#: A page's sentence that reports what the quoted decision does, with its date: "Theo đó, Thủ tướng
+#: Chính phủ đã chấp thuận chủ trương đầu tư … ngày 18/5/2025", "… từ 05/03/2024".
+_REPORTED_RE = re.compile(
+    r"(?:^|(?<=[.:]\s))(?i:theo đó),[^.\n]{0,200}?\bđã\s+(?i:chấp thuận|phê duyệt|quyết định|ban hành|thông qua|đồng ý)"
+    r"[^.\n]{0,300}?(?<!\w)(?i:ngày|từ)\s+(?:(?i:ngày)\s+)?",
+    re.MULTILINE,
+)
+
+
+def _reported_date(text: str, found: tuple[DocMention, ...], main: DocMention) -> DateMention | None:
+    """The date of the main document a page quotes, from the sentence that reports its act (see
+    ``_REPORTED_RE``) within the paragraphs after its first mention; its year must be the
+    document's when the number gives one."""
+    first = min((d.end for d in found if d.key == main.key), default=main.end)
+    for m in _REPORTED_RE.finditer(text, first, min(len(text), first + 2500)):
+        for when in find_dates(text[m.end() : m.end() + 40], None, include_short=False)[:1]:
+            if when.start == 0 and when.precision == "day" and main.year in (None, when.value.year):
+                return DateMention(m.end() + when.start, m.end() + when.end, when.value)
+        return None
     return None
 
 
@@ -668,10 +764,13 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             approx = doc.extra.get("published_approx")
             if approx is None or (approx.year, approx.month) == (main.date.value.year, main.date.value.month):
                 ctx.as_of = main.date.value
+        regions = quote_regions(doc, found, main, why)
         for d in found:
             if d.key == main.key:
                 continue
-            emitter.add(main_iri, ELI.cites, doc_iri(d.key), Span(d.start, d.end))
+            citing = _citing(regions, d, main)
+            if citing is not None and citing.key != d.key:
+                emitter.add(doc_iri(citing.key), ELI.cites, doc_iri(d.key), Span(d.start, d.end))
     _relations(doc, emitter, found, main)
     for signer in find_signers(text, found, main, doc.structure):
         target = signer.document
@@ -696,6 +795,86 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             emitter.add(holding, QH.asOf, Literal(when, datatype=XSD.date), signer.span)
 
 
+@dataclass(frozen=True)
+class QuoteRegion:
+    """A part of a page that quotes one document: its lead line (``Căn cứ theo Điều 4 Nghị định
+    35/2022/NĐ-CP … như sau:``) and the text after it, up to the next lead or question heading."""
+
+    start: int
+    lead_end: int
+    end: int
+    document: DocMention
+
+
+#: A line that introduces a quotation of the document it names: it opens with ``Căn cứ`` /
+#: ``Theo`` / ``Tại`` or says ``(được) quy định tại`` before the document, and ends with ``:``.
+_QUOTE_OPEN_RE = re.compile(r"[\W_]*(?i:căn cứ|theo|tại)\b[^.;:!?\n]{0,200}$")
+_QUOTE_AT_RE = re.compile(r"[^\n]{0,300}?(?i:quy định tại)\s+(?:(?i:điểm|khoản|điều|mục|tiết|phụ lục)\b[^.;:!?\n]{0,80})?$")
+#: A question heading of a Q&A page ("Dự kiến thời gian khởi công … là khi nào?"), bold or not.
+_QUESTION_RE = re.compile(r"[^\n]{3,250}\?[\s*_\-–]*$")
+
+
+def quote_regions(
+    doc: CleanDocument, found: tuple[DocMention, ...], main: DocMention | None, why: str
+) -> list[QuoteRegion]:
+    """The parts of a page that quote a document, in order (none for a document's own text).
+
+    A question-and-answer or news page quotes provisions under leads such as ``Căn cứ theo khoản 3
+    Điều 1 Quyết định 2750/QĐ-UBND năm 2025 … như sau:`` or ``… được quy định tại Điều 1 Quyết định
+    221/QĐ-TTg năm 2024 như sau:``; what follows, up to the next such lead, the next section heading
+    the capture marked (``doc.structure.headings``) or the next question line, is that document's text. A document's own text (``why == "self"``) has no regions.
+    """
+    if why == "self" or not found:
+        return []
+    text = doc.text
+    cached = doc.extra.get("_quote_regions")
+    if cached is not None:
+        return cached
+    leads: list[tuple[int, int, DocMention]] = []
+    stops: list[int] = [h.span.start for h in doc.structure.headings]
+    pos = 0
+    k = 0
+    n = len(found)
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.rstrip(" *_\t")
+        if _QUESTION_RE.fullmatch(line):
+            stops.append(start)
+            continue
+        if not stripped.endswith(":"):
+            continue
+        while k < n and found[k].start < start:
+            k += 1
+        if k >= n or found[k].start >= end:
+            continue
+        d = found[k]
+        prefix = text[start : d.start]
+        if _QUOTE_OPEN_RE.fullmatch(prefix) or _QUOTE_AT_RE.fullmatch(prefix):
+            leads.append((start, end, d))
+    regions = []
+    stops.sort()
+    for i, (start, lead_end, d) in enumerate(leads):
+        limit = leads[i + 1][0] if i + 1 < len(leads) else len(text)
+        k = bisect_right(stops, lead_end)
+        limit = min(stops[k], limit) if k < len(stops) else limit
+        regions.append(QuoteRegion(start, lead_end, limit, d))
+    doc.extra["_quote_regions"] = regions
+    return regions
+
+
+def _citing(regions: list[QuoteRegion], d: DocMention, main: DocMention) -> DocMention | None:
+    """The document that cites mention ``d``: the one whose quoted text holds it, else the main
+    document; none for a mention in the lead of a quotation of another document (the lead names
+    what is quoted, and the portal's notes there, "được sửa đổi bởi …", are changes)."""
+    for region in regions:
+        if region.start <= d.start < region.end:
+            if region.document.key == main.key:
+                return main
+            return None if d.start < region.lead_end else region.document
+    return main
+
+
 def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ...], main: DocMention | None) -> None:
     """``qh:implements`` between the main document and those it carries out (amendments: ``changes``)."""
     text = doc.text
@@ -718,6 +897,18 @@ def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ..
             implemented.add(i)
             emitter.add(doc_iri(main.key), QH.implements, doc_iri(d.key), span)
             continue
+
+
+def quoted_document(doc: CleanDocument, ctx: ExtractionContext, pos: int) -> URIRef | None:
+    """The document a fact at offset ``pos`` belongs to: the one whose quotation holds it on a page
+    that quotes several (:func:`quote_regions`), else ``ctx.main_document``."""
+    found, main, why = resolve_documents(doc, ctx)
+    for region in quote_regions(doc, found, main, why):
+        if region.start <= pos < region.end:
+            if main is not None and region.document.key == main.key:
+                break
+            return doc_iri(region.document.key)
+    return ctx.main_document
 
 
 def main_mention(doc: CleanDocument, ctx: ExtractionContext) -> DocMention | None:

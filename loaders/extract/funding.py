@@ -32,6 +32,7 @@ from rdflib import RDF, XSD, Literal, URIRef
 
 from quyhoach.loaders.documents.structure import DocumentStructure
 from quyhoach.loaders.extract._shared import PERIOD_RE, D, TimeRef, decimal_literal, plan_period, sentences
+from quyhoach.loaders.extract.citations import quoted_document
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -303,7 +304,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             emitter.add(iri, QH.periodEnd, _year(req.period.end_year), req.span)
         if ctx.scope_unit is not None:
             emitter.add(iri, QH.scope, ctx.scope_unit)
-        emitter.add(iri, QH.statedIn, stated_in)
+        emitter.add(iri, QH.statedIn, quoted_document(doc, ctx, req.span.start) or stated_in)
         for part in req.parts:
             pkey = f"{key}/{part.period.key if part.period else 'all'}/{part.source}"
             piri = emitter.local_iri("funding-part", pkey)

@@ -52,6 +52,7 @@ from quyhoach.loaders.extract._shared import (
     prefiltered,
     time_refs,
 )
+from quyhoach.loaders.extract.citations import quoted_document
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.extract.mentions import sentence_at
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
@@ -736,6 +737,6 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         if scope is not None:
             emitter.add(iri, QH.scope, scope, f.span)
         emitter.add(iri, QH.targetStatus, status, f.span)
-        emitter.add(iri, QH.statedIn, stated_in)
+        emitter.add(iri, QH.statedIn, quoted_document(doc, ctx, f.span.start) or stated_in)
         if f.group:
             g.add((iri, RDFS.comment, Literal(f"áp dụng cho: {f.group}", lang="vi")))

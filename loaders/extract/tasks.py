@@ -45,6 +45,7 @@ from quyhoach.loaders.extract._shared import (
     province_code,
     sentences,
 )
+from quyhoach.loaders.extract.citations import quoted_document
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -520,7 +521,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         task = emitter.local_iri("task", str(t.span.start))
         emitter.entity(task, QH.Task, t.span)
         emitter.add(task, QH.taskText, Literal(text[t.span.start : t.span.end].strip(), lang="vi"))
-        emitter.add(task, QH.assignedBy, assigned_by)
+        emitter.add(task, QH.assignedBy, quoted_document(doc, ctx, t.span.start) or assigned_by)
         provision = _provision(structure, t.span.start) if structure is not None else None
         if provision:
             emitter.add(task, QH.provision, Literal(provision, lang="vi"), t.span)
