@@ -6,6 +6,7 @@ Run with ``quyhoach serve`` or ``uvicorn --factory quyhoach.api.app:create_app``
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 import time
@@ -150,6 +151,8 @@ def create_app(settings: Settings | None = None, serving=None) -> FastAPI:
         await follow_builder(state, serving.folder, settings.cache_wait if serving.initial else 0.0)
         await wait_for_siblings(serving)
         state.executor.starting = False  # type: ignore[attr-defined]
+        gc.collect()
+        gc.freeze()  # what start-up made (application, labels) stays out of the collections per request
         fastpath.install(fastpath.DirectRoute(state, serving.generation))  # /sparql below ASGI (api/protocol.py)
         try:
             yield None

@@ -77,10 +77,18 @@ def split_target(target: bytes) -> tuple[bytes, bytes] | None:
     return path, query
 
 
+def header_lines(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """``headers`` as the lines of a response head."""
+    return b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+
+
+_SECURITY_LINES = header_lines(SECURITY_HEADERS)
+
+
 def respond(route: DirectRoute, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]],
-            body: bytes | None, client: str | None, fd: int | None) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
-    """Answer a complete ``/sparql`` request: ``(status, headers, body)``, or ``None`` to hand it
-    to the application. ``fd``: the connection's socket (for the watchdog's 503)."""
+            body: bytes | None, client: str | None, fd: int | None) -> tuple[int, bytes, bytes] | None:
+    """Answer a complete ``/sparql`` request: ``(status, header lines, body)``, or ``None`` to hand
+    it to the application. ``fd``: the connection's socket (for the watchdog's 503)."""
     from quyhoach.api.inprocess import CURRENT_SOCKET
     from quyhoach.api.sparql import answer_directly
 
@@ -95,7 +103,7 @@ def respond(route: DirectRoute, method: bytes, target: bytes, headers: list[tupl
     if method == b"GET":
         tag = caching.tag_of(raw_path, query_string, fields, caching.state_generation(route.generation, route.state))
         if caching.matches(fields.get(b"if-none-match"), tag):
-            return 304, caching.not_modified_headers(tag), b""
+            return 304, header_lines(caching.not_modified_headers(tag)) + b"content-length: 0\r\n", b""
     accept = fields.get(b"accept")
     token = CURRENT_SOCKET.set(fd)
     try:
@@ -107,9 +115,9 @@ def respond(route: DirectRoute, method: bytes, target: bytes, headers: list[tupl
     if answer is None:
         return None
     status, media, extra, content = answer
-    out = [(b"content-type", media.encode()), (b"content-length", str(len(content)).encode())]
-    out += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in extra.items()]
+    lines = [b"content-type: ", media.encode(), b"\r\ncontent-length: ", str(len(content)).encode(), b"\r\n"]
+    lines += [f"{name.lower()}: {value}\r\n".encode("latin-1") for name, value in extra.items()]
     if tag is not None and status == 200:
-        out += [(b"etag", tag.encode()), (b"cache-control", b"no-cache")]
-    out += SECURITY_HEADERS
-    return status, out, content
+        lines += [b"etag: ", tag.encode(), b"\r\ncache-control: no-cache\r\n"]
+    lines.append(_SECURITY_LINES)
+    return status, b"".join(lines), content

@@ -42,6 +42,8 @@ ID = "https://w3id.org/quyhoach/id/"
 #: Entity kinds sampled for the page test (path fragment after ``/id/``).
 PAGE_KINDS = ("unit/", "agency/", "document/", "target/", "task/", "evidence/", "source/", "plan/", "project/",
               "event/", "statement/", "holding/")
+#: Other names ``--servers`` takes.
+ALIASES = {"rdflib-endpoint": "rdflib"}
 #: rdflib-endpoint parses the whole store into memory; above this many quads it is skipped.
 RDFLIB_MAX_QUADS = 200_000
 
@@ -317,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, required=True, nargs="+",
                         help="store directories (read-only for every server), measured one after the other")
     parser.add_argument("--nquads", type=Path, help="N-Quads export of the (one) store, for rdflib-endpoint")
-    parser.add_argument("--servers", default="quyhoach,oxigraph,rdflib", help="comma-separated subset")
+    parser.add_argument("--servers", default="quyhoach,oxigraph,rdflib",
+                        help="comma-separated subset of quyhoach, oxigraph, rdflib (or rdflib-endpoint)")
     parser.add_argument("--concurrency", default="1,16,64", help="comma-separated connection counts")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--iris", type=int, default=1000, help="distinct entity IRIs to rotate over")
@@ -339,7 +342,7 @@ def run_store(args: argparse.Namespace, store: Path) -> None:
     quads = _count(store)
     print(f"# store {store}: {quads} quads; {len(iris)} IRIs; driver {driver}; load average "
           f"{os.getloadavg()[0]:.2f} at start", file=sys.stderr)
-    names = [n.strip() for n in args.servers.split(",") if n.strip()]
+    names = [ALIASES.get(n.strip(), n.strip()) for n in args.servers.split(",") if n.strip()]
     levels = [int(c) for c in args.concurrency.split(",")]
     results: list[Result] = []
     notes: dict[str, dict] = {}

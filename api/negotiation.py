@@ -116,8 +116,10 @@ def format_name(value: str | None) -> str | None:
     return FORMAT_NAMES.get(value) or ALIASES.get(value.split(";")[0].strip())
 
 
+@lru_cache(maxsize=512)
 def choose(kind: str, accept: str | None, fmt: str | None = None, html: bool = True) -> Choice:
-    """Pick the result format for a result ``kind`` ('bindings', 'boolean', 'graph').
+    """Pick the result format for a result ``kind`` ('bindings', 'boolean', 'graph'); the choices
+    for the last few hundred distinct ``Accept`` headers are remembered.
 
     ``fmt`` (from ``?format=``) wins over ``Accept``; without either the default is SPARQL
     JSON for SELECT/ASK and Turtle for graphs. ``html=False`` leaves HTML out.

@@ -173,8 +173,10 @@ if HttpToolsProtocol is not None:
         def _body_too_slow(self) -> None:
             self._head_timer = None
             self._direct = None
-            self._write(408, [(b"content-type", b"text/plain; charset=utf-8"), *SECURITY_HEADERS],
-                        (body_timeout_message(fastpath.ROUTE.body_timeout) + "\n").encode(), False)  # type: ignore[union-attr]
+            body = (body_timeout_message(fastpath.ROUTE.body_timeout) + "\n").encode()  # type: ignore[union-attr]
+            self._write(408, fastpath.header_lines([(b"content-type", b"text/plain; charset=utf-8"),
+                                                    (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]),
+                        body, False)
 
         def on_body(self, body: bytes) -> None:
             if self._direct is None:
@@ -199,7 +201,8 @@ if HttpToolsProtocol is not None:
                                           self.client[0] if self.client else None, self._fd)
             except Exception:
                 self.logger.exception("the /sparql route failed")
-                answer = 500, [(b"content-type", b"text/plain; charset=utf-8"), *SECURITY_HEADERS], b"Internal Server Error\n"
+                answer = 500, fastpath.header_lines([(b"content-type", b"text/plain; charset=utf-8"),
+                                                     (b"content-length", b"22"), *SECURITY_HEADERS]), b"Internal Server Error\n"
             if answer is None:  # for the application: as if the head had just arrived, with the whole body
                 self._to_application()
                 self.cycle.body = body
@@ -208,17 +211,17 @@ if HttpToolsProtocol is not None:
             keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
             self._write(*answer, keep_alive)
 
-        def _write(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, keep_alive: bool) -> None:
-            """Write one whole answer (status line, the server's default headers, ``headers``, body)."""
-            content = [STATUS_LINE[status]]
-            for name, value in (*self.server_state.default_headers, *headers):
-                content += [name, b": ", value, b"\r\n"]
-            if not any(name == b"content-length" for name, _ in headers):
-                content += [b"content-length: ", str(len(body)).encode(), b"\r\n"]
-            if not keep_alive:
-                content.append(b"connection: close\r\n")
-            content += [b"\r\n", body]
-            self.transport.write(b"".join(content))
+        def _write(self, status: int, lines: bytes, body: bytes, keep_alive: bool) -> None:
+            """Write one whole answer: status line, the server's default headers, header ``lines``
+            (:func:`~quyhoach.api.fastpath.header_lines`, with the content length), body."""
+            defaults = self.server_state.default_headers
+            if defaults is not _DEFAULTS[0]:  # uvicorn renews them (the date) once a second
+                _DEFAULTS[:] = [defaults, fastpath.header_lines(defaults)]
+            end = b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
+            self.transport.write(b"".join((STATUS_LINE[status], _DEFAULTS[1], lines, end, body)))
             if not keep_alive:
                 self.transport.close()
             self.on_response_complete()
+
+    #: The server's default headers last seen, and their lines.
+    _DEFAULTS: list = [None, b""]

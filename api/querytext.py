@@ -29,6 +29,33 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
+#: One match per token :func:`analyse` looks at (a bracket, a number, a word), the tokens it
+#: never looks at before it (comments, strings, IRIs, variables, prefixed names, white space,
+#: and any other character that can start neither a number nor a word) consumed in the same
+#: match, possessively (``*+``: never taken apart again, so a keyword inside a string stays
+#: inside it); at the end of the text, those alone. The alternatives are :data:`_TOKEN`'s in its
+#: order: only ``pname`` and ``word`` can start at the same character (``pname`` first in both),
+#: and a single character is tried last in both.
+_SIGNIFICANT = re.compile(
+    r"""
+    (?: \#[^\n\r]*
+      | '''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | [?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+
+      | (?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:(?:[\w\-.:%\\\u00b7\u00c0-\uffff]*[\w\-:%\u00b7\u00c0-\uffff])?
+      | \s+
+      | [^({\[)}\]0-9.A-Za-z_]
+    )*+
+    (?: (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<other>.)
+      | \Z
+    )
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
@@ -57,10 +84,10 @@ def analyse(text: str) -> QueryText:
     """Find the form, the dataset clause, the nesting depth and the longest number of a request."""
     info = QueryText()
     depth = 0
-    for match in _TOKEN.finditer(text):
+    for match in _SIGNIFICANT.finditer(text):
         kind = match.lastgroup
         if kind == "other":
-            value = match.group()
+            value = match.group(kind)
             if value in "({[":
                 depth += 1
                 if depth > info.depth:
@@ -68,9 +95,9 @@ def analyse(text: str) -> QueryText:
             elif value in ")}]":
                 depth -= 1
         elif kind == "number":
-            info.longest_number = max(info.longest_number, match.end() - match.start())
+            info.longest_number = max(info.longest_number, match.end(kind) - match.start(kind))
         elif kind == "word":
-            upper = match.group().upper()
+            upper = match.group(kind).upper()
             if info.form is None and upper in QUERY_FORMS:
                 info.form = upper
             elif info.form is None and upper in UPDATE_WORDS:

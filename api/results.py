@@ -168,7 +168,9 @@ ENGINE_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-#: Fewest bytes one solution adds to a result in each format (an empty binding: ``{}`` in JSON,
-#: ``<result></result>`` in XML, an empty line in CSV and TSV): a result of at most
-#: ``cap * MIN_ROW_BYTES`` bytes holds at most ``cap`` solutions.
-MIN_ROW_BYTES = {"json": 2, "xml": len("<result></result>"), "csv": 2, "tsv": 1}
+#: Per engine format, ``(marker, slack)``: a result that holds ``marker`` ``n`` times holds at most
+#: ``n + slack`` solutions. JSON writes ``},{`` between two solutions (it may also occur inside a
+#: literal: the count only ever overestimates); XML opens each solution with ``<result>`` (a
+#: ``<`` in a value is escaped); CSV and TSV end each line with ``\n``, the header's too (hence
+#: ``-1``; a CSV value may hold more).
+ROW_MARKERS = {"json": (b"},{", 1), "xml": (b"<result>", 0), "csv": (b"\n", -1), "tsv": (b"\n", -1)}

@@ -8,6 +8,7 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -120,7 +121,11 @@ def _wants_html(request: Request, fmt: str | None) -> bool:
 def check_query(settings, op: ProtocolRequest) -> QueryText:
     """The checks of a query before it is evaluated: size, nesting, numbers (413/400), not an
     update, well-formed dataset IRIs (400). Returns the text's analysis."""
-    info = check_text(op.query or "", settings.max_query)
+    return _check(settings.max_query, op)
+
+
+def _check(max_query: int, op: ProtocolRequest) -> QueryText:
+    info = check_text(op.query or "", max_query)
     if info.form == "UPDATE":
         raise QueryFailed(400, "this is an update: send it as 'update' by POST (and with the bearer token)")
     graph_iris(op.default_graphs, "default-graph-uri")
@@ -154,6 +159,47 @@ def result_headers(settings, head: dict) -> tuple[str, dict[str, str]]:
     return media, headers
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A request's operation, read and checked (:func:`prepared`); shared by the requests that
+    send the same text, so never changed."""
+
+    op: ProtocolRequest
+    #: The query's analysis when :func:`answer_directly` may answer it; ``None`` when only
+    #: :func:`sparql` does (no query, an update, a text that could hold SERVICE or LOAD) or when
+    #: the checks refused it.
+    info: QueryText | None
+    #: The checks' refusal ``(status, message, headers)`` (413/400), if any.
+    refusal: tuple[int, str, dict[str, str]] | None
+
+
+def prepare(method: str, query_string: bytes, content_type: str, body: bytes | None, max_query: int) -> Prepared:
+    """Read and check a request's operation (:func:`read_operation`'s errors are raised)."""
+    op = read_operation(method, query_string.decode(), content_type, body)
+    if op.query is None or op.update is not None or outbound.may_reach_out(op.query):
+        return Prepared(op, None, None)
+    try:
+        return Prepared(op, _check(max_query, op), None)
+    except QueryFailed as exc:
+        return Prepared(op, None, (exc.status, exc.message, exc.headers))
+
+
+#: The parsed and checked operations of the last :data:`PREPARED_ENTRIES` distinct requests of
+#: at most :data:`PREPARED_BYTES` bytes (query string, Content-Type and body), keyed by those
+#: parts: at most about 4 096 × 2 × 2 KiB, 16 MiB, a process. A text sent again is neither
+#: parsed nor lexed again; its result is always evaluated.
+PREPARED_ENTRIES = 4096
+PREPARED_BYTES = 2048
+_prepare_remembered = lru_cache(maxsize=PREPARED_ENTRIES)(prepare)
+
+
+def prepared(method: str, query_string: bytes, content_type: str, body: bytes | None, max_query: int) -> Prepared:
+    """:func:`prepare`, remembered for short requests."""
+    if len(query_string) + len(content_type) + (len(body) if body else 0) <= PREPARED_BYTES:
+        return _prepare_remembered(method, query_string, content_type, body, max_query)
+    return prepare(method, query_string, content_type, body, max_query)
+
+
 def answer_directly(state: AppState, method: str, query_string: bytes, content_type: str, accept: str | None,
                     body: bytes | None, client: str) -> tuple[int, str, dict[str, str], bytes] | None:
     """Answer a query as :func:`sparql` does, without the web framework: ``(status, content type,
@@ -164,14 +210,16 @@ def answer_directly(state: AppState, method: str, query_string: bytes, content_t
     """
     started = time.monotonic()
     op: ProtocolRequest | None = None
+    settings = state.settings
     try:
-        op = read_operation(method, query_string.decode(), content_type, body)
-        if (op.query is None or op.update is not None or wants_html(accept, op.format)
-                or outbound.may_reach_out(op.query)):
+        ready = prepared(method, query_string, content_type, body, settings.max_query)
+        op = ready.op
+        if (ready.info is None and ready.refusal is None) or wants_html(accept, op.format):
             return None
-        info = check_query(state.settings, op)
-        stream = state.executor.evaluate(query_job(state.settings, op, info, accept))  # type: ignore[attr-defined]
-        media, headers = result_headers(state.settings, stream.head)
+        if ready.refusal is not None:
+            raise QueryFailed(*ready.refusal)
+        stream = state.executor.evaluate(query_job(settings, op, ready.info, accept))  # type: ignore[attr-defined]
+        media, headers = result_headers(settings, stream.head)
         _log(state, client, op, 200, started, stream.rows, "truncated" if stream.head.get("truncated") else "")
         return 200, media, headers, stream.whole
     except QueryFailed as exc:

@@ -319,35 +319,57 @@ def _run(store, job: Job, conn: Connection) -> None:
 
 
 class _OverBudget(Exception):
-    """A serialised result grew past the size below which it cannot exceed the row cap."""
+    """A serialised result may hold more rows than the cap, or outgrew the buffer."""
 
 
 class _Bounded:
-    """A binary file-like object that keeps what is written, up to ``limit`` bytes (:class:`_OverBudget` past it)."""
+    """A binary file-like object that keeps what is written while the result may still fit the row cap.
 
-    def __init__(self, limit: int) -> None:
+    ``marker``/``slack``: a byte string the format writes once per solution (or between two),
+    such that a result holding it ``n`` times has at most ``n + slack`` solutions (see
+    :data:`quyhoach.api.results.ROW_MARKERS`). Past ``cap`` solutions or ``limit`` bytes,
+    :class:`_OverBudget` ends the serialisation.
+    """
+
+    def __init__(self, cap: int, marker: bytes, slack: int, limit: int) -> None:
+        self.cap = cap - slack
+        self.marker = marker
         self.limit = limit
         self.size = 0
+        self.rows = 0  # occurrences of the marker so far
+        self.tail = b""  # the last len(marker) - 1 bytes written (a marker may straddle two writes)
         self.parts: list[bytes] = []
 
     def write(self, data: bytes) -> int:
+        data = bytes(data)
         self.size += len(data)
-        if self.size > self.limit:
+        self.rows += data.count(self.marker)
+        keep = len(self.marker) - 1
+        if keep:
+            self.rows += (self.tail + data[:keep]).count(self.marker)
+            self.tail = data[-keep:] if len(data) >= keep else (self.tail + data)[-keep:]
+        if self.rows > self.cap or self.size > self.limit:
             raise _OverBudget
-        self.parts.append(bytes(data))
+        self.parts.append(data)
         return len(data)
 
     def flush(self) -> None:
         """Nothing to flush: the parts are kept."""
 
 
+#: Largest SELECT result, in bytes, that the engine's serialiser writes into one buffer under a
+#: row cap; a larger one is written by the capped writers (:mod:`quyhoach.api.results`).
+ENGINE_BUFFER = 32 * 1024 * 1024
+
+
 def _engine_serialised(result, choice, cap: int | None, conn) -> bool:
     """Write SELECT ``result`` with the engine's own serialiser; ``False`` if it may exceed the row cap.
 
     Without a cap the result streams through the chunk writer. With one, it is serialised into a
-    buffer of ``cap`` times the shortest row the format can write (:data:`results.MIN_ROW_BYTES`):
-    a result that fits cannot hold more than ``cap`` rows. A larger one is abandoned (the caller
-    evaluates again and caps it row by row). The row count is not known here (``None``).
+    buffer that counts the format's row marker (:data:`results.ROW_MARKERS`) as it fills: a
+    result that stays within ``cap`` rows by that count (an upper bound) and within
+    :data:`ENGINE_BUFFER` bytes is sent whole. Any other is abandoned (the caller evaluates again
+    and caps it row by row). The row count is not known here (``None``).
     """
     from quyhoach.api import results
 
@@ -358,7 +380,7 @@ def _engine_serialised(result, choice, cap: int | None, conn) -> bool:
         result.serialize(writer, format=fmt)
         writer.finish(None)
         return True
-    buffer = _Bounded(cap * results.MIN_ROW_BYTES[choice.name])
+    buffer = _Bounded(cap, *results.ROW_MARKERS[choice.name], ENGINE_BUFFER)
     try:
         result.serialize(buffer, format=fmt)
     except _OverBudget:

@@ -6,10 +6,10 @@ import pyoxigraph as ox
 import pytest
 
 from quyhoach.api import negotiation, outbound, results
-from quyhoach.api.querytext import analyse
+from quyhoach.api.querytext import QUERY_FORMS, UPDATE_WORDS, QueryText, analyse, tokens
 from quyhoach.api.search import LabelIndex
 from quyhoach.api.svgmap import parse_point
-from quyhoach.api.workers import QueryFailed
+from quyhoach.api.workers import Job, QueryFailed, _Bounded, _OverBudget, run_job
 
 
 def test_form_dataset_depth_and_numbers():
@@ -19,6 +19,40 @@ def test_form_dataset_depth_and_numbers():
     assert analyse('SELECT ?x { BIND("""FROM""" AS ?x) }').has_dataset is False
     assert analyse("SELECT * { { { ?s ?p '{{{{' } } }").depth == 3
     assert analyse("SELECT * { ?s ?p 1E+999999999 }").longest_number == len("1E+999999999")
+
+
+def _analysis_by_tokens(text: str) -> QueryText:
+    """What :func:`analyse` must find, worked out from the full token list."""
+    info, depth = QueryText(), 0
+    for kind, value in tokens(text):
+        if kind == "other" and value in "({[":
+            depth += 1
+            info.depth = max(info.depth, depth)
+        elif kind == "other" and value in ")}]":
+            depth -= 1
+        elif kind == "number":
+            info.longest_number = max(info.longest_number, len(value))
+        elif kind == "word" and info.form is None and value.upper() in QUERY_FORMS:
+            info.form = value.upper()
+        elif kind == "word" and info.form is None and value.upper() in UPDATE_WORDS:
+            info.form = "UPDATE"
+        elif kind == "word" and value.upper() == "FROM":
+            info.has_dataset = True
+    return info
+
+
+def test_lexer_shortcut_finds_what_the_full_token_list_holds():
+    import random
+    from pathlib import Path
+
+    texts = [path.read_text(encoding="utf-8") for path in Path("queries").rglob("*.rq")]
+    pieces = ["SELECT", "FROM", "insert", "ASK", "delete", "LOAD", " ", "\n", "\r", "\t", "{", "}", "(", ")", "[", "]",
+              "'", '"', "'''", '"""', "\\", "#", "<", ">", "<http://a/b#c>", "?x", "$y", "?", "ex:", "ex:a.b", ":",
+              "12", "1.5e10", ".5", "e+", "_x", "ộ", "à:", "a", "-", ".", ","]
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
+    for text in texts:
+        assert analyse(text) == _analysis_by_tokens(text), text
 
 
 def test_remote_calls_are_found_on_the_parse():
@@ -137,3 +171,48 @@ def test_search_ranks_distinct_keys_when_many_resources_share_a_label(monkeypatc
     assert {h.entry.iri for h in inside[1:]} == {f"http://x/id/plan/p{i:03d}" for i in range(300)}
     assert [h.entry.iri for h in index.search("son b")] == ["http://x/id/unit/province/20"]
     assert [h.entry.iri for h in index.search("qu", limit=2)] == ["http://x/id/plan/p000", "http://x/id/plan/p001"]
+
+
+@pytest.mark.parametrize("name", sorted(results.ROW_MARKERS))
+def test_row_markers_never_undercount(name):
+    """However the engine's output is cut into writes, the marker count bounds the rows from above."""
+    store = ox.Store()
+    tricky = ['},{"', "},{}", "<result>", "a\nb", "x\r\n", '"q"', "{}"]
+    for i, text in enumerate(tricky * 3):
+        store.add(ox.Quad(ox.NamedNode(f"http://e.org/{i}"), ox.NamedNode("http://e.org/p"),
+                          ox.Literal(text, language="vi") if i % 2 else ox.Literal(text), ox.NamedNode("http://e.org/g")))
+    fmt = results.ENGINE_FORMATS[name]
+    marker, slack = results.ROW_MARKERS[name]
+    for query in ("SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT ?x WHERE { VALUES ?x { UNDEF UNDEF UNDEF } }",
+                  "SELECT ?x WHERE { FILTER(false) }", "SELECT * WHERE { }"):
+        rows = len(list(store.query(query)))
+        data = store.query(query).serialize(format=fmt)
+        for step in (1, 2, 3, 7, len(data)):
+            bounded = _Bounded(10**6, marker, slack, 10**6)
+            for start in range(0, len(data), step):
+                bounded.write(data[start:start + step])
+            assert b"".join(bounded.parts) == data
+            assert bounded.rows + slack >= rows
+        if rows > 1:  # a cap below the rows there are is always noticed
+            with pytest.raises(_OverBudget):
+                _Bounded(rows - 1, marker, slack, 10**6).write(data)
+
+
+def test_results_up_to_the_cap_come_whole_and_longer_ones_capped():
+    store = ox.Store()
+    for i in range(30):
+        store.add(ox.Quad(ox.NamedNode(f"http://e.org/{i}"), ox.NamedNode("http://e.org/p"),
+                          ox.Literal("x" * i), ox.NamedNode("http://e.org/g")))
+    query = "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    for name, media in (("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+                        ("csv", "text/csv"), ("tsv", "text/tab-separated-values")):
+        whole = run_job(store, Job(query=query, accept=media, max_rows=30))
+        assert whole[0][0] == "whole" and not whole[0][1]["truncated"]
+        assert whole[0][2] == store.query(query).serialize(format=results.ENGINE_FORMATS[name])
+        capped = run_job(store, Job(query=query, accept=media, max_rows=29))
+        body = b"".join(m[2] if m[0] == "whole" else m[1] for m in capped if m[0] in ("whole", "chunk"))
+        assert capped[0][1]["truncated"] and capped[0][1]["rows"] == 29
+        if name == "json":
+            import json
+
+            assert len(json.loads(body)["results"]["bindings"]) == 29
