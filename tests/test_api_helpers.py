@@ -206,6 +206,15 @@ def running_server(store: Path, *options: str, env: dict[str, str] | None = None
         stop_process(process)
 
 
+def wait_until_indexed(base: str, timeout: float = 300) -> None:
+    """Wait until the server's home page no longer says its counts and search index are being built."""
+    deadline = time.monotonic() + timeout
+    while "being built" in httpx.get(base + "/", timeout=30).text:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the search index of {base} was not ready after {timeout} s")
+        time.sleep(0.2)
+
+
 _SEED: dict[str, Path] = {}
 
 

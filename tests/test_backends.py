@@ -16,7 +16,7 @@ from quyhoach.graph import named_queries as nq
 from quyhoach.graph.store import KnowledgeStore
 from quyhoach.namespaces import FINDINGS_GRAPH
 from tests.conftest import run_cli
-from tests.test_api_helpers import running_server
+from tests.test_api_helpers import running_server, wait_until_indexed
 
 TEST_GRAPH = "https://w3id.org/quyhoach/graph/test/backend"
 EX = "https://example.org/backend/"
@@ -144,6 +144,7 @@ def test_serve_pages_search_and_token_update(store_backend, tmp_path):
         ask = httpx.get(base + "/sparql", params={"query": "ASK { ?s a <https://w3id.org/quyhoach/ontology#Province> }"},
                         headers={"Accept": "application/sparql-results+json"}, timeout=30)
         assert ask.status_code == 200 and ask.json()["boolean"] is True
+        wait_until_indexed(base)
         search = httpx.get(base + "/search", params={"q": "lang son"}, timeout=30)
         assert search.status_code == 200 and "Lạng Sơn" in search.text
         link = next(part.split('"')[0] for part in search.text.split('href="')[1:] if part.startswith("/id/"))
