@@ -50,6 +50,9 @@ class _Vocab:
     stop_re: re.Pattern
     group_re: re.Pattern
     groups: dict[str, str]
+    strict: frozenset[str]
+    opener_re: re.Pattern
+    routes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +73,13 @@ def _vocab() -> _Vocab:
         stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
         group_re=re.compile(rf"(?i:{heads})(?![\wÀ-ỹ])"),
         groups=groups,
+        strict=frozenset(k.lower() for k in data.get("strict_kinds", [])),
+        opener_re=re.compile(
+            r"(?<!kêu gọi )(?<!thu hút )(?<!xúc tiến )(?<![\wÀ-ỹ])(?i:"
+            + "|".join(re.escape(w) for w in sorted(data.get("prose_openers", []), key=len, reverse=True))
+            + r")\s+"
+        ),
+        routes=frozenset(data.get("routes_need_scale", [])),
     )
 
 
@@ -84,6 +94,7 @@ class Found:
     listed: bool = False  # from a list, field or table (the list's province applies)
     scales: list = field(default_factory=list)
     label: str = ""  # the name when it is not the text of the span ("Ô Môn III" for "III")
+    places_in_name: bool = True  # whether a unit inside the name is the project's place
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -102,6 +113,8 @@ def _kind_at(text: str, pos: int) -> tuple[int, str] | None:
     window = re.split(r"[\t\n|]", text[m.end() : m.end() + 60], maxsplit=1)[0]
     words = _WORD_RE.findall(window)[:3]
     if not any(w[0].isupper() or w[0].isdigit() for w in words):
+        return None
+    if word in _vocab().strict and not (words and words[0][0].isupper() and window[:1] == " "):
         return None
     return m.end(), cls
 
@@ -131,6 +144,8 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
         if m is None:
             break
         w = m.group(1)
+        if w in _UNIT_ABBREVIATIONS and end > start:
+            break  # "khu công nghiệp Đông Anh TP Hà Nội": the unit after the name is its place
         if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"}:
             end = m.end()
             pending_lower = 0
@@ -140,6 +155,10 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
             break
         i = m.end()
     return end
+
+
+#: Abbreviated unit words that end a name written in capitals ("… Đông Anh TP Hà Nội").
+_UNIT_ABBREVIATIONS = frozenset({"TP", "TX", "Tp"})
 
 
 def _block_end(text: str, pos: int, limit: int = 3000) -> int:
@@ -152,13 +171,13 @@ def find_projects(text: str) -> list[Found]:
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, cls: str, block: tuple[int, int], listed: bool) -> None:
+    def add(start: int, end: int, cls: str, block: tuple[int, int], listed: bool, places_in_name: bool = True) -> None:
         name = text[start:end].strip(" .*")
         if len(name) < 4 or any(s <= start < e for s, e in taken):
             return
         end = start + len(text[start:end].rstrip(" .*"))
         taken.append((start, end))
-        out.append(Found(start, end, cls, block, listed))
+        out.append(Found(start, end, cls, block, listed, places_in_name=places_in_name))
 
     for m in _vocab().field_re.finditer(text):
         line_end = text.find("\n", m.end())
@@ -183,6 +202,16 @@ def find_projects(text: str) -> list[Found]:
             continue
         s0, s1 = mentions.sentence_at(text, m.start())
         add(s, _capitalised_end(text, k[0], min(len(text), k[0] + 120)), k[1], (s0, s1), False)
+    for m in _vocab().opener_re.finditer(text):
+        s = _strip_lead(text, m.end(), min(len(text), m.end() + 80))
+        k = _kind_at(text, s)
+        if k is None:
+            continue
+        s0, s1 = mentions.sentence_at(text, m.start())
+        if k[1] in _vocab().routes and not _scales(text, s0, s1):
+            continue
+        # a work named in passing: its place is what the sentence says of it, not the ends in its name
+        add(s, _capitalised_end(text, k[0], min(len(text), k[0] + 120)), k[1], (s0, s1), False, False)
     return out
 
 
@@ -328,7 +357,7 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
     measure = _MEASURES[unit]
     if _PART_RE.search(before[-40:]):
         return None
-    if measure == "area" and not re.search(r"(?i:diện tích)", near):
+    if measure == "area" and not re.search(r"(?i:diện tích|quy mô)", near):
         return None
     factor = Decimal(1000) if unit == "gw" else Decimal(1)
     return measure, "MW" if measure == "capacity" else unit, factor
@@ -419,7 +448,12 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         emitter.add(iri, RDF.type, QH[f.cls], span)
         emitter.add(iri, QH.listedIn, listed_in, span)
         b0, b1 = f.block
-        places = _provinces(ctx, text[b0:b1], day)
+        if f.places_in_name or not b0 <= f.start < b1:
+            places = _provinces(ctx, text[b0:b1], day)
+        else:
+            places = [u for part in (text[b0 : f.start], " " * (f.end - f.start) + text[f.end : b1])
+                      for u in _provinces(ctx, part, day)]
+            places = list(dict.fromkeys(places))
         if not places and f.listed and own_province is not None:
             places = [own_province]
         for unit in places:
