@@ -105,3 +105,56 @@ def test_directive_lists_power_plants_in_prose_brackets_with_scale_and_no_place_
         assert (projects[name], RDF.type, QH.PowerPlant) in g, name
     assert ("capacity", Decimal(1403), "MW") in _scales(g, projects["Quảng Trạch I"])
     assert g.value(projects["LNG Quảng Ninh"], QH.locatedIn) is None
+
+
+# --- projects named in prose (texts written for the tests, not taken from any page) ---
+
+def _text_graph(tmp_path, text: str, name: str = "prose.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(read_source(path, {}), extractors=MINE)
+
+
+def test_investment_in_a_work_names_a_project_with_its_place_and_scale(tmp_path):
+    text = ("# Chấp thuận chủ trương đầu tư khu công nghiệp\n\n"
+            "Ngày 12/8/2024, Thủ tướng Chính phủ chấp thuận chủ trương đầu tư xây dựng và kinh doanh kết cấu hạ tầng "
+            "khu công nghiệp Yên Mỹ TX Mỹ Hào, tỉnh Hưng Yên với quy mô sử dụng đất 230,5 ha và tổng vốn đầu tư "
+            "4.120 tỷ đồng.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    park = projects["Khu công nghiệp Yên Mỹ"]  # "TX Mỹ Hào" after the name is its place, not its name
+    assert (park, RDF.type, QH.IndustrialPark) in g
+    assert set(g.objects(park, QH.locatedIn)) == {ID["unit/province/33"]}
+    assert {("area", Decimal("230.5"), "ha"), ("investment", Decimal("4120000000000"), "VND")} <= _scales(g, park)
+
+
+def test_field_value_with_lower_case_lead_words_and_a_detailed_plan_of_a_work():
+    text = ("2. Tên dự án: đầu tư xây dựng và kinh doanh kết cấu hạ tầng cụm công nghiệp Tân Lập, huyện Đồng Phú.\n"
+            "Phê duyệt Nhiệm vụ Quy hoạch chi tiết tỷ lệ 1/500 Khu du lịch Hồ Cốc (giai đoạn 2).\n"
+            "Đẩy nhanh dự án cảng Cái Mép và cảng vụ hàng hải khu vực.\n")
+    names = {(f.cls, text[f.start : f.end]) for f in find_projects(text)}
+    assert {("IndustrialCluster", "cụm công nghiệp Tân Lập"), ("TourismArea", "Khu du lịch Hồ Cốc"),
+            ("Seaport", "cảng Cái Mép")} <= names
+    assert not any("vụ" in n for _c, n in names)  # "cảng vụ": a bare "cảng" needs a name right after it
+
+
+def test_routes_named_in_passing_are_not_projects_but_described_ones_are():
+    passing = "Ưu tiên đầu tư xây dựng tuyến cao tốc Hà Tiên - Rạch Giá, nâng cấp quốc lộ 80."
+    assert find_projects(passing) == []
+    described = "Đầu tư xây dựng tuyến cao tốc Hà Tiên - Rạch Giá dài 90 km, tổng mức đầu tư 15.000 tỷ đồng."
+    assert [(f.cls, described[f.start : f.end]) for f in find_projects(described)] == [
+        ("Expressway", "cao tốc Hà Tiên - Rạch Giá")]
+
+
+def test_invitations_to_invest_name_no_project():
+    text = "Tỉnh kêu gọi đầu tư khu công nghiệp Phú Hội và thu hút đầu tư khu du lịch Đồi Cát."
+    assert find_projects(text) == []
+
+
+def test_works_listed_in_one_sentence_after_an_opener_are_each_a_project():
+    text = ("Tập trung đầu tư xây dựng nhà máy nhiệt điện Quảng Trạch II, cảng hàng không Sa Pa; "
+            "khu công nghiệp Phú Hà và cảng biển Nghi Sơn đúng tiến độ. "
+            "Hoàn thiện quy hoạch chi tiết xây dựng khu công nghiệp (nếu cần). Quy hoạch được duyệt.")
+    assert [(f.cls, text[f.start : f.end]) for f in find_projects(text)] == [
+        ("PowerPlant", "nhà máy nhiệt điện Quảng Trạch II"), ("Airport", "cảng hàng không Sa Pa"),
+        ("IndustrialPark", "khu công nghiệp Phú Hà"), ("Seaport", "cảng biển Nghi Sơn")]

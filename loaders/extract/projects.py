@@ -157,6 +157,8 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
     return end
 
 
+#: Between two works of a list in a sentence.
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:và\s+)?|\s+và\s+)(?:các\s+)?")
 #: Abbreviated unit words that end a name written in capitals ("… Đông Anh TP Hà Nội").
 _UNIT_ABBREVIATIONS = frozenset({"TP", "TX", "Tp"})
 
@@ -208,10 +210,19 @@ def find_projects(text: str) -> list[Found]:
         if k is None:
             continue
         s0, s1 = mentions.sentence_at(text, m.start())
-        if k[1] in _vocab().routes and not _scales(text, s0, s1):
-            continue
-        # a work named in passing: its place is what the sentence says of it, not the ends in its name
-        add(s, _capitalised_end(text, k[0], min(len(text), k[0] + 120)), k[1], (s0, s1), False, False)
+        # a list in the sentence: "đầu tư xây dựng nhà máy điện A, cảng hàng không B; khu công nghiệp C"
+        while k is not None:
+            end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
+            if end == k[0]:
+                break  # a kind without a name ("quy hoạch chi tiết xây dựng khu công nghiệp (nếu cần)")
+            if k[1] not in _vocab().routes or _scales(text, s0, s1):
+                # a work named in passing: its place is what the sentence says of it, not the ends in its name
+                add(s, end, k[1], (s0, s1), False, False)
+            sep = _LIST_SEPARATOR.match(text, end, s1)
+            if sep is None:
+                break
+            s = _strip_lead(text, sep.end(), min(s1, sep.end() + 80))
+            k = _kind_at(text, s)
     return out
 
 
