@@ -174,6 +174,13 @@ def test_directed_bodies_past_acts_and_questions_are_not_tasks():
     assert not any("tu-van" in a or "thu-tuong" in a or "bo-nganh" in a for a, _ in got), got
 
 
+def test_bodies_after_truoc_and_do_are_not_subjects():
+    got = pairs(run("Số liệu dân số do Bộ Nội vụ công bố được dùng để tính chỉ tiêu. "
+                    "Chính phủ báo cáo trước Quốc hội, Ủy ban Thường vụ Quốc hội về kết quả thực hiện.",
+                    as_of=AS_OF_2025))
+    assert got == {("agency/chinh-phu", "report")}
+
+
 # --- tasks and the structure of the assigning document (pages of tests/fixtures/corpus-dev) ---
 
 def _dev_tasks(name: str):

@@ -77,7 +77,7 @@ _OF_AFTER = re.compile(r"\s+của\b", re.IGNORECASE)
 _DIRECTING_BEFORE = re.compile(r"\b(?:hướng dẫn|đôn đốc|kiểm tra)(?:,\s*(?:hướng dẫn|đôn đốc|kiểm tra))*\s*$", re.IGNORECASE)
 _MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
-    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ)\s*)$", re.IGNORECASE
+    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*)$", re.IGNORECASE
 )
 _COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{0,80}?(?:,|\s+và)\s*(?:các\s+)?)?$", re.IGNORECASE)
 #: A subject in the past ("Thủ tướng Chính phủ đã chấp thuận …"): a report of an act, not a duty.
