@@ -168,6 +168,7 @@ def test_the_next_number_ends_a_heading_section():
 def test_directed_bodies_past_acts_and_questions_are_not_tasks():
     text = ("Bộ Xây dựng thực hiện các nhiệm vụ sau:\n\n"
             "(1) Chỉ đạo các đơn vị tư vấn khẩn trương hoàn thiện hồ sơ thiết kế.\n\n"
+            "(2) Chỉ đạo các chủ đầu tư, đơn vị tư vấn triển khai thi công.\n\n"
             "Thủ tướng Chính phủ đã phê duyệt chủ trương đầu tư xây dựng cảng.\n\n"
             "Các bộ, ngành phối hợp thực hiện công tác này như thế nào?")
     got = pairs(run(text, as_of=AS_OF_2025))

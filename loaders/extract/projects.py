@@ -95,6 +95,8 @@ class Found:
     scales: list = field(default_factory=list)
     label: str = ""  # the name when it is not the text of the span ("Ô Môn III" for "III")
     places_in_name: bool = True  # whether a unit inside the name is the project's place
+    place_end: int | None = None  # the places are read up to here (the rest of the block: scale only)
+    place_items: list = field(default_factory=list)  # items past ``place_end`` that say where it is
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -144,7 +146,7 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
         if m is None:
             break
         w = m.group(1)
-        if w in _UNIT_ABBREVIATIONS and end > start:
+        if end > start and (w in _UNIT_ABBREVIATIONS or _UNIT_WORDS.match(text, m.start(1))):
             break  # "khu công nghiệp Đông Anh TP Hà Nội": the unit after the name is its place
         if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"}:
             end = m.end()
@@ -161,6 +163,35 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:và\s+)?|\s+và\s+)(?:các\s+)?")
 #: Abbreviated unit words that end a name written in capitals ("… Đông Anh TP Hà Nội").
 _UNIT_ABBREVIATIONS = frozenset({"TP", "TX", "Tp"})
+
+
+#: A numbered definition ("5. Quy hoạch vùng phụ cận ga đường sắt là quy hoạch … thuộc Dự án …"):
+#: the works it names are quoted to define a term, not projects of the text.
+_DEFINITION = re.compile(r"[ \t]*(?:\d+[.)]|[a-zđ]\))[ \t]+[^\n,.;:]{3,100}?\slà\s")
+#: Unit words that end a capitalised name ("… đô thị Thành phố Hà Nội", "… Tỉnh Lào Cai").
+_UNIT_WORDS = re.compile(r"(?:Thành phố|Tỉnh|Huyện|Quận)\s")
+#: A list item line after a sentence that introduces it ("… dự án X:" then "- Có điểm đầu …").
+_FOLLOWING_ITEM = re.compile(r"\n+[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\))[^\n]*")
+
+
+#: An item that says where a work is ("Đi qua 9 tỉnh, thành gồm: …", "Điểm đầu tại …", "Địa điểm: …").
+_PLACE_ITEM = re.compile(r"(?i:đi qua|qua địa bàn|địa điểm|vị trí|điểm đầu|điểm cuối)")
+
+
+def _introduced_block(text: str, s0: int, s1: int) -> tuple[int, int]:
+    """The sentence ``text[s0:s1]``, with the list items that follow it when it ends with a colon."""
+    if not text[s0:s1].rstrip().endswith(":"):
+        return s0, s1
+    end = s1
+    while (m := _FOLLOWING_ITEM.match(text, end)) is not None:
+        end = m.end()
+    return s0, end
+
+
+def _place_items(text: str, sentence_end: int, block_end: int) -> list[tuple[int, int]]:
+    """The items of an introduced list that say where the work is."""
+    return [(m.start(), m.end()) for m in _FOLLOWING_ITEM.finditer(text, sentence_end, block_end)
+            if _PLACE_ITEM.search(m.group())]
 
 
 def _block_end(text: str, pos: int, limit: int = 3000) -> int:
@@ -197,19 +228,27 @@ def find_projects(text: str) -> list[Found]:
         if k is None:
             continue
         add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), line_end), True)
-    for m in re.finditer(r"(?i:dự án)\s+", text):
+    for m in re.finditer(r"(?<!Ban Quản lý )(?<!Ban quản lý )(?i:dự án)\s+", text):
         s = _strip_lead(text, m.start(), min(len(text), m.start() + 80))
         k = _kind_at(text, s)
         if k is None:
             continue
-        s0, s1 = mentions.sentence_at(text, m.start())
-        add(s, _capitalised_end(text, k[0], min(len(text), k[0] + 120)), k[1], (s0, s1), False)
+        sentence = mentions.sentence_at(text, m.start())
+        s0, s1 = _introduced_block(text, *sentence)
+        end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
+        if end > k[0] and not _DEFINITION.match(text, s0, m.start()):
+            add(s, end, k[1], (s0, s1), False)
+            if s1 > sentence[1] and out and out[-1].start == s:
+                out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
     for m in _vocab().opener_re.finditer(text):
         s = _strip_lead(text, m.end(), min(len(text), m.end() + 80))
         k = _kind_at(text, s)
         if k is None:
             continue
-        s0, s1 = mentions.sentence_at(text, m.start())
+        sentence = mentions.sentence_at(text, m.start())
+        s0, s1 = _introduced_block(text, *sentence)
+        if _DEFINITION.match(text, s0, m.start()):
+            continue
         # a list in the sentence: "đầu tư xây dựng nhà máy điện A, cảng hàng không B; khu công nghiệp C"
         while k is not None:
             end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
@@ -218,6 +257,8 @@ def find_projects(text: str) -> list[Found]:
             if k[1] not in _vocab().routes or _scales(text, s0, s1):
                 # a work named in passing: its place is what the sentence says of it, not the ends in its name
                 add(s, end, k[1], (s0, s1), False, False)
+                if s1 > sentence[1] and out and out[-1].start == s:
+                    out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
             sep = _LIST_SEPARATOR.match(text, end, s1)
             if sep is None:
                 break
@@ -410,6 +451,19 @@ def _label(text: str, f: Found) -> str:
     return name[:1].upper() + name[1:]
 
 
+def _join_cut_names(text: str, found: list[Found]) -> None:
+    """A prose name cut short by a mis-cased word ("đường sắt Lào cai - …" read as "Đường sắt Lào")
+    takes the longer name of the same kind that the text gives elsewhere and that it begins."""
+    labels = {(f.cls, _label(text, f)) for f in found}
+    for f in found:
+        if f.listed:
+            continue
+        short = _label(text, f)
+        longer = [lab for cls, lab in labels if cls == f.cls and lab.lower().startswith(short.lower() + " ")]
+        if longer and text[f.end : f.end + 1] == " " and text[f.end + 1 : f.end + 2].islower():
+            f.label = min(longer, key=len)
+
+
 def project_iri(label: str) -> URIRef:
     """``id/project/{slug}`` of a project label."""
     return ID[f"project/{slugify(label)}"]
@@ -442,6 +496,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     found += [f for f in example_projects(text) if not any(s <= f.start < e for s, e in taken)]
     if not found:
         return
+    _join_cut_names(text, found)
     main = main_mention(doc, ctx)
     day = main.date.value if main is not None and main.date is not None else ctx.as_of
     own_province: URIRef | None = None
@@ -459,12 +514,13 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         emitter.add(iri, RDF.type, QH[f.cls], span)
         emitter.add(iri, QH.listedIn, listed_in, span)
         b0, b1 = f.block
-        if f.places_in_name or not b0 <= f.start < b1:
-            places = _provinces(ctx, text[b0:b1], day)
+        p1 = b1 if f.place_end is None else f.place_end
+        if f.places_in_name or not b0 <= f.start < p1:
+            parts = [text[b0:p1]]
         else:
-            places = [u for part in (text[b0 : f.start], " " * (f.end - f.start) + text[f.end : b1])
-                      for u in _provinces(ctx, part, day)]
-            places = list(dict.fromkeys(places))
+            parts = [text[b0 : f.start], text[f.end : p1]]
+        parts += [text[a:b] for a, b in f.place_items]
+        places = list(dict.fromkeys(u for part in parts for u in _provinces(ctx, part, day)))
         if not places and f.listed and own_province is not None:
             places = [own_province]
         for unit in places:

@@ -83,7 +83,7 @@ _COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{
 #: A subject in the past ("Thủ tướng Chính phủ đã chấp thuận …"): a report of an act, not a duty.
 _PAST_AFTER = re.compile(r"\s+(?:đã|vừa|từng)\b", re.IGNORECASE)
 #: "Chỉ đạo các Ban Quản lý dự án …" opening a clause: the bodies are directed, the duty is the directing.
-_DIRECT_OPENING = re.compile(r"\W*(?:\(\d+\)\s*|[a-zđ]\)\s*|-\s*)?(?:đồng thời,\s*)?chỉ đạo\s+(?:các\s+)?$", re.IGNORECASE)
+_DIRECT_OPENING = re.compile(r"\W*(?:\(\d+\)\s*|[a-zđ]\)\s*|-\s*)?(?:đồng thời,\s*)?chỉ đạo\s+(?:các\s+)?(?:[^;.:]{0,80}?,\s*(?:các\s+)?)?$", re.IGNORECASE)
 _GIVE_BEFORE = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo)\s*$", re.IGNORECASE)
 #: After an agency: an optional person's name, then a verb of assigning or signing.
 _ASSIGNER_AFTER = re.compile(
