@@ -158,3 +158,28 @@ def test_works_listed_in_one_sentence_after_an_opener_are_each_a_project():
     assert [(f.cls, text[f.start : f.end]) for f in find_projects(text)] == [
         ("PowerPlant", "nhà máy nhiệt điện Quảng Trạch II"), ("Airport", "cảng hàng không Sa Pa"),
         ("IndustrialPark", "khu công nghiệp Phú Hà"), ("Seaport", "cảng biển Nghi Sơn")]
+
+
+def test_a_project_introduced_by_a_colon_takes_scale_and_places_from_its_items(tmp_path):
+    text = ("# Tuyến cao tốc Gia Nghĩa - Chơn Thành đi qua đâu?\n\n"
+            "Theo Nghị quyết của Quốc hội, dự án đường cao tốc Gia Nghĩa - Chơn Thành:\n\n"
+            "- Điểm đầu tại thành phố Gia Nghĩa, tỉnh Đắk Nông.\n\n"
+            "- Tổng chiều dài khoảng 128,8 km, ngoài ra có nhánh dài 12 km.\n\n"
+            "- Đi qua các tỉnh: Đắk Nông, Bình Phước.\n\n"
+            "- Mục tiêu: kết nối Tây Nguyên với Đông Nam Bộ, phục vụ du khách từ Lâm Đồng.\n\n"
+            "Ban Quản lý dự án đường cao tốc Thành phố Hồ Chí Minh được giao làm chủ đầu tư. "
+            "Khởi công tuyến đường cao tốc Gia Nghĩa - Chơn thành vào năm 2025.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert list(projects) == ["Đường cao tốc Gia Nghĩa - Chơn Thành"]  # no board, no name cut at "thành"
+    road = projects["Đường cao tốc Gia Nghĩa - Chơn Thành"]
+    places = set(g.objects(road, QH.locatedIn))
+    assert {ID["unit/province/67"], ID["unit/province/70"]} <= places  # Đắk Nông, Bình Phước before July 2025
+    assert ID["unit/province/68"] not in places  # Lâm Đồng: in the objectives, not where it runs
+    assert [(m, v) for m, v, _u in _scales(g, road)] == [("length", Decimal("128.8"))]
+
+
+def test_works_quoted_in_a_definition_are_not_projects():
+    text = ("3. Vùng phụ cận cảng là khu vực xung quanh các cảng thuộc Dự án cảng hàng không quốc tế Long Thành "
+            "và dự án đầu tư xây dựng cảng biển Trần Đề.\n")
+    assert find_projects(text) == []

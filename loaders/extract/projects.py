@@ -168,6 +168,13 @@ _UNIT_ABBREVIATIONS = frozenset({"TP", "TX", "Tp"})
 #: A numbered definition ("5. Quy hoạch vùng phụ cận ga đường sắt là quy hoạch … thuộc Dự án …"):
 #: the works it names are quoted to define a term, not projects of the text.
 _DEFINITION = re.compile(r"[ \t]*(?:\d+[.)]|[a-zđ]\))[ \t]+[^\n,.;:]{3,100}?\slà\s")
+
+
+def _in_definition(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in a numbered definition (the line opens "N. <term> là …")."""
+    return _DEFINITION.match(text, text.rfind("\n", 0, pos) + 1, pos) is not None
+
+
 #: Unit words that end a capitalised name ("… đô thị Thành phố Hà Nội", "… Tỉnh Lào Cai").
 _UNIT_WORDS = re.compile(r"(?:Thành phố|Tỉnh|Huyện|Quận)\s")
 #: A list item line after a sentence that introduces it ("… dự án X:" then "- Có điểm đầu …").
@@ -236,7 +243,7 @@ def find_projects(text: str) -> list[Found]:
         sentence = mentions.sentence_at(text, m.start())
         s0, s1 = _introduced_block(text, *sentence)
         end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
-        if end > k[0] and not _DEFINITION.match(text, s0, m.start()):
+        if end > k[0] and not _in_definition(text, m.start()):
             add(s, end, k[1], (s0, s1), False)
             if s1 > sentence[1] and out and out[-1].start == s:
                 out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
@@ -247,7 +254,7 @@ def find_projects(text: str) -> list[Found]:
             continue
         sentence = mentions.sentence_at(text, m.start())
         s0, s1 = _introduced_block(text, *sentence)
-        if _DEFINITION.match(text, s0, m.start()):
+        if _in_definition(text, m.start()):
             continue
         # a list in the sentence: "đầu tư xây dựng nhà máy điện A, cảng hàng không B; khu công nghiệp C"
         while k is not None:
