@@ -183,3 +183,11 @@ def test_works_quoted_in_a_definition_are_not_projects():
     text = ("3. Vùng phụ cận cảng là khu vực xung quanh các cảng thuộc Dự án cảng hàng không quốc tế Long Thành "
             "và dự án đầu tư xây dựng cảng biển Trần Đề.\n")
     assert find_projects(text) == []
+
+
+def test_a_name_in_prose_ends_at_the_line_and_is_joined_only_to_its_own_continuation(tmp_path):
+    text = ("# Tổng quan về dự án Cầu Rạch Miễu 2\n\nNội dung chính\n\n"
+            "Dự án cầu Rạch Miễu 2 sẽ được khởi công trong năm 2026.\n")
+    assert [text[f.start : f.end] for f in find_projects(text)] == ["Cầu Rạch Miễu 2", "cầu Rạch Miễu 2"]
+    g = _text_graph(tmp_path, text)
+    assert set(_projects(g)) == {"Cầu Rạch Miễu 2"}  # "sẽ" does not continue the name: nothing to join

@@ -136,13 +136,17 @@ def _delimited_end(text: str, start: int, limit: int) -> int:
     return end
 
 
+#: The next word of a name in prose, on the same line (a dash may join two parts).
+_NAME_WORD = re.compile(r"[ \t\u00a0]*(?:[-–—][ \t\u00a0]*)?([\wÀ-ỹ]+)")
+
+
 def _capitalised_end(text: str, start: int, limit: int) -> int:
     """End of a kind word's proper name in prose: capitalised words, numbers, dashes, ``kV``."""
     i = start
     end = start
     pending_lower = 0
     while i < limit:
-        m = re.compile(r"\s*(?:[-–—]\s*)?([\wÀ-ỹ]+)").match(text, i)
+        m = _NAME_WORD.match(text, i)
         if m is None:
             break
         w = m.group(1)
@@ -466,8 +470,12 @@ def _join_cut_names(text: str, found: list[Found]) -> None:
         if f.listed:
             continue
         short = _label(text, f)
-        longer = [lab for cls, lab in labels if cls == f.cls and lab.lower().startswith(short.lower() + " ")]
-        if longer and text[f.end : f.end + 1] == " " and text[f.end + 1 : f.end + 2].islower():
+        after = " ".join(text[f.end : f.end + 120].split()).lower()
+        if not after[:1].isalpha() or not after[:1].islower():
+            continue  # the name ended at a stop or a capital, it was not cut
+        longer = [lab for cls, lab in labels if cls == f.cls and lab.lower().startswith(short.lower() + " ")
+                  and after.startswith(lab[len(short) + 1 :].lower().split()[0])]
+        if longer:
             f.label = min(longer, key=len)
 
 
