@@ -182,6 +182,19 @@ def test_bodies_after_truoc_and_do_are_not_subjects():
     assert got == {("agency/chinh-phu", "report")}
 
 
+def test_clauses_of_a_duty_article_belong_to_the_agency_its_heading_names():
+    text = ("Điều 7. Trách nhiệm của Bộ Nội vụ và Bộ Tư pháp\n\n"
+            "1. Chủ trì, phối hợp với các bộ, ngành hướng dẫn việc sắp xếp đơn vị hành chính.\n\n"
+            "2. Theo dõi, tổng hợp tình hình thực hiện.\n\n"
+            "Điều 8. Hiệu lực thi hành\n\n"
+            "1. Thực hiện từ ngày ký.\n")
+    got = pairs(run(text, as_of=AS_OF_2025))
+    for agency in ("agency/bo-noi-vu", "agency/bo-tu-phap"):
+        assert {(agency, "lead"), (agency, "guide"), (agency, "monitor")} <= got
+    assert ("agency/collective/bo-nganh", "cooperate") in got
+    assert len({r for a, r in got if a == "agency/bo-noi-vu"}) == 3  # nothing from Điều 8
+
+
 # --- tasks and the structure of the assigning document (pages of tests/fixtures/corpus-dev) ---
 
 def _dev_tasks(name: str):

@@ -465,8 +465,41 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[Age
     return out
 
 
-def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
-    """All tasks of ``text``: heading sections first, then prose outside them."""
+#: An article whose heading names whose duties it lists ("Điều 5. Trách nhiệm của Bộ Xây dựng").
+_DUTY_ARTICLE = re.compile(r"(?:Trách nhiệm|Nhiệm vụ(?:,\s*|\s+và\s+)?(?:quyền hạn)?)\s+(?:của\s+)?", re.IGNORECASE)
+#: The number or letter of a clause or point that opens a sentence ("1. Chủ trì …", "a) Kiểm tra …").
+_ITEM_MARK = re.compile(r"[ \t]*(?:\d{1,2}\.|[a-zđ]\))[ \t]+")
+
+
+def duty_articles(structure, text: str, ctx: ExtractionContext) -> list[tuple[int, int, tuple[AgencyRef, ...]]]:
+    """(body start, end, agencies) of the articles whose heading is "Trách nhiệm (của) <agencies>"."""
+    out = []
+    for article in getattr(structure, "articles", None) or []:
+        heading = article.heading
+        if heading is None:
+            continue
+        lead = _DUTY_ARTICLE.match(text, heading.span.start, heading.span.end)
+        if lead is None:
+            continue
+        ms = _mentions(text, lead.end(), heading.span.end, ctx)
+        if not ms or ms[0].start != lead.end():
+            continue
+        group = [ms[0].agency]
+        for prev, nxt in zip(ms, ms[1:], strict=False):
+            if not _COORDINATION.fullmatch(text, prev.end, nxt.start):
+                break
+            group.append(nxt.agency)
+        out.append((heading.span.end, article.span.end, tuple(group)))
+    return out
+
+
+def find_tasks(text: str, ctx: ExtractionContext,
+               articles: list[tuple[int, int, tuple[AgencyRef, ...]]] | None = None) -> list[TaskFound]:
+    """All tasks of ``text``: heading sections first, then prose outside them.
+
+    ``articles`` (from :func:`duty_articles`) give the subject of the subjectless clauses of a
+    duty article ("Điều 5. Trách nhiệm của Bộ Xây dựng" / "1. Chủ trì …").
+    """
     tasks: list[TaskFound] = []
     sections = _heading_sections(text, ctx)
     for agencies, _hs, bs, be in sections:
@@ -502,6 +535,11 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
         if _ROMAN_RE.match(text, ss) or _HEADING_RE.match(text, ss):
             carry = None
         default = carry if (carry is not None and para - carry_para <= 1 and _starts_with_verb(text, ss, se)) else None
+        if default is None and articles:
+            owner = next((a for s0, e0, a in articles if s0 <= ss < e0), None)
+            mark = _ITEM_MARK.match(text, ss, se)
+            if owner is not None and _starts_with_verb(text, mark.end() if mark else ss, se):
+                default = owner
         roles, explicit = analyse(text, ss, se, ctx, default)
         if text[ss:se].rstrip().endswith("?"):
             roles = []  # a question (a Q&A page's heading) asks, it assigns nothing
@@ -619,7 +657,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     g = emitter.triples
     assigned_by = ctx.main_document or doc.iri
     structure = doc.structure
-    for t in find_tasks(text, ctx):
+    articles = duty_articles(structure, text, ctx) if structure is not None else None
+    for t in find_tasks(text, ctx, articles):
         if structure is not None and not _assigning_part(structure, t.span):
             continue
         if _DOCUMENT_ITEM.match(text, t.span.start):
