@@ -8,7 +8,16 @@ Where a project is named (vocabulary in ``projects.yaml``: kind word -> ontology
   row cell** (``DocumentStructure.tables``; the row is the block) that opens with a kind word (after ``Dự án (đầu tư) (xây dựng) (mở rộng, nâng cấp)``):
   the name runs to the first ``;`` ``:`` ``,`` ``(`` or a word that ends names (``diện tích``,
   ``với``, ``tại`` …);
-* prose ``Dự án …``: kind word + its capitalised run (the sentence is the block).
+* prose ``Dự án …``: kind word + its capitalised run (the sentence is the block); also after the
+  ``prose_openers`` of ``projects.yaml`` (``đầu tư xây dựng …``, ``quy hoạch chi tiết tỷ lệ 1/500 …``;
+  not after ``kêu gọi`` / ``thu hút`` / ``xúc tiến``), where further works listed in the same sentence
+  (``, ``, ``;``, ``và``) are projects too, routes only when the sentence gives a scale, and a place
+  inside the name is not the work's place. A sentence ending with ``:`` takes the list items below it
+  into its block (their scale; their places only from items that say where: ``Đi qua …``,
+  ``Điểm đầu …``, ``Địa điểm …``). A name stops at the line's end and before a unit (``TP``,
+  ``Thành phố``, ``Tỉnh`` …); a name cut by a mis-cased word (``Lào cai``) takes the full name the text
+  gives elsewhere. Works quoted in a numbered definition (``5. X là …``) and project boards
+  (``Ban Quản lý dự án …``) are not projects.
 
 A kind word opens a name only when a capitalised word or a number follows within three words
 (``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind.

@@ -12,10 +12,24 @@ Two shapes of text are read:
   ``đơn vị tư vấn``) or a province acting (``tỉnh Lạng Sơn sẽ thực hiện …`` -> its People's Committee).
   A following sentence that opens with a role verb and names no subject (``Đồng thời, chủ trì …``,
   ``Xây dựng Kế hoạch …``) carries the subject over, within the same or the next paragraph.
+* **Duty articles**: the subjectless clauses of ``Điều 5. Trách nhiệm của Bộ X`` (or ``Nhiệm vụ,
+  quyền hạn của …``) belong to the agencies the heading names.
+
+Groups and levels: ``Ủy ban nhân dân cấp tỉnh / cấp huyện / cấp xã / các cấp``, ``Chủ tịch Ủy ban nhân
+dân các tỉnh, thành phố trực thuộc trung ương``, ``các bộ, ngành(, địa phương) (liên quan / có biển …)``,
+``các Bộ, cơ quan``, ``các Bộ quản lý chuyên ngành khác``, ``các cơ quan có liên quan`` are collectives
+(not ``cơ quan, tổ chức, cá nhân``: organisations that are not agencies). Subjects coordinated by commas
+or ``và`` (``Bộ Quốc phòng, Bộ Công an cập nhật …``) share the verbs, and so do the headings that name
+several; ``các Bộ: Xây dựng, Công Thương, Nông nghiệp và Môi trường`` names each ministry. A numbered
+heading's section ends at the next number of its list, heading or not. Bodies guided, checked or
+directed (``hướng dẫn các địa phương thực hiện``, ``Chỉ đạo các Ban Quản lý dự án, đơn vị tư vấn …``),
+agencies after ``trước`` / ``do``, subjects in the past (``… đã chấp thuận``) and questions get no task.
 
 Roles come from verbs (:data:`ROLE_VERBS`): chủ trì -> lead, phối hợp -> cooperate, báo cáo -> report,
 công bố / tuyên truyền / phổ biến -> publish, hướng dẫn -> guide, trình / gửi -> submit, thẩm định ->
-appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa -> implement, kiểm tra / giám sát -> monitor. A verb
+appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa / cập nhật / tổ chức lập / lập, … /
+(cần, phải, chủ động, kịp thời) xử lý -> implement, kiểm tra / giám sát / theo dõi / đôn đốc -> monitor;
+a verb followed by ``của`` is a noun (``hướng dẫn của Bộ Tài chính``). A verb
 belongs to the nearest subject before it in its clause; ``phối hợp với Y`` gives Y the cooperate role;
 ``gửi Y để tổng hợp, báo cáo`` makes Y the subject of the purpose clause. Agencies after ``của``,
 ``với``, ``tới``, ``cho``, ``được``, ``báo cáo``, ``trình``, ``gửi``, ``hướng dẫn`` are objects, not
