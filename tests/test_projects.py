@@ -105,3 +105,89 @@ def test_directive_lists_power_plants_in_prose_brackets_with_scale_and_no_place_
         assert (projects[name], RDF.type, QH.PowerPlant) in g, name
     assert ("capacity", Decimal(1403), "MW") in _scales(g, projects["Quảng Trạch I"])
     assert g.value(projects["LNG Quảng Ninh"], QH.locatedIn) is None
+
+
+# --- projects named in prose (texts written for the tests, not taken from any page) ---
+
+def _text_graph(tmp_path, text: str, name: str = "prose.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(read_source(path, {}), extractors=MINE)
+
+
+def test_investment_in_a_work_names_a_project_with_its_place_and_scale(tmp_path):
+    text = ("# Chấp thuận chủ trương đầu tư khu công nghiệp\n\n"
+            "Ngày 12/8/2024, Thủ tướng Chính phủ chấp thuận chủ trương đầu tư xây dựng và kinh doanh kết cấu hạ tầng "
+            "khu công nghiệp Yên Mỹ TX Mỹ Hào, tỉnh Hưng Yên với quy mô sử dụng đất 230,5 ha và tổng vốn đầu tư "
+            "4.120 tỷ đồng.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    park = projects["Khu công nghiệp Yên Mỹ"]  # "TX Mỹ Hào" after the name is its place, not its name
+    assert (park, RDF.type, QH.IndustrialPark) in g
+    assert set(g.objects(park, QH.locatedIn)) == {ID["unit/province/33"]}
+    assert {("area", Decimal("230.5"), "ha"), ("investment", Decimal("4120000000000"), "VND")} <= _scales(g, park)
+
+
+def test_field_value_with_lower_case_lead_words_and_a_detailed_plan_of_a_work():
+    text = ("2. Tên dự án: đầu tư xây dựng và kinh doanh kết cấu hạ tầng cụm công nghiệp Tân Lập, huyện Đồng Phú.\n"
+            "Phê duyệt Nhiệm vụ Quy hoạch chi tiết tỷ lệ 1/500 Khu du lịch Hồ Cốc (giai đoạn 2).\n"
+            "Đẩy nhanh dự án cảng Cái Mép và cảng vụ hàng hải khu vực.\n")
+    names = {(f.cls, text[f.start : f.end]) for f in find_projects(text)}
+    assert {("IndustrialCluster", "cụm công nghiệp Tân Lập"), ("TourismArea", "Khu du lịch Hồ Cốc"),
+            ("Seaport", "cảng Cái Mép")} <= names
+    assert not any("vụ" in n for _c, n in names)  # "cảng vụ": a bare "cảng" needs a name right after it
+
+
+def test_routes_named_in_passing_are_not_projects_but_described_ones_are():
+    passing = "Ưu tiên đầu tư xây dựng tuyến cao tốc Hà Tiên - Rạch Giá, nâng cấp quốc lộ 80."
+    assert find_projects(passing) == []
+    described = "Đầu tư xây dựng tuyến cao tốc Hà Tiên - Rạch Giá dài 90 km, tổng mức đầu tư 15.000 tỷ đồng."
+    assert [(f.cls, described[f.start : f.end]) for f in find_projects(described)] == [
+        ("Expressway", "cao tốc Hà Tiên - Rạch Giá")]
+
+
+def test_invitations_to_invest_name_no_project():
+    text = "Tỉnh kêu gọi đầu tư khu công nghiệp Phú Hội và thu hút đầu tư khu du lịch Đồi Cát."
+    assert find_projects(text) == []
+
+
+def test_works_listed_in_one_sentence_after_an_opener_are_each_a_project():
+    text = ("Tập trung đầu tư xây dựng nhà máy nhiệt điện Quảng Trạch II, cảng hàng không Sa Pa; "
+            "khu công nghiệp Phú Hà và cảng biển Nghi Sơn đúng tiến độ. "
+            "Hoàn thiện quy hoạch chi tiết xây dựng khu công nghiệp (nếu cần). Quy hoạch được duyệt.")
+    assert [(f.cls, text[f.start : f.end]) for f in find_projects(text)] == [
+        ("PowerPlant", "nhà máy nhiệt điện Quảng Trạch II"), ("Airport", "cảng hàng không Sa Pa"),
+        ("IndustrialPark", "khu công nghiệp Phú Hà"), ("Seaport", "cảng biển Nghi Sơn")]
+
+
+def test_a_project_introduced_by_a_colon_takes_scale_and_places_from_its_items(tmp_path):
+    text = ("# Tuyến cao tốc Gia Nghĩa - Chơn Thành đi qua đâu?\n\n"
+            "Theo Nghị quyết của Quốc hội, dự án đường cao tốc Gia Nghĩa - Chơn Thành:\n\n"
+            "- Điểm đầu tại thành phố Gia Nghĩa, tỉnh Đắk Nông.\n\n"
+            "- Tổng chiều dài khoảng 128,8 km, ngoài ra có nhánh dài 12 km.\n\n"
+            "- Đi qua các tỉnh: Đắk Nông, Bình Phước.\n\n"
+            "- Mục tiêu: kết nối Tây Nguyên với Đông Nam Bộ, phục vụ du khách từ Lâm Đồng.\n\n"
+            "Ban Quản lý dự án đường cao tốc Thành phố Hồ Chí Minh được giao làm chủ đầu tư. "
+            "Khởi công tuyến đường cao tốc Gia Nghĩa - Chơn thành vào năm 2025.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert list(projects) == ["Đường cao tốc Gia Nghĩa - Chơn Thành"]  # no board, no name cut at "thành"
+    road = projects["Đường cao tốc Gia Nghĩa - Chơn Thành"]
+    places = set(g.objects(road, QH.locatedIn))
+    assert {ID["unit/province/67"], ID["unit/province/70"]} <= places  # Đắk Nông, Bình Phước before July 2025
+    assert ID["unit/province/68"] not in places  # Lâm Đồng: in the objectives, not where it runs
+    assert [(m, v) for m, v, _u in _scales(g, road)] == [("length", Decimal("128.8"))]
+
+
+def test_works_quoted_in_a_definition_are_not_projects():
+    text = ("3. Vùng phụ cận cảng là khu vực xung quanh các cảng thuộc Dự án cảng hàng không quốc tế Long Thành "
+            "và dự án đầu tư xây dựng cảng biển Trần Đề.\n")
+    assert find_projects(text) == []
+
+
+def test_a_name_in_prose_ends_at_the_line_and_is_joined_only_to_its_own_continuation(tmp_path):
+    text = ("# Tổng quan về dự án Cầu Rạch Miễu 2\n\nNội dung chính\n\n"
+            "Dự án cầu Rạch Miễu 2 sẽ được khởi công trong năm 2026.\n")
+    assert [text[f.start : f.end] for f in find_projects(text)] == ["Cầu Rạch Miễu 2", "cầu Rạch Miễu 2"]
+    g = _text_graph(tmp_path, text)
+    assert set(_projects(g)) == {"Cầu Rạch Miễu 2"}  # "sẽ" does not continue the name: nothing to join

@@ -111,6 +111,90 @@ def test_requester_is_not_responsible_and_credits_are_not_verbs():
     assert got == {("agency/collective/so-nganh-dia-phuong", "implement")}
 
 
+# --- groups, levels of government and lists of agencies (texts written for the tests) ---
+
+AS_OF_2025 = date(2025, 9, 1)
+
+
+def test_levels_of_government_and_lists_of_groups_are_collectives():
+    got = pairs(run("Ủy ban nhân dân cấp huyện lập, ban hành kế hoạch sử dụng đất hằng năm. "
+                    "Bộ Nội vụ chủ trì, phối hợp với các bộ, ngành và địa phương ven biển, UBND cấp xã "
+                    "rà soát địa giới. Bộ Tư pháp phối hợp với Bộ Công an và các bộ, cơ quan có liên quan "
+                    "hoàn thiện dự thảo.", as_of=AS_OF_2025))
+    assert ("agency/collective/uy-ban-nhan-dan-cap-huyen", "implement") in got
+    assert ("agency/collective/bo-nganh-dia-phuong-ven-bien", "cooperate") in got
+    assert ("agency/collective/uy-ban-nhan-dan-cap-xa", "cooperate") in got
+    assert ("agency/collective/bo-co-quan-co-lien-quan", "cooperate") in got
+    assert ("agency/bo-cong-an", "cooperate") in got
+    assert not any(a in {"agency/collective/bo-nganh", "agency/collective/dia-phuong"} for a, _ in got)
+
+
+def test_organisations_that_are_not_agencies_stay_out_of_groups():
+    got = pairs(run("Các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này."))
+    assert not any("co-quan" in a for a, _ in got)
+
+
+def test_coordinated_subjects_share_the_verbs_and_coordinated_objects_stay_objects():
+    got = pairs(run("Bộ Y tế, Bộ Giáo dục và Đào tạo và các Bộ quản lý ngành khác hướng dẫn việc sắp xếp cơ sở; "
+                    "trường hợp vượt thẩm quyền báo cáo Bộ Tư pháp, Bộ Nội vụ để xử lý.", as_of=AS_OF_2025))
+    for agency in ("agency/bo-y-te", "agency/bo-giao-duc-va-dao-tao", "agency/collective/bo-quan-ly-nganh"):
+        assert {(agency, "guide"), (agency, "report")} <= got
+    assert not any(a in {"agency/bo-tu-phap", "agency/bo-noi-vu"} for a, _ in got)
+
+
+def test_ministries_named_after_one_bo_each_get_the_duty():
+    got = pairs(run("Bộ trưởng các Bộ: Tài chính, Y tế, Giáo dục và Đào tạo và Văn hóa, Thể thao và Du lịch "
+                    "theo dõi việc triển khai kế hoạch.", as_of=AS_OF_2025))
+    assert got == {(a, "monitor") for a in ("agency/bo-tai-chinh", "agency/bo-y-te", "agency/bo-giao-duc-va-dao-tao",
+                                           "agency/bo-van-hoa-the-thao-va-du-lich")}
+
+
+def test_the_next_number_ends_a_heading_section():
+    text = ("1. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\n\n"
+            "Tổ chức thực hiện việc sắp xếp trụ sở theo quy định.\n\n"
+            "2. Bộ Quốc phòng, Bộ Công an cập nhật quy hoạch sử dụng đất theo thẩm quyền.\n\n"
+            "3. Bộ Tài chính tăng cường kiểm tra, đôn đốc, hướng dẫn các địa phương thực hiện việc sắp xếp; "
+            "công khai tiến độ theo quy định pháp luật và hướng dẫn của Bộ Tư pháp.")
+    got = pairs(run(text, as_of=AS_OF_2025))
+    ubnd = "agency/collective/uy-ban-nhan-dan-tinh-thanh-pho-truc-thuoc-trung-uong"
+    assert {(ubnd, "lead"), (ubnd, "implement")} <= got
+    assert {("agency/bo-quoc-phong", "implement"), ("agency/bo-cong-an", "implement")} <= got
+    assert not any(a == ubnd for a, r in got if r != "lead" and r != "implement")
+    finance = {r for a, r in got if a == "agency/bo-tai-chinh"}
+    assert finance == {"monitor", "guide", "publish"}  # the localities implement under its guidance
+    assert not any(a == "agency/bo-tu-phap" for a, _ in got)  # "hướng dẫn của": a noun
+
+
+def test_directed_bodies_past_acts_and_questions_are_not_tasks():
+    text = ("Bộ Xây dựng thực hiện các nhiệm vụ sau:\n\n"
+            "(1) Chỉ đạo các đơn vị tư vấn khẩn trương hoàn thiện hồ sơ thiết kế.\n\n"
+            "(2) Chỉ đạo các chủ đầu tư, đơn vị tư vấn triển khai thi công.\n\n"
+            "Thủ tướng Chính phủ đã phê duyệt chủ trương đầu tư xây dựng cảng.\n\n"
+            "Các bộ, ngành phối hợp thực hiện công tác này như thế nào?")
+    got = pairs(run(text, as_of=AS_OF_2025))
+    assert not any("tu-van" in a or "thu-tuong" in a or "bo-nganh" in a for a, _ in got), got
+
+
+def test_bodies_after_truoc_and_do_are_not_subjects():
+    got = pairs(run("Số liệu dân số do Bộ Nội vụ công bố được dùng để tính chỉ tiêu. "
+                    "Chính phủ báo cáo trước Quốc hội, Ủy ban Thường vụ Quốc hội về kết quả thực hiện.",
+                    as_of=AS_OF_2025))
+    assert got == {("agency/chinh-phu", "report")}
+
+
+def test_clauses_of_a_duty_article_belong_to_the_agency_its_heading_names():
+    text = ("Điều 7. Trách nhiệm của Bộ Nội vụ và Bộ Tư pháp\n\n"
+            "1. Chủ trì, phối hợp với các bộ, ngành hướng dẫn việc sắp xếp đơn vị hành chính.\n\n"
+            "2. Theo dõi, tổng hợp tình hình thực hiện.\n\n"
+            "Điều 8. Hiệu lực thi hành\n\n"
+            "1. Thực hiện từ ngày ký.\n")
+    got = pairs(run(text, as_of=AS_OF_2025))
+    for agency in ("agency/bo-noi-vu", "agency/bo-tu-phap"):
+        assert {(agency, "lead"), (agency, "guide"), (agency, "monitor")} <= got
+    assert ("agency/collective/bo-nganh", "cooperate") in got
+    assert len({r for a, r in got if a == "agency/bo-noi-vu"}) == 3  # nothing from Điều 8
+
+
 # --- tasks and the structure of the assigning document (pages of tests/fixtures/corpus-dev) ---
 
 def _dev_tasks(name: str):

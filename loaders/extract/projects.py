@@ -8,7 +8,16 @@ Where a project is named (vocabulary in ``projects.yaml``: kind word -> ontology
   row cell** (``DocumentStructure.tables``; the row is the block) that opens with a kind word (after ``Dự án (đầu tư) (xây dựng) (mở rộng, nâng cấp)``):
   the name runs to the first ``;`` ``:`` ``,`` ``(`` or a word that ends names (``diện tích``,
   ``với``, ``tại`` …);
-* prose ``Dự án …``: kind word + its capitalised run (the sentence is the block).
+* prose ``Dự án …``: kind word + its capitalised run (the sentence is the block); also after the
+  ``prose_openers`` of ``projects.yaml`` (``đầu tư xây dựng …``, ``quy hoạch chi tiết tỷ lệ 1/500 …``;
+  not after ``kêu gọi`` / ``thu hút`` / ``xúc tiến``), where further works listed in the same sentence
+  (``, ``, ``;``, ``và``) are projects too, routes only when the sentence gives a scale, and a place
+  inside the name is not the work's place. A sentence ending with ``:`` takes the list items below it
+  into its block (their scale; their places only from items that say where: ``Đi qua …``,
+  ``Điểm đầu …``, ``Địa điểm …``). A name stops at the line's end and before a unit (``TP``,
+  ``Thành phố``, ``Tỉnh`` …); a name cut by a mis-cased word (``Lào cai``) takes the full name the text
+  gives elsewhere. Works quoted in a numbered definition (``5. X là …``) and project boards
+  (``Ban Quản lý dự án …``) are not projects.
 
 A kind word opens a name only when a capitalised word or a number follows within three words
 (``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind.
@@ -50,6 +59,9 @@ class _Vocab:
     stop_re: re.Pattern
     group_re: re.Pattern
     groups: dict[str, str]
+    strict: frozenset[str]
+    opener_re: re.Pattern
+    routes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +82,13 @@ def _vocab() -> _Vocab:
         stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
         group_re=re.compile(rf"(?i:{heads})(?![\wÀ-ỹ])"),
         groups=groups,
+        strict=frozenset(k.lower() for k in data.get("strict_kinds", [])),
+        opener_re=re.compile(
+            r"(?<!kêu gọi )(?<!thu hút )(?<!xúc tiến )(?<![\wÀ-ỹ])(?i:"
+            + "|".join(re.escape(w) for w in sorted(data.get("prose_openers", []), key=len, reverse=True))
+            + r")\s+"
+        ),
+        routes=frozenset(data.get("routes_need_scale", [])),
     )
 
 
@@ -84,6 +103,9 @@ class Found:
     listed: bool = False  # from a list, field or table (the list's province applies)
     scales: list = field(default_factory=list)
     label: str = ""  # the name when it is not the text of the span ("Ô Môn III" for "III")
+    places_in_name: bool = True  # whether a unit inside the name is the project's place
+    place_end: int | None = None  # the places are read up to here (the rest of the block: scale only)
+    place_items: list = field(default_factory=list)  # items past ``place_end`` that say where it is
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -103,6 +125,8 @@ def _kind_at(text: str, pos: int) -> tuple[int, str] | None:
     words = _WORD_RE.findall(window)[:3]
     if not any(w[0].isupper() or w[0].isdigit() for w in words):
         return None
+    if word in _vocab().strict and not (words and words[0][0].isupper() and window[:1] == " "):
+        return None
     return m.end(), cls
 
 
@@ -121,16 +145,22 @@ def _delimited_end(text: str, start: int, limit: int) -> int:
     return end
 
 
+#: The next word of a name in prose, on the same line (a dash may join two parts).
+_NAME_WORD = re.compile(r"[ \t\u00a0]*(?:[-–—][ \t\u00a0]*)?([\wÀ-ỹ]+)")
+
+
 def _capitalised_end(text: str, start: int, limit: int) -> int:
     """End of a kind word's proper name in prose: capitalised words, numbers, dashes, ``kV``."""
     i = start
     end = start
     pending_lower = 0
     while i < limit:
-        m = re.compile(r"\s*(?:[-–—]\s*)?([\wÀ-ỹ]+)").match(text, i)
+        m = _NAME_WORD.match(text, i)
         if m is None:
             break
         w = m.group(1)
+        if end > start and (w in _UNIT_ABBREVIATIONS or _UNIT_WORDS.match(text, m.start(1))):
+            break  # "khu công nghiệp Đông Anh TP Hà Nội": the unit after the name is its place
         if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"}:
             end = m.end()
             pending_lower = 0
@@ -140,6 +170,48 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
             break
         i = m.end()
     return end
+
+
+#: Between two works of a list in a sentence.
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:và\s+)?|\s+và\s+)(?:các\s+)?")
+#: Abbreviated unit words that end a name written in capitals ("… Đông Anh TP Hà Nội").
+_UNIT_ABBREVIATIONS = frozenset({"TP", "TX", "Tp"})
+
+
+#: A numbered definition ("5. Quy hoạch vùng phụ cận ga đường sắt là quy hoạch … thuộc Dự án …"):
+#: the works it names are quoted to define a term, not projects of the text.
+_DEFINITION = re.compile(r"[ \t]*(?:\d+[.)]|[a-zđ]\))[ \t]+[^\n,.;:]{3,100}?\slà\s")
+
+
+def _in_definition(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in a numbered definition (the line opens "N. <term> là …")."""
+    return _DEFINITION.match(text, text.rfind("\n", 0, pos) + 1, pos) is not None
+
+
+#: Unit words that end a capitalised name ("… đô thị Thành phố Hà Nội", "… Tỉnh Lào Cai").
+_UNIT_WORDS = re.compile(r"(?:Thành phố|Tỉnh|Huyện|Quận)\s")
+#: A list item line after a sentence that introduces it ("… dự án X:" then "- Có điểm đầu …").
+_FOLLOWING_ITEM = re.compile(r"\n+[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\))[^\n]*")
+
+
+#: An item that says where a work is ("Đi qua 9 tỉnh, thành gồm: …", "Điểm đầu tại …", "Địa điểm: …").
+_PLACE_ITEM = re.compile(r"(?i:đi qua|qua địa bàn|địa điểm|vị trí|điểm đầu|điểm cuối)")
+
+
+def _introduced_block(text: str, s0: int, s1: int) -> tuple[int, int]:
+    """The sentence ``text[s0:s1]``, with the list items that follow it when it ends with a colon."""
+    if not text[s0:s1].rstrip().endswith(":"):
+        return s0, s1
+    end = s1
+    while (m := _FOLLOWING_ITEM.match(text, end)) is not None:
+        end = m.end()
+    return s0, end
+
+
+def _place_items(text: str, sentence_end: int, block_end: int) -> list[tuple[int, int]]:
+    """The items of an introduced list that say where the work is."""
+    return [(m.start(), m.end()) for m in _FOLLOWING_ITEM.finditer(text, sentence_end, block_end)
+            if _PLACE_ITEM.search(m.group())]
 
 
 def _block_end(text: str, pos: int, limit: int = 3000) -> int:
@@ -152,13 +224,13 @@ def find_projects(text: str) -> list[Found]:
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, cls: str, block: tuple[int, int], listed: bool) -> None:
+    def add(start: int, end: int, cls: str, block: tuple[int, int], listed: bool, places_in_name: bool = True) -> None:
         name = text[start:end].strip(" .*")
         if len(name) < 4 or any(s <= start < e for s, e in taken):
             return
         end = start + len(text[start:end].rstrip(" .*"))
         taken.append((start, end))
-        out.append(Found(start, end, cls, block, listed))
+        out.append(Found(start, end, cls, block, listed, places_in_name=places_in_name))
 
     for m in _vocab().field_re.finditer(text):
         line_end = text.find("\n", m.end())
@@ -176,13 +248,42 @@ def find_projects(text: str) -> list[Found]:
         if k is None:
             continue
         add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), line_end), True)
-    for m in re.finditer(r"(?i:dự án)\s+", text):
+    for m in re.finditer(r"(?<!Ban Quản lý )(?<!Ban quản lý )(?i:dự án)\s+", text):
         s = _strip_lead(text, m.start(), min(len(text), m.start() + 80))
         k = _kind_at(text, s)
         if k is None:
             continue
-        s0, s1 = mentions.sentence_at(text, m.start())
-        add(s, _capitalised_end(text, k[0], min(len(text), k[0] + 120)), k[1], (s0, s1), False)
+        sentence = mentions.sentence_at(text, m.start())
+        s0, s1 = _introduced_block(text, *sentence)
+        end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
+        if end > k[0] and not _in_definition(text, m.start()):
+            add(s, end, k[1], (s0, s1), False)
+            if s1 > sentence[1] and out and out[-1].start == s:
+                out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
+    for m in _vocab().opener_re.finditer(text):
+        s = _strip_lead(text, m.end(), min(len(text), m.end() + 80))
+        k = _kind_at(text, s)
+        if k is None:
+            continue
+        sentence = mentions.sentence_at(text, m.start())
+        s0, s1 = _introduced_block(text, *sentence)
+        if _in_definition(text, m.start()):
+            continue
+        # a list in the sentence: "đầu tư xây dựng nhà máy điện A, cảng hàng không B; khu công nghiệp C"
+        while k is not None:
+            end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
+            if end == k[0]:
+                break  # a kind without a name ("quy hoạch chi tiết xây dựng khu công nghiệp (nếu cần)")
+            if k[1] not in _vocab().routes or _scales(text, s0, s1):
+                # a work named in passing: its place is what the sentence says of it, not the ends in its name
+                add(s, end, k[1], (s0, s1), False, False)
+                if s1 > sentence[1] and out and out[-1].start == s:
+                    out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
+            sep = _LIST_SEPARATOR.match(text, end, s1)
+            if sep is None:
+                break
+            s = _strip_lead(text, sep.end(), min(s1, sep.end() + 80))
+            k = _kind_at(text, s)
     return out
 
 
@@ -328,7 +429,7 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
     measure = _MEASURES[unit]
     if _PART_RE.search(before[-40:]):
         return None
-    if measure == "area" and not re.search(r"(?i:diện tích)", near):
+    if measure == "area" and not re.search(r"(?i:diện tích|quy mô)", near):
         return None
     factor = Decimal(1000) if unit == "gw" else Decimal(1)
     return measure, "MW" if measure == "capacity" else unit, factor
@@ -370,6 +471,23 @@ def _label(text: str, f: Found) -> str:
     return name[:1].upper() + name[1:]
 
 
+def _join_cut_names(text: str, found: list[Found]) -> None:
+    """A prose name cut short by a mis-cased word ("đường sắt Lào cai - …" read as "Đường sắt Lào")
+    takes the longer name of the same kind that the text gives elsewhere and that it begins."""
+    labels = {(f.cls, _label(text, f)) for f in found}
+    for f in found:
+        if f.listed:
+            continue
+        short = _label(text, f)
+        after = " ".join(text[f.end : f.end + 120].split()).lower()
+        if not after[:1].isalpha() or not after[:1].islower():
+            continue  # the name ended at a stop or a capital, it was not cut
+        longer = [lab for cls, lab in labels if cls == f.cls and lab.lower().startswith(short.lower() + " ")
+                  and after.startswith(lab[len(short) + 1 :].lower().split()[0])]
+        if longer:
+            f.label = min(longer, key=len)
+
+
 def project_iri(label: str) -> URIRef:
     """``id/project/{slug}`` of a project label."""
     return ID[f"project/{slugify(label)}"]
@@ -402,6 +520,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     found += [f for f in example_projects(text) if not any(s <= f.start < e for s, e in taken)]
     if not found:
         return
+    _join_cut_names(text, found)
     main = main_mention(doc, ctx)
     day = main.date.value if main is not None and main.date is not None else ctx.as_of
     own_province: URIRef | None = None
@@ -419,7 +538,13 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         emitter.add(iri, RDF.type, QH[f.cls], span)
         emitter.add(iri, QH.listedIn, listed_in, span)
         b0, b1 = f.block
-        places = _provinces(ctx, text[b0:b1], day)
+        p1 = b1 if f.place_end is None else f.place_end
+        if f.places_in_name or not b0 <= f.start < p1:
+            parts = [text[b0:p1]]
+        else:
+            parts = [text[b0 : f.start], text[f.end : p1]]
+        parts += [text[a:b] for a, b in f.place_items]
+        places = list(dict.fromkeys(u for part in parts for u in _provinces(ctx, part, day)))
         if not places and f.listed and own_province is not None:
             places = [own_province]
         for unit in places:

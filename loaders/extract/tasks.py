@@ -12,10 +12,24 @@ Two shapes of text are read:
   ``đơn vị tư vấn``) or a province acting (``tỉnh Lạng Sơn sẽ thực hiện …`` -> its People's Committee).
   A following sentence that opens with a role verb and names no subject (``Đồng thời, chủ trì …``,
   ``Xây dựng Kế hoạch …``) carries the subject over, within the same or the next paragraph.
+* **Duty articles**: the subjectless clauses of ``Điều 5. Trách nhiệm của Bộ X`` (or ``Nhiệm vụ,
+  quyền hạn của …``) belong to the agencies the heading names.
+
+Groups and levels: ``Ủy ban nhân dân cấp tỉnh / cấp huyện / cấp xã / các cấp``, ``Chủ tịch Ủy ban nhân
+dân các tỉnh, thành phố trực thuộc trung ương``, ``các bộ, ngành(, địa phương) (liên quan / có biển …)``,
+``các Bộ, cơ quan``, ``các Bộ quản lý chuyên ngành khác``, ``các cơ quan có liên quan`` are collectives
+(not ``cơ quan, tổ chức, cá nhân``: organisations that are not agencies). Subjects coordinated by commas
+or ``và`` (``Bộ Quốc phòng, Bộ Công an cập nhật …``) share the verbs, and so do the headings that name
+several; ``các Bộ: Xây dựng, Công Thương, Nông nghiệp và Môi trường`` names each ministry. A numbered
+heading's section ends at the next number of its list, heading or not. Bodies guided, checked or
+directed (``hướng dẫn các địa phương thực hiện``, ``Chỉ đạo các Ban Quản lý dự án, đơn vị tư vấn …``),
+agencies after ``trước`` / ``do``, subjects in the past (``… đã chấp thuận``) and questions get no task.
 
 Roles come from verbs (:data:`ROLE_VERBS`): chủ trì -> lead, phối hợp -> cooperate, báo cáo -> report,
 công bố / tuyên truyền / phổ biến -> publish, hướng dẫn -> guide, trình / gửi -> submit, thẩm định ->
-appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa -> implement, kiểm tra / giám sát -> monitor. A verb
+appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa / cập nhật / tổ chức lập / lập, … /
+(cần, phải, chủ động, kịp thời) xử lý -> implement, kiểm tra / giám sát / theo dõi / đôn đốc -> monitor;
+a verb followed by ``của`` is a noun (``hướng dẫn của Bộ Tài chính``). A verb
 belongs to the nearest subject before it in its clause; ``phối hợp với Y`` gives Y the cooperate role;
 ``gửi Y để tổng hợp, báo cáo`` makes Y the subject of the purpose clause. Agencies after ``của``,
 ``với``, ``tới``, ``cho``, ``được``, ``báo cáo``, ``trình``, ``gửi``, ``hướng dẫn`` are objects, not
@@ -61,8 +75,10 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"thẩm định", "appraise"),
     (r"(?<!quá )(?<!chương )(?<!tờ )(?<!công )(?<!lộ )(?<!quy )(?<!tiến )trình(?! độ)", "submit"),
     (r"gửi", "submit"),
-    (r"kiểm tra, giám sát|giám sát|theo dõi", "monitor"),
-    (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa|thi hành", "implement"),
+    (r"kiểm tra, giám sát|giám sát|theo dõi|kiểm tra|đôn đốc", "monitor"),
+    (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa|thi hành|cập nhật|"
+     r"tổ chức lập|lập(?=,\s|\s+và\s)|(?<=cần )xử lý|(?<=phải )xử lý|(?<=chủ động )xử lý|(?<=kịp thời )xử lý",
+     "implement"),
 ]
 _VERB_RE = prefiltered("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(ROLE_VERBS)), re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
@@ -70,11 +86,19 @@ _NOMINAL_BEFORE = re.compile(
     r"kinh phí|nguồn vốn|hiệu lực)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
+#: A verb used as a noun: "hướng dẫn của Bộ Tài chính", "theo dõi của …".
+_OF_AFTER = re.compile(r"\s+của\b", re.IGNORECASE)
+#: Verbs whose object acts under them: in "hướng dẫn các địa phương thực hiện" the duty is the guiding.
+_DIRECTING_BEFORE = re.compile(r"\b(?:hướng dẫn|đôn đốc|kiểm tra)(?:,\s*(?:hướng dẫn|đôn đốc|kiểm tra))*\s*$", re.IGNORECASE)
 _MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
-    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ)\s*)$", re.IGNORECASE
+    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*)$", re.IGNORECASE
 )
-_COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{0,80}?,\s*)?$", re.IGNORECASE)
+_COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{0,80}?(?:,|\s+và)\s*(?:các\s+)?)?$", re.IGNORECASE)
+#: A subject in the past ("Thủ tướng Chính phủ đã chấp thuận …"): a report of an act, not a duty.
+_PAST_AFTER = re.compile(r"\s+(?:đã|vừa|từng)\b", re.IGNORECASE)
+#: "Chỉ đạo các Ban Quản lý dự án …" opening a clause: the bodies are directed, the duty is the directing.
+_DIRECT_OPENING = re.compile(r"\W*(?:\(\d+\)\s*|[a-zđ]\)\s*|-\s*)?(?:đồng thời,\s*)?chỉ đạo\s+(?:các\s+)?(?:[^;.:]{0,80}?,\s*(?:các\s+)?)?$", re.IGNORECASE)
 _GIVE_BEFORE = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo)\s*$", re.IGNORECASE)
 #: After an agency: an optional person's name, then a verb of assigning or signing.
 _ASSIGNER_AFTER = re.compile(
@@ -85,11 +109,18 @@ _CONNECTIVES = re.compile(
     r"(?:\W|đồng thời|ngoài ra|bên cạnh đó|trong đó|cụ thể|theo đó|tại quyết định|tại kế hoạch|từ nay đến ngày \d{1,2}/\d{1,2}(?:/\d{4})?)*",
     re.IGNORECASE,
 )
+#: What may follow a group of bodies and belongs to it ("… liên quan", "… có biển").
+_GROUP_QUALIFIER = r"(?:trung ương|liên quan|có liên quan|có biển|ven biển)(?![^\W\d_])"
 #: Collectives and bodies the reference data does not hold: (pattern, kind).
 COLLECTIVES: list[tuple[str, str]] = [
     (r"(?:các\s+)?Bộ trưởng,\s*Thủ trưởng\s+cơ quan ngang bộ(?:,\s*(?:Thủ trưởng\s+)?cơ quan thuộc Chính phủ)?", "collective"),
     (r"(?:các\s+)?bộ,\s*cơ quan ngang bộ(?:,\s*cơ quan thuộc Chính phủ)?", "collective"),
-    (r"(?:các\s+)?bộ,\s*ngành(?:\s+(?:trung ương|liên quan|có liên quan))?", "collective"),
+    (rf"(?:các\s+)?bộ,\s*ngành(?:(?:,\s*|\s+và\s+)(?:các\s+)?địa phương)?(?:\s+{_GROUP_QUALIFIER})?", "collective"),
+    (rf"(?:các\s+)?bộ,\s*cơ quan(?:\s+{_GROUP_QUALIFIER})?(?![^\W\d_]|,\s*(?:tổ chức|cá nhân|doanh nghiệp))", "collective"),
+    (r"các\s+bộ\s+quản lý\s+(?:chuyên ngành|ngành)(?:\s+khác)?", "collective"),
+    (r"(?:các\s+)?cơ quan\s+(?:có liên quan|liên quan)(?![^\W\d_])", "collective"),
+    (r"(?:Chủ tịch\s+)?(?:Ủy ban nhân dân|UBND)\s+(?:cấp (?:tỉnh|huyện|xã)|các cấp|"
+     r"các tỉnh,\s*thành phố(?:\s+trực thuộc\s+[Tt]rung ương)?)", "collective"),
     (r"(?:các|từng)\s+sở,\s*(?:ban,\s*)?ngành(?:,\s*địa phương)?(?:\s+(?:liên quan|có liên quan))?", "collective"),
     (r"Ủy ban nhân dân các huyện,\s*thành phố|UBND các huyện,\s*thành phố", "collective"),
     (r"(?:các\s+)?huyện,\s*thành phố(?:,\s*các ngành)?", "collective"),
@@ -142,7 +173,12 @@ class TaskFound:
 
 
 def _collective(text: str, kind: str) -> AgencyRef:
-    phrase = re.sub(r"\bBộ trưởng\b", "bộ", text, flags=re.IGNORECASE)
+    phrase = re.sub(r"^Chủ tịch\s+", "", text.strip(), flags=re.IGNORECASE)
+    phrase = re.sub(r"^UBND\b", "Ủy ban nhân dân", phrase)
+    # "các bộ, ngành và địa phương": the groups of a list, without "và" between them or a final "khác"
+    phrase = re.sub(r"\s+và\s+(?=(?:các\s+)?(?:bộ|ngành|địa phương|cơ quan|sở)\b)", ", ", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"\s+khác$", "", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"\bBộ trưởng\b", "bộ", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"\bThủ trưởng\s+", "", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"^(?:các|những|từng)\s+", "", phrase.strip(), flags=re.IGNORECASE)
     phrase = re.sub(r"\b(?:các|những|từng)\s+", "", phrase, flags=re.IGNORECASE)
@@ -160,6 +196,9 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
         if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
             ref = _extend_locality(text, s, e, ctx) or ref
         found.append(Mention(s, e, ref))
+    for m in _MINISTRY_LIST.finditer(chunk):
+        for s, e, ref in _ministry_list(text, start + m.end(), end, ctx):
+            found.append(Mention(s, e, ref))
     if ctx.resolver is not None:
         province = ctx.scope_unit if province_code(ctx) else None
         try:
@@ -190,6 +229,36 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     return sorted(found, key=lambda m: m.start)
 
 
+#: "các Bộ: Xây dựng, Công Thương, Nông nghiệp và Môi trường", "Bộ trưởng các Bộ: …": ministries named after one "Bộ".
+_MINISTRY_LIST = re.compile(r"(?:Bộ trưởng\s+)?các\s+Bộ\s*:\s*", re.IGNORECASE)
+_LIST_BREAK = re.compile(r",\s*|\s+và\s+|(?=[;.:\n(])|(?=\s)")
+
+
+def _ministry_list(text: str, pos: int, end: int, ctx: ExtractionContext) -> list[tuple[int, int, AgencyRef]]:
+    """The ministries of a list opened by "các Bộ:", each resolved as "Bộ <item>" (an item may hold "và")."""
+    out: list[tuple[int, int, AgencyRef]] = []
+    if ctx.resolver is None:
+        return out
+    while pos < end:
+        breaks = [b for b in _LIST_BREAK.finditer(text, pos, min(end, pos + 80)) if b.start() > pos]
+        best = None
+        for b in breaks:  # the longest item that names a ministry ("Nông nghiệp và Môi trường")
+            try:
+                match = ctx.resolver.agency(f"Bộ {text[pos : b.start()]}", as_of=ctx.as_of)
+            except Exception:  # noqa: BLE001 - a resolver failure must not stop extraction
+                match = None
+            if match is not None:
+                best = (b, match)
+        if best is None:
+            break
+        b, match = best
+        out.append((pos, b.start(), AgencyRef(match.iri, match.label)))
+        if not b.group():
+            break  # the list ends at the item: a verb or a stop follows
+        pos = b.end()
+    return out
+
+
 _BEFORE_REGION = re.compile(r"\s+(?:trong\s+)?(?=vùng\b)")
 
 
@@ -215,7 +284,7 @@ def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         before = text[max(start, m.start() - 30) : m.start()]
         if _NOMINAL_BEFORE.search(before) or re.search(r"quá trình\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE):
             continue
-        if _MEETING_AFTER.match(text, m.end()):
+        if _MEETING_AFTER.match(text, m.end()) or _OF_AFTER.match(text, m.end()):
             continue
         if re.search(r"\bquy hoạch\s+$", before, re.IGNORECASE) and m.group().lower() == "xây dựng":
             continue  # "quy hoạch xây dựng": a kind of plan, not a duty
@@ -267,18 +336,39 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+#: Between two subjects of one verb ("Bộ Quốc phòng, Bộ Công an cập nhật …", "A và các B hướng dẫn …").
+_COORDINATION = re.compile(r"\s*(?:,|,?\s+và)\s*(?:các\s+)?", re.IGNORECASE)
+
+
+def _coordinated(text: str, subjects: list[tuple[int, int, AgencyRef]], k: int) -> tuple[AgencyRef, ...]:
+    """The subject ``k`` with the subjects coordinated right before it, in text order."""
+    group = [subjects[k][2]]
+    while k > 0 and _COORDINATION.fullmatch(text, subjects[k - 1][1], subjects[k][0]):
+        k -= 1
+        group.insert(0, subjects[k][2])
+    return tuple(group)
+
+
 def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
-            default: AgencyRef | None) -> tuple[list[tuple[AgencyRef, str]], AgencyRef | None]:
-    """Roles in ``text[start:end]``; returns the (agency, role) pairs and the explicit subject, if any."""
+            default: AgencyRef | tuple[AgencyRef, ...] | None
+            ) -> tuple[list[tuple[AgencyRef, str]], tuple[AgencyRef, ...] | None]:
+    """Roles in ``text[start:end]``; returns the (agency, role) pairs and the explicit subjects, if any.
+
+    Subjects coordinated by commas or ``và`` ("Bộ Quốc phòng, Bộ Công an cập nhật …") share the verbs.
+    """
+    if isinstance(default, AgencyRef):
+        default = (default,)
     roles: list[tuple[AgencyRef, str]] = []
-    explicit: AgencyRef | None = None
+    explicit: tuple[AgencyRef, ...] | None = None
     for cs, ce in _clauses(text, start, end):
-        earlier = explicit  # the subject of the sentence's previous clauses, if any
+        earlier = explicit  # the subjects of the sentence's previous clauses, if any
         mentions = _mentions(text, cs, ce, ctx)
         verbs = [v for v in _verbs(text, cs, ce) if not any(mt.start <= v[0] < mt.end for mt in mentions)]
         purpose = _PURPOSE.search(text, cs, ce)
-        subjects: list[tuple[int, AgencyRef]] = []
+        subjects: list[tuple[int, int, AgencyRef]] = []
         recipients: list[tuple[int, AgencyRef]] = []
+        directed: list[int] = []  # ends of bodies guided or checked ("hướng dẫn các địa phương")
+        objects: list[int] = []  # ends of mentions read as objects
         for mt in mentions:
             before = text[max(cs, mt.start - 100) : mt.start]
             if _COOP_BEFORE.search(before):
@@ -289,37 +379,57 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 continue  # the assigner ("X giao Y …", "X Nguyễn Văn A yêu cầu Y …") or the signer ("… vừa ký")
             if text[mt.start - 1 : mt.start] == "(" and text[mt.end : mt.end + 1] == ")":
                 continue  # a source credit or an abbreviation in brackets
+            if _PAST_AFTER.match(text, mt.end):
+                continue
+            if _DIRECT_OPENING.fullmatch(text, cs, mt.start):
+                directed.append(mt.end)
+                objects.append(mt.end)
+                continue
             if _GIVE_BEFORE.search(before):
-                subjects.append((mt.start, mt.agency))
+                subjects.append((mt.start, mt.end, mt.agency))
                 continue
             if re.search(r"\bgửi\s*$", before, re.IGNORECASE):
                 recipients.append((mt.start, mt.agency))
                 continue
-            if _OBJECT_BEFORE.search(before):
+            if _DIRECTING_BEFORE.search(before):
+                directed.append(mt.end)
+                objects.append(mt.end)
                 continue
-            subjects.append((mt.start, mt.agency))
+            if (_OBJECT_BEFORE.search(before) or any(_COORDINATION.fullmatch(text, o, mt.start) for o in objects)) and not (
+                subjects and _COORDINATION.fullmatch(text, subjects[-1][1], mt.start)
+            ):
+                objects.append(mt.end)  # "báo cáo Bộ X, Bộ Y": Bộ Y is an object too
+                continue
+            subjects.append((mt.start, mt.end, mt.agency))
         if subjects and explicit is None:
-            explicit = subjects[0][1]
+            first = 0
+            while first + 1 < len(subjects) and _COORDINATION.fullmatch(text, subjects[first][1], subjects[first + 1][0]):
+                first += 1
+            explicit = _coordinated(text, subjects, first)
         has_lead: set[URIRef] = set()
         attributed: list[tuple[AgencyRef, str]] = []
         for vs, _ve, role in verbs:
+            if any(d <= vs and not text[d:vs].strip() for d in directed):
+                continue  # the directed body's own act: "hướng dẫn các địa phương thực hiện"
+            agents: tuple[AgencyRef, ...] | None
             if purpose and vs > purpose.start():
-                own = [a for p, a in subjects if p > purpose.start() and p < vs]
+                own = [k for k, (p, _e, _a) in enumerate(subjects) if p > purpose.start() and p < vs]
                 sent = [a for p, a in recipients if p < purpose.start()]
                 if own:
-                    agent = own[-1]
+                    agents = _coordinated(text, subjects, own[-1])
                 elif sent:
-                    agent = sent[-1]
+                    agents = (sent[-1],)
                 else:
                     continue
             else:
-                prior = [a for p, a in subjects if p < vs and (not purpose or p < purpose.start())]
-                agent = prior[-1] if prior else (earlier or default)
-            if agent is None:
+                prior = [k for k, (p, _e, _a) in enumerate(subjects) if p < vs and (not purpose or p < purpose.start())]
+                agents = _coordinated(text, subjects, prior[-1]) if prior else (earlier or default)
+            if not agents:
                 continue
-            if role == "lead":
-                has_lead.add(agent.iri)
-            attributed.append((agent, role))
+            for agent in agents:
+                if role == "lead":
+                    has_lead.add(agent.iri)
+                attributed.append((agent, role))
         for agent, role in attributed:
             if role == "cooperate" and agent.iri in has_lead:
                 continue
@@ -334,8 +444,8 @@ def _starts_with_verb(text: str, start: int, end: int) -> bool:
     return m is not None
 
 
-def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[AgencyRef, int, int, int]]:
-    """(agency, heading start, body start, body end) of numbered agency headings."""
+def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[AgencyRef, ...], int, int, int]]:
+    """(agencies, heading start, body start, body end) of numbered agency headings."""
     out = []
     heads = list(_HEADING_RE.finditer(text))
     colon_starts = {h.start() for h in heads}
@@ -357,15 +467,57 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[AgencyRef
         roman = _ROMAN_RE.search(text, h.end(), body_end)
         if roman:
             body_end = roman.start()
-        out.append((ms[0].agency, h.start(), h.end(), body_end))
+        # the next number of the same list ends the section, heading or not ("2. Bộ X cập nhật …")
+        following = re.compile(rf"^[ \t]*{int(h.group('num')) + 1}\.[ \t]", re.MULTILINE).search(text, h.end(), body_end)
+        if following:
+            body_end = following.start()
+        group = [ms[0].agency]
+        for prev, nxt in zip(ms, ms[1:], strict=False):
+            if not _COORDINATION.fullmatch(text, prev.end, nxt.start):
+                break
+            group.append(nxt.agency)
+        out.append((tuple(group), h.start(), h.end(), body_end))
     return out
 
 
-def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
-    """All tasks of ``text``: heading sections first, then prose outside them."""
+#: An article whose heading names whose duties it lists ("Điều 5. Trách nhiệm của Bộ Xây dựng").
+_DUTY_ARTICLE = re.compile(r"(?:Trách nhiệm|Nhiệm vụ(?:,\s*|\s+và\s+)?(?:quyền hạn)?)\s+(?:của\s+)?", re.IGNORECASE)
+#: The number or letter of a clause or point that opens a sentence ("1. Chủ trì …", "a) Kiểm tra …").
+_ITEM_MARK = re.compile(r"[ \t]*(?:\d{1,2}\.|[a-zđ]\))[ \t]+")
+
+
+def duty_articles(structure, text: str, ctx: ExtractionContext) -> list[tuple[int, int, tuple[AgencyRef, ...]]]:
+    """(body start, end, agencies) of the articles whose heading is "Trách nhiệm (của) <agencies>"."""
+    out = []
+    for article in getattr(structure, "articles", None) or []:
+        heading = article.heading
+        if heading is None:
+            continue
+        lead = _DUTY_ARTICLE.match(text, heading.span.start, heading.span.end)
+        if lead is None:
+            continue
+        ms = _mentions(text, lead.end(), heading.span.end, ctx)
+        if not ms or ms[0].start != lead.end():
+            continue
+        group = [ms[0].agency]
+        for prev, nxt in zip(ms, ms[1:], strict=False):
+            if not _COORDINATION.fullmatch(text, prev.end, nxt.start):
+                break
+            group.append(nxt.agency)
+        out.append((heading.span.end, article.span.end, tuple(group)))
+    return out
+
+
+def find_tasks(text: str, ctx: ExtractionContext,
+               articles: list[tuple[int, int, tuple[AgencyRef, ...]]] | None = None) -> list[TaskFound]:
+    """All tasks of ``text``: heading sections first, then prose outside them.
+
+    ``articles`` (from :func:`duty_articles`) give the subject of the subjectless clauses of a
+    duty article ("Điều 5. Trách nhiệm của Bộ Xây dựng" / "1. Chủ trì …").
+    """
     tasks: list[TaskFound] = []
     sections = _heading_sections(text, ctx)
-    for agency, _hs, bs, be in sections:
+    for agencies, _hs, bs, be in sections:
         items = [m.start() for m in _ITEM_RE.finditer(text, bs, be)]
         if items:
             bounds = [(s, (items[k + 1] if k + 1 < len(items) else be)) for k, s in enumerate(items)]
@@ -376,14 +528,14 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
         for s, e in bounds:
             while e > s and text[e - 1].isspace():
                 e -= 1
-            roles, _ = analyse(text, s, e, ctx, agency)
-            t = TaskFound(Span(s, e), [(agency, "lead")] + roles)
+            roles, _ = analyse(text, s, e, ctx, agencies)
+            t = TaskFound(Span(s, e), [(agency, "lead") for agency in agencies] + roles)
             t.deadline = _deadline(text, s, e, ctx)
             t.recurrence = _recurrence(text, s, e)
             tasks.append(t)
     table_rows = _table_tasks(text, ctx, tasks)
     in_section = [(bs, be) for _, _, bs, be in sections] + [(hs, bs) for _, hs, bs, _ in sections] + table_rows
-    carry: AgencyRef | None = None
+    carry: tuple[AgencyRef, ...] | None = None
     carry_para = -10
     paragraphs = [paragraph_bounds(text, 0)]
     in_a_section = position_test(in_section)
@@ -398,7 +550,14 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
         if _ROMAN_RE.match(text, ss) or _HEADING_RE.match(text, ss):
             carry = None
         default = carry if (carry is not None and para - carry_para <= 1 and _starts_with_verb(text, ss, se)) else None
+        if default is None and articles:
+            owner = next((a for s0, e0, a in articles if s0 <= ss < e0), None)
+            mark = _ITEM_MARK.match(text, ss, se)
+            if owner is not None and _starts_with_verb(text, mark.end() if mark else ss, se):
+                default = owner
         roles, explicit = analyse(text, ss, se, ctx, default)
+        if text[ss:se].rstrip().endswith("?"):
+            roles = []  # a question (a Q&A page's heading) asks, it assigns nothing
         if explicit is None and default is None:
             roles = []  # no one to hold the task: objects of "phối hợp với" alone are not tasks
         if not roles:
@@ -513,7 +672,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     g = emitter.triples
     assigned_by = ctx.main_document or doc.iri
     structure = doc.structure
-    for t in find_tasks(text, ctx):
+    articles = duty_articles(structure, text, ctx) if structure is not None else None
+    for t in find_tasks(text, ctx, articles):
         if structure is not None and not _assigning_part(structure, t.span):
             continue
         if _DOCUMENT_ITEM.match(text, t.span.start):
