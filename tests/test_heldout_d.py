@@ -23,19 +23,20 @@ CORPUS = ROOT / "fixtures" / "corpus-dev"
 GOLD = ROOT / "gold" / "heldout-d"
 PAGES = sorted(yaml.safe_load((GOLD / "subjects.yaml").read_text(encoding="utf-8")))
 
-#: Minimum recall per category: the first measurement (docs/extraction.md) less about one item.
+#: Minimum recall per category: the measurement after round 4 (docs/extraction.md) less about one item
+#: (first measurement, before any rule was written on these pages: P 0.51 / R 0.49).
 RECALL_FLOOR = {
-    "citations": 0.11,
-    "documents": 0.70,
+    "citations": 0.94,
+    "documents": 0.96,
     "infrastructure": 0.44,
-    "project-places": 0.25,
-    "project-scale": 0.14,
-    "projects": 0.14,
-    "subjects": 0.37,
-    "tasks": 0.53,
+    "project-places": 0.75,
+    "project-scale": 0.57,
+    "projects": 0.57,
+    "subjects": 0.87,
+    "tasks": 0.98,
 }
-#: Minimum precision and recall over all categories (first measurement: 0.51 / 0.49).
-OVERALL_FLOOR = 0.45
+#: Minimum precision and recall over all categories (after round 4: 0.90 / 0.92).
+OVERALL_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
