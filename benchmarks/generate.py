@@ -99,6 +99,7 @@ class Reference:
             "SELECT ?p ?l ?ubnd WHERE { ?p a qh:Province ; rdfs:label ?l FILTER(LANG(?l) = 'vi') "
             "FILTER NOT EXISTS { ?p qh:validUntil ?u } ?ubnd a qh:PeoplesCommittee ; qh:jurisdiction ?p }"))
         self.regions = sorted(rows("SELECT ?r ?l WHERE { ?r a qh:Region ; rdfs:label ?l FILTER(LANG(?l) = 'vi') }"))
+        self.country = rows("SELECT ?c WHERE { ?c a qh:Country }")[0][0]
         self.ministries = sorted(rows(
             "SELECT ?a ?l WHERE { ?a a qh:Ministry ; rdfs:label ?l FILTER(LANG(?l) = 'vi') "
             "FILTER NOT EXISTS { ?a qh:validUntil ?u } }"))
@@ -482,14 +483,14 @@ def generate(quads: int, seed: int, out: Path) -> dict:
             fh.writelines(lines)
             written += len(lines)
 
-        nmp_unit = None
+        nmp_unit = ref.country  # national plans cover the country
         for lines in corpus.approved_plan("national", "NationalMasterPlan", "viet-nam", "Quy hoạch tổng thể quốc gia", nmp_unit, 120):
             emit(lines)
         for r, (region, label) in enumerate(ref.regions):
             for lines in corpus.approved_plan("regional", "RegionalPlan", region.rsplit("/", 1)[-1], f"Quy hoạch vùng {label}", region, 60 + r * 20):
                 emit(lines)
         for s, sector in enumerate(SECTORS):
-            for lines in corpus.approved_plan("sectoral", "SectoralPlan", sector, f"Quy hoạch ngành {sector.replace('-', ' ')}", None, 90 + s * 10):
+            for lines in corpus.approved_plan("sectoral", "SectoralPlan", sector, f"Quy hoạch ngành {sector.replace('-', ' ')}", ref.country, 90 + s * 10):
                 emit(lines)
         # one implementation lag over a year (a warning)
         for p, (unit, name, _ubnd) in enumerate(ref.provinces):

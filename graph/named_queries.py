@@ -275,16 +275,26 @@ def bind_params(query: NamedQuery, values: dict[str, str]) -> dict[str, ox.Named
     return bound
 
 
+#: A line ``# parameters`` in a query's body: where its ``VALUES`` block goes (an inner group).
+PARAMETERS_LINE = re.compile(r"^[ \t]*# parameters[ \t]*$", re.M)
+
+
 def inject_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
     """Insert ``VALUES (?a ?b) { (t1 t2) }`` right after the opening brace of the outer group.
 
-    Terms are serialised by pyoxigraph (escaped N-Triples syntax), unset ones as ``UNDEF``.
+    A query with a ``# parameters`` line gets the block there instead: inside the inner group
+    that uses the parameters, so that group is evaluated with them bound (``search`` matches its
+    words against the search keys before anything is joined to them). Terms are serialised by
+    pyoxigraph (escaped N-Triples syntax), unset ones as ``UNDEF``.
     """
     if not bindings:
         return sparql
     names = " ".join(f"?{n}" for n in bindings)
     terms = " ".join("UNDEF" if t is None else str(t) for t in bindings.values())
     block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    marker = PARAMETERS_LINE.search(sparql)
+    if marker:
+        return sparql[: marker.start()] + block.strip("\n") + sparql[marker.end() :]
     pos = _first_group_brace(sparql)
     return sparql[: pos + 1] + block + sparql[pos + 1 :]
 

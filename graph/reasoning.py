@@ -11,11 +11,13 @@ so a new subclass, subproperty or inverse needs no change here:
 - successor chains: ``qh:currentSuccessor`` links a unit (``qh:successor``) or an agency
   (``qh:successorAgency``) to the end(s) of its chain, whoever holds its place today;
 - plan conformity (Law on Planning 2017, art. 6): ``qh:mustConformTo`` from plan levels,
-  coverage and overlapping periods.
+  coverage (joined by the covered units' IRIs) and overlapping periods;
+- search keys: ``rx:searchKey``, the folded text of every label, title and quote, which the
+  named query ``search`` matches instead of folding every label per query.
 
 Where the results go, and why that makes reasoning incremental:
 
-- **local rules** (subclass types, subproperties, inverses) need one statement of one graph
+- **local rules** (subclass types, subproperties, inverses, search keys) need one statement of one graph
   and the ontology. What they derive from graph ``…/graph/X`` goes into ``…/graph/inferred/X``
   (:func:`inferred_graph_for`). Loading or replacing one source re-derives only its own
   inferred graph; removing it drops that graph.
@@ -56,6 +58,7 @@ from importlib import resources
 
 import pyoxigraph as ox
 
+from quyhoach.graph.fallbacks import rewrite_custom_functions
 from quyhoach.namespaces import FINDINGS_GRAPH, GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, QH
 
 #: Prefix of every inferred graph.
@@ -180,15 +183,24 @@ def _local(store, axioms: str, sources: list[str]) -> None:
     graph, and what one query holds is bounded by the batch, not by the store. The keys run
     after the other two (they read what those derived).
     """
+    # qhfn:fold (search keys) written out in standard SPARQL: evaluated inside the engine
+    restring = _engine(store) == "virtuoso"
+    texts = [rewrite_custom_functions(_bind(rule(name), {"axioms": axioms}), restring=restring)
+             for name in ("local-properties", "local-types", "local-keys", "local-search")]
     for batch in _batches(sources, BATCH):
         pairs = [(graph, inferred_graph_for(graph)) for graph in batch]
-        for name in ("local-properties", "local-types", "local-keys"):
-            store.insert_solutions(_restrict(_bind(rule(name), {"axioms": axioms}), ("source", "inferred"), pairs))
+        for text in texts:
+            store.insert_solutions(_restrict(text, ("source", "inferred"), pairs))
+
+
+def _engine(store) -> str:
+    """The store's engine: ``oxigraph`` (embedded or server) or ``virtuoso``."""
+    return getattr(getattr(store, "endpoints", None), "engine", "oxigraph")
 
 
 def _paths(store) -> bool:
     """Whether the engine evaluates property paths with both ends unbound (all but Virtuoso)."""
-    return getattr(getattr(store, "endpoints", None), "engine", "oxigraph") != "virtuoso"
+    return _engine(store) != "virtuoso"
 
 
 def _transitive_properties(store, axioms: str) -> list[str]:

@@ -12,8 +12,9 @@ Rules (read from the ontology graph, so a new subclass or inverse needs no code 
   (``qh:successorAgency``) to the unit(s)/agency(ies) at the end of its chain, i.e. whoever
   holds its place today;
 - plan conformity (Law on Planning 2017, art. 6): a provincial plan must conform to the regional
-  plan of a region containing its province and to the national master plan; regional and
-  sectoral plans to the national master plan (``qh:mustConformTo``), for overlapping periods.
+  plan of a region containing its province; regional, provincial and sectoral plans to the
+  national master plan covering (or containing) what they cover (``qh:mustConformTo``), for
+  overlapping periods.
 
 Only statements not already asserted are written. The graph is rebuilt from scratch each time
 (from every graph except itself and the findings), so rebuilding is idempotent.
@@ -271,10 +272,11 @@ def _conformity(raw, graphs, closed, asserted) -> list[ox.Triple]:
 
 
 def _must_conform(lower: dict, upper: dict, part_of: dict) -> bool:
+    containers = set().union(*(part_of.get(u, set()) for u in lower["units"])) if lower["units"] else set()
     if "national" in upper["levels"]:
-        return bool(lower["levels"] & {"regional", "provincial", "sectoral"}) and "national" not in lower["levels"]
+        return (bool(lower["levels"] & {"regional", "provincial", "sectoral"}) and "national" not in lower["levels"]
+                and bool((containers | lower["units"]) & upper["units"]))
     if "regional" in upper["levels"] and "provincial" in lower["levels"]:
-        containers = set().union(*(part_of.get(u, set()) for u in lower["units"])) if lower["units"] else set()
         return bool(containers & upper["units"])
     return False
 

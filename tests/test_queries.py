@@ -116,6 +116,14 @@ def test_injection_attempt_stays_a_literal(store):
     assert 'VALUES (?q) { ("\\"} } UNION { ?entity ?p ?text } #") }' in bound
 
 
+def test_values_block_goes_where_the_query_says_parameters_go():
+    text = "SELECT ?a WHERE {\n  { ?a ?b ?c .\n    # parameters\n    FILTER(?c = ?x) }\n  ?a ?d ?e }"
+    out = nq.inject_values(text, {"x": ox.Literal("1")})
+    assert out.count("VALUES") == 1 and "# parameters" not in out
+    assert out.index("{ ?a ?b ?c") < out.index("VALUES") < out.index("FILTER(?c = ?x)")
+    assert "# parameters" in nq.find("search").body
+
+
 def test_values_block_goes_into_the_outer_group_not_into_a_comment_or_iri():
     text = "# { not here\nPREFIX x: <http://e/#frag>\nSELECT ?a WHERE { ?a ?b \"{\" }"
     out = nq.inject_values(text, {"a": ox.NamedNode("http://e/a")})

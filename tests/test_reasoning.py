@@ -9,6 +9,7 @@ from rdflib import URIRef
 from quyhoach.graph.commands import data_for_reasoner
 from quyhoach.graph.reasoning import RX, inferred_graphs, input_graphs, materialise, refresh
 from quyhoach.namespaces import source_graph
+from quyhoach.text import ascii_key
 from tests.graph_fixtures import build_store, load_fixture
 from tests.legacy_reasoning import infer
 
@@ -67,6 +68,23 @@ def test_containment_region_province_district(store):
     assert inferred(store, f"<{ID}unit/district/183> qh:partOf <{ID}unit/region/trung-du-va-mien-nui-phia-bac>")
     assert inferred(store, f"<{ID}unit/region/trung-du-va-mien-nui-phia-bac> qh:hasPart <{ID}unit/district/183>")
     assert not inferred(store, f"<{ID}unit/district/183> qh:partOf <{ID}unit/region/dong-bang-song-hong>")
+    assert inferred(store, f"<{ID}unit/district/183> qh:partOf <{ID}unit/country/viet-nam>")
+
+
+def test_search_keys_are_the_folded_labels_and_quotes(store):
+    """Each label, title and quote of a source has its ``qhfn:fold`` as a search key (computed in SPARQL)."""
+    texts = store.query(
+        "SELECT ?s ?t WHERE { { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?t } UNION "
+        "{ ?s <http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact> ?t } FILTER(isIRI(?s)) }",
+        use_default_graph_as_union=True,
+    )
+    pairs = [(row["s"].value, row["t"].value) for row in texts]
+    wanted = {(s, f"{ascii_key(t)}\u0001{t}") for s, t in pairs}
+    assert any(ascii_key(t) != t.lower() for _s, t in pairs), "nothing to fold: the comparison proves little"
+    keys = {(row["s"].value, row["k"].value) for row in store.query(
+        f"SELECT ?s ?k WHERE {{ ?s <{RX}searchKey> ?k }}", use_default_graph_as_union=True)}
+    assert len(wanted) > 10
+    assert wanted <= keys, sorted(wanted - keys)[:5]
 
 
 def test_inverse_of_approves(store):

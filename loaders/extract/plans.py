@@ -11,7 +11,8 @@ Links: the decision before ``phê duyệt`` approves the plan; a decision that `
 implementation plan approves it and implements the plan; a plan followed by ``theo`` /
 ``kèm theo`` a decision is approved by it; a document that ``triển khai thực hiện`` a plan
 implements it. A provincial plan must conform to the regional plan of its region (from the
-reference data) and a regional plan to the national master plan of the same period.
+reference data) and a regional plan to the national master plan of the same period. A national
+master plan and a national sectoral plan cover the country unit.
 ``Dự thảo Quy hoạch …`` states the plan as a draft in this source.
 """
 
@@ -26,6 +27,7 @@ from rdflib import XSD, Literal, URIRef
 from quyhoach.loaders.extract import mentions
 from quyhoach.loaders.extract.citations import DocMention, doc_iri, resolve_documents
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.loaders.reference.units import country_iri
 from quyhoach.namespaces import ID, QH
 from quyhoach.text import slugify
 
@@ -220,6 +222,8 @@ def _declare(emitter: Emitter, p: PlanMention, iri: URIRef, kind: str, span: Spa
         emitter.add(iri, QH.visionYear, Literal(str(p.vision), datatype=XSD.gYear), span)
     if p.scope_iri is not None:
         emitter.add(iri, QH.covers, p.scope_iri, span)
+    elif kind in ("national-master", "sectoral"):  # national plans cover the whole country
+        emitter.add(iri, QH.covers, country_iri(), span)
 
 
 def _conformance(emitter: Emitter, p: PlanMention, plan: URIRef, kind: str, span: Span) -> None:
@@ -239,6 +243,7 @@ def _conformance(emitter: Emitter, p: PlanMention, plan: URIRef, kind: str, span
     if kind == "regional":
         national = plan_iri("national-master", NATIONAL_SCOPE, period)
         emitter.entity(national, QH.NationalMasterPlan, None, f"Quy hoạch tổng thể quốc gia thời kỳ {period}")
+        emitter.add(national, QH.covers, country_iri())
         _period_of_derived(emitter, national, p)
         emitter.add(plan, QH.mustConformTo, national, span)
 

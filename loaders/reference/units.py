@@ -1,4 +1,4 @@
-"""Administrative units: the 63 legacy provinces, their districts, the 34 provinces of 2025, regions.
+"""Administrative units: the country, the 63 legacy provinces, their districts, the 34 provinces of 2025, regions.
 
 Unit lists, codes, names and coordinates come from the ``vietnamadminunits`` package (its
 SQLite tables ``admin_units_legacy`` and ``admin_units`` and the 2025 conversion table);
@@ -24,6 +24,9 @@ from quyhoach.text import strip_diacritics
 #: Last day of the 63 provinces and of all districts; first day of the 34 provinces.
 LEGACY_UNTIL = date(2025, 6, 30)
 REFORM_DATE = date(2025, 7, 1)
+
+#: The country unit: every region, and every province of no region, is part of it.
+COUNTRY = {"slug": "viet-nam", "vi": "Việt Nam", "en": "Viet Nam", "full": "Cộng hòa xã hội chủ nghĩa Việt Nam"}
 
 PROVINCE_KINDS = {"tỉnh": "Tỉnh", "thành phố": "Thành phố"}
 DISTRICT_KINDS = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "thành phố": "Thành phố"}
@@ -71,6 +74,11 @@ def province_2025_iri(code: str) -> URIRef:
 def district_iri(code: str) -> URIRef:
     """IRI of a legacy district (3-digit code)."""
     return ID[f"unit/district/{code}"]
+
+
+def country_iri() -> URIRef:
+    """IRI of the country (``qh:Country``): the scope of national plans, the top of ``qh:partOf``."""
+    return ID[f"unit/country/{COUNTRY['slug']}"]
 
 
 def region_iri(slug: str) -> URIRef:
@@ -320,6 +328,12 @@ def build_units_graph() -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     _declare_rearrangement_document(g)
+    country = country_iri()
+    g.add((country, RDF.type, QH.Country))
+    g.add((country, RDFS.label, Literal(COUNTRY["vi"], lang="vi")))
+    g.add((country, RDFS.label, Literal(COUNTRY["en"], lang="en")))
+    g.add((country, SKOS.altLabel, Literal(COUNTRY["full"], lang="vi")))
+    g.add((country, QH.unitKind, Literal("quốc gia")))
     records = load_units()
     absorbed: dict[URIRef, list[URIRef]] = {}
     for rec in records:
@@ -335,9 +349,12 @@ def build_units_graph() -> Graph:
             g.add((rec.iri, QH.validUntil, _date(rec.valid_until)))
         _point(g, rec)
         if rec.level == "region":
+            g.add((rec.iri, QH.partOf, country))
             continue
         if rec.level == "province" and rec.parent is not None:
             g.add((rec.iri, QH.memberOfRegion, rec.parent))
+        elif rec.level == "province":  # a province of 2025 (the regions list the legacy ones)
+            g.add((rec.iri, QH.partOf, country))
         if rec.level == "district":
             g.add((rec.iri, QH.partOf, rec.parent))
             g.add((rec.parent, QH.hasPart, rec.iri))
