@@ -23,7 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
-from itertools import accumulate, chain
+from itertools import accumulate, compress, count
 from typing import NamedTuple
 
 from rdflib import URIRef
@@ -39,7 +39,6 @@ from .units import UnitRecord, load_units
 DEFAULT_AS_OF = date(2024, 12, 31)
 
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
-_GAP_TOKEN_RE = re.compile(r"(\s*)(\w+|[^\w\s])")  # a token and the whitespace before it
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _FINAL_PAIRS = {"oa", "oe", "uy"}
 
@@ -125,33 +124,53 @@ class Token(NamedTuple):
 _new_token = partial(tuple.__new__, Token)  # Token(*fields) without a Python-level call
 
 
+class _Tokens:
+    """The tokens of one text as parallel lists (what a whole-text scan reads); ``tokens[i]`` and
+    ``tokens[i:j]`` give :class:`Token` objects, built only for the positions a scan looks at."""
+
+    __slots__ = ("starts", "ends", "raws", "keys", "gaps")
+
+    def __init__(self, starts: list[int], ends: list[int], raws: list[str], keys: list[str], gaps: list[str]) -> None:
+        self.starts, self.ends, self.raws, self.keys, self.gaps = starts, ends, raws, keys, gaps
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self.raws)))]
+        return _new_token((self.starts[index], self.ends[index], self.raws[index], self.keys[index], self.gaps[index]))
+
+    def __iter__(self):
+        return map(_new_token, zip(self.starts, self.ends, self.raws, self.keys, self.gaps, strict=True))
+
+
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` (NFC) into word and punctuation tokens with their offsets (a fresh list)."""
     return list(_scan_tokens(text)[0])
 
 
-def _scan_tokens(text: str) -> tuple[tuple[Token, ...], list[str]]:
+def _scan_tokens(text: str) -> tuple[_Tokens, list[str]]:
     """The tokens of ``text`` and their keys, memoised for the texts scanned last (read-only)."""
     cached = _TOKEN_MEMO.get(text)
     if cached is not None:
         return cached
     # Every character is a word character, whitespace or punctuation, so what lies between two
-    # tokens is whitespace: one pass splits the text into (gap, token) pairs, and the offsets
-    # are the running sums of their lengths (no per-token match objects or slices).
-    pairs = _GAP_TOKEN_RE.findall(text)
-    gaps = [gap for gap, _raw in pairs]
-    raws = [raw for _gap, raw in pairs]
-    bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
+    # tokens is whitespace: one split gives gap, token, gap, token, …, trailing gap, and the
+    # offsets are the running sums of their lengths (no per-token match objects or slices).
+    parts = _SPLIT_TOKENS_RE.split(text)
+    raws = parts[1::2]
+    bounds = list(accumulate(map(len, parts[:-1])))
     keys = list(map(token_key, raws))
-    tokens = tuple(map(_new_token, zip(bounds[0::2], bounds[1::2], raws, keys, gaps, strict=True)))
-    result = (tokens, keys)
+    result = (_Tokens(bounds[0::2], bounds[1::2], raws, keys, parts[0:-1:2]), keys)
     if len(_TOKEN_MEMO) >= _TOKEN_MEMO_SIZE:
         _TOKEN_MEMO.pop(next(iter(_TOKEN_MEMO)))
     _TOKEN_MEMO[text] = result
     return result
 
 
-_TOKEN_MEMO: dict[str, tuple[tuple[Token, ...], list[str]]] = {}
+_SPLIT_TOKENS_RE = re.compile(r"(\w+|[^\w\s])")  # a token (captured) between runs of whitespace
+_TOKEN_MEMO: dict[str, tuple[_Tokens, list[str]]] = {}
 _TOKEN_MEMO_SIZE = 64
 
 
@@ -547,9 +566,8 @@ class Resolver:
         names, prefixes = self.unit_names, self.prefixes
         unit_root, prefix_root = names.root, prefixes.root
         starts = []
-        for i, key in enumerate(keys):
-            if key not in unit_root and key not in prefix_root:
-                continue  # no name and no kind word starts here
+        # only where a name or a kind word starts (tested in C over the keys)
+        for i in compress(count(), map((unit_root.keys() | prefix_root.keys()).__contains__, keys)):
             if names.walk(keys, i, tokens) or any(names.walk(keys, end, tokens) for end, _ in prefixes.walk(keys, i, tokens)):
                 starts.append(i)
         return starts
@@ -793,9 +811,7 @@ class Resolver:
         tokens, keys = _scan_tokens(text)
         found = []
         root = self.agency_names.root
-        for i, key in enumerate(keys):
-            if key not in root:
-                continue  # no agency name starts here
+        for i in compress(count(), map(root.__contains__, keys)):  # where an agency name starts
             hit = self._agency_at(tokens, keys, i, day, provinces, free_text=True)
             if hit is not None:
                 found.append(hit)
