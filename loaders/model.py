@@ -171,6 +171,15 @@ class Emitter:
         """
         return list(starmap(ox.Triple, dict.fromkeys(self._triples)))
 
+    def release(self) -> None:
+        """Drop what the emitter holds (and its reference cycle with :attr:`triples`); it is empty after."""
+        self.triples = None
+        self._triples = []
+        self._evidence = {}
+        self._subject_predicates = set()
+        self._graph = None
+        self._in_graph = 0
+
     def has(self, subject: Node, predicate: Node) -> bool:
         """Whether a triple ``(subject, predicate, ·)`` was added through :meth:`add` or :attr:`triples`."""
         return (subject, predicate) in self._subject_predicates
