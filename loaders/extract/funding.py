@@ -55,6 +55,7 @@ _TOTAL_RE = re.compile(
     re.IGNORECASE,
 )
 _CELL_SPLIT = re.compile(r"\t+|\s*\|\s*|\s{2,}")
+_TWO_SPACES = re.compile(r"\s\s")  # a line without it, a tab or a bar is one cell
 _PROSE_PART = re.compile(
     r"trong đó,?\s+(?:nguồn\s+)?vốn\s+(?P<label>[^;.:\n]{0,60}?)\s+(?:khoảng|chiếm|là|đạt|dự kiến)?\s*(?=\d)",
     re.IGNORECASE,
@@ -124,6 +125,9 @@ def _table_parts(text: str) -> list[Part]:
         if not line.strip():
             if header is not None and parts:
                 header = None
+            continue
+        if "\t" not in line and "|" not in line and not _TWO_SPACES.search(line.strip()):
+            header = None  # one cell (prose): the end of any table above
             continue
         cells = [c for c in _CELL_SPLIT.split(line.strip())]
         is_table_line = len(cells) >= 2

@@ -427,6 +427,9 @@ def _table_tasks(text: str, ctx: ExtractionContext, tasks: list[TaskFound]) -> l
     header: list[str] | None = None
     cols: dict[str, int] = {}
     for s, e in lines:
+        if text.find("\t", s, e) < 0 and text.find("|", s, e) < 0:
+            header = None  # one cell: neither a header row nor a row of the table above
+            continue
         cells = _CELL_SPLIT.split(text[s:e].strip())
         if len(cells) >= 3 and any(_LEAD_COL.search(c) for c in cells) and len(cells[0]) < 80:
             header = cells
