@@ -144,10 +144,18 @@ class _Tokens:
     def __iter__(self):
         return map(_new_token, zip(self.starts, self.ends, self.raws, self.keys, self.gaps, strict=True))
 
+    def pop(self) -> Token:
+        """Remove and return the last token."""
+        last = self[-1]
+        for column in (self.starts, self.ends, self.raws, self.keys, self.gaps):
+            column.pop()
+        return last
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` (NFC) into word and punctuation tokens with their offsets (a fresh list)."""
-    return list(_scan_tokens(text)[0])
+
+def tokenize(text: str) -> _Tokens:
+    """Split ``text`` (NFC) into word and punctuation tokens with their offsets (a fresh copy)."""
+    tokens = _scan_tokens(text)[0]
+    return _Tokens(*(list(column) for column in (tokens.starts, tokens.ends, tokens.raws, tokens.keys, tokens.gaps)))
 
 
 def _scan_tokens(text: str) -> tuple[_Tokens, list[str]]:
@@ -203,13 +211,14 @@ class _Trie:
             node = node.setdefault(key, {})
         node.setdefault(None, []).append(payload)
 
-    def walk(self, keys: list[str], i: int, tokens: list[Token] | None = None) -> list[tuple[int, list]]:
+    def walk(self, keys: list[str], i: int, tokens: _Tokens | None = None) -> list[tuple[int, list]]:
         """All entries starting at ``keys[i]``, longest first; no match spans a blank line."""
         found = []
         node = self.root
+        gaps = tokens.gaps if tokens is not None else None
         j = i
         while j < len(keys) and keys[j] in node:
-            if tokens is not None and j > i and tokens[j].gap.count("\n") > 1:
+            if gaps is not None and j > i and gaps[j].count("\n") > 1:
                 break
             node = node[keys[j]]
             j += 1
@@ -357,7 +366,7 @@ class Resolver:
     # -- unit matching ----------------------------------------------------------------------
     def _unit_at(
         self,
-        tokens: list[Token],
+        tokens: _Tokens,
         keys: list[str],
         i: int,
         day: date,
@@ -393,7 +402,7 @@ class Resolver:
         return None
 
     def _unit_candidates(
-        self, tokens: list[Token], keys: list[str], i: int, free_text: bool, bare_districts: bool
+        self, tokens: _Tokens, keys: list[str], i: int, free_text: bool, bare_districts: bool
     ) -> tuple[tuple[int, str | None, frozenset | None, list[UnitRecord]], ...]:
         """The names that may start at token ``i`` as ``(end, mode, allowed, units)``, in the order
         :meth:`_unit_at` tries them (after a kind word first, longest first); date-independent."""
@@ -405,9 +414,8 @@ class Resolver:
         out = []
         for j0, mode, allowed in starts:
             for j, payloads in self.unit_names.walk(keys, j0, tokens):
-                names = [
-                    p for p in payloads if self._form_fits(p, tokens[j0:j], free_text, bare=allowed is None)
-                ]
+                span = tokens[j0:j]
+                names = [p for p in payloads if self._form_fits(p, span, free_text, bare=allowed is None)]
                 if not names:
                     continue
                 cands = [p.target for p in names]
@@ -431,7 +439,7 @@ class Resolver:
         return all(_is_capitalised(t.raw) for t in span if t.raw[:1].isalpha())
 
     @staticmethod
-    def _bare_name_ok(tokens: list[Token], i: int, j: int) -> bool:
+    def _bare_name_ok(tokens: _Tokens, i: int, j: int) -> bool:
         """A bare name is not part of a longer proper name ("Hà Nam Định", "Nguyễn Thái Bình")."""
         if j < len(tokens) and tokens[j].gap == " " and _is_title_word(tokens[j].raw):
             return False
@@ -442,7 +450,7 @@ class Resolver:
                 return False
         return True
 
-    def _trailing_province(self, tokens: list[Token], keys: list[str], j: int, day: date) -> set[URIRef]:
+    def _trailing_province(self, tokens: _Tokens, keys: list[str], j: int, day: date) -> set[URIRef]:
         """A province named right after a district: "huyện Tân Uyên, tỉnh Lai Châu", "(Sơn La)"."""
         k = j
         if k < len(keys) and keys[k] in {",", "(", "-"}:
@@ -548,16 +556,17 @@ class Resolver:
                 found.extend(self._district_list(tokens, keys, hit, day, provinces))
         return self._settle(tokens, found)
 
-    def _unit_shadows(self, text: str, tokens: tuple[Token, ...], keys: list[str]) -> list[dict[int, list[int]]]:
+    def _unit_shadows(self, text: str, tokens: _Tokens, keys: list[str]) -> list[dict[int, list[int]]]:
         """For each token where a capitalised known name starts, the ends of those names."""
         shadows: dict[int, list[int]] = {}
         for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
             for j, payloads in self.unit_names.walk(keys, i, tokens):
-                if any(self._form_fits(p, tokens[i:j], True, bare=True) for p in payloads):
+                span = tokens[i:j]
+                if any(self._form_fits(p, span, True, bare=True) for p in payloads):
                     shadows.setdefault(i, []).append(j)
         return [shadows]
 
-    def _unit_starts(self, tokens: tuple[Token, ...], keys: list[str]) -> list[int]:
+    def _unit_starts(self, tokens: _Tokens, keys: list[str]) -> list[int]:
         """The tokens where a known unit name starts, directly or after a kind word.
 
         Elsewhere :meth:`_find_units` finds nothing, whatever the date or province hint, so
@@ -573,7 +582,7 @@ class Resolver:
         return starts
 
     def _district_list(
-        self, tokens: list[Token], keys: list[str], first: _Found, day: date, provinces: set[URIRef]
+        self, tokens: _Tokens, keys: list[str], first: _Found, day: date, provinces: set[URIRef]
     ) -> list[_Found]:
         """The further members of "các huyện A, B và C" (ambiguous ones settled by their siblings)."""
         members: list[tuple[int, int, list[UnitRecord]]] = []
@@ -615,7 +624,7 @@ class Resolver:
         return results
 
     @staticmethod
-    def _settle(tokens: list[Token], found: list[_Found]) -> list[tuple[int, int, Match]]:
+    def _settle(tokens: _Tokens, found: list[_Found]) -> list[tuple[int, int, Match]]:
         """Drop candidates that cross each other, then keep the longest without overlaps."""
         contested = set()
         # Sweep in token order: a candidate can only cross those that start before it ends.
@@ -632,9 +641,10 @@ class Resolver:
                 if not nested:
                     contested |= {a, b}
         chosen: list[_Found] = []
+        starts, ends = tokens.starts, tokens.ends
         order = sorted(
             (f for n, f in enumerate(found) if n not in contested and f.match is not None),
-            key=lambda f: (-(tokens[f.j - 1].end - tokens[f.i].start), tokens[f.i].start),
+            key=lambda f: (-(ends[f.j - 1] - starts[f.i]), starts[f.i]),
         )
         taken = bytearray(len(tokens))  # 1 for each token inside a chosen mention (mentions are never empty)
         for f in order:
@@ -642,11 +652,11 @@ class Resolver:
                 chosen.append(f)
                 taken[f.i : f.j] = b"\x01" * (f.j - f.i)
         chosen.sort(key=lambda f: f.i)
-        return [(tokens[f.i].start, tokens[f.j - 1].end, f.match) for f in chosen]
+        return [(starts[f.i], ends[f.j - 1], f.match) for f in chosen]
 
     # -- agency matching ------------------------------------------------------------------
     def _agency_at(
-        self, tokens: list[Token], keys: list[str], i: int, day: date, provinces: set[URIRef], free_text: bool
+        self, tokens: _Tokens, keys: list[str], i: int, day: date, provinces: set[URIRef], free_text: bool
     ) -> _Found | None:
         for j, payloads in self.agency_names.walk(keys, i, tokens):
             names = [
@@ -684,7 +694,7 @@ class Resolver:
 
     def _provincial_at(
         self,
-        tokens: list[Token],
+        tokens: _Tokens,
         keys: list[str],
         i: int,
         j: int,
