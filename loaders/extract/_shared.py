@@ -277,6 +277,8 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: look further
         if op is c.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return None  # an inline (?i:…): the look-ahead would not ignore case
             inner = _first_chars(av[-1])
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             inner = _first_chars(av[2])
@@ -315,6 +317,11 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
         return re.compile(pattern, flags)
     charset = "".join(re.escape(ch) for ch in sorted(first[0]))
     return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+
+
+def lead_by_first_chars(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` recompiled by :func:`prefiltered` (same matches), for patterns that scan a whole text."""
+    return prefiltered(pattern.pattern, pattern.flags & ~re.UNICODE)
 
 
 def position_test(spans: list[tuple[int, int]]):

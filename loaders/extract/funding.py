@@ -31,7 +31,15 @@ from decimal import Decimal
 from rdflib import RDF, XSD, Literal, URIRef
 
 from quyhoach.loaders.documents.structure import DocumentStructure
-from quyhoach.loaders.extract._shared import PERIOD_RE, D, TimeRef, decimal_literal, plan_period, sentences
+from quyhoach.loaders.extract._shared import (
+    PERIOD_RE,
+    D,
+    TimeRef,
+    decimal_literal,
+    lead_by_first_chars,
+    plan_period,
+    sentences,
+)
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
@@ -329,3 +337,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
 def source_concept(slug: str) -> URIRef:
     """IRI of a funding-source concept (``ID/funding-source/{slug}``)."""
     return ID[f"funding-source/{slug}"]
+
+
+# Patterns that scan a whole text (or every sentence), led by a look-ahead on the characters a
+# match can start with: the same matches, found faster.
+_TOTAL_RE = lead_by_first_chars(_TOTAL_RE)
