@@ -33,8 +33,10 @@ as hint; collectives and unknown bodies become flagged nodes ``ID/agency/collect
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
@@ -188,6 +190,42 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
             if agency is not None:
                 found.append(Mention(s, e, AgencyRef(agency.iri, agency.label)))
     return sorted(found, key=lambda m: m.start)
+
+
+#: Words one of which every collective of :data:`COLLECTIVES` contains (``tests/test_tasks.py``
+#: checks it): a text without them names no collective.
+COLLECTIVE_HINTS = ("ngang bộ", "ngành", "huyện", "địa phương", "đơn vị tư vấn", "ban cán sự")
+_COLLECTIVE_HINT_RE = prefiltered("|".join(COLLECTIVE_HINTS), re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _collective_hints(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the collective hints of ``text`` (one scan per text; they never overlap)."""
+    spans = [m.span() for m in _COLLECTIVE_HINT_RE.finditer(text)]
+    return [s for s, _e in spans], [e for _s, e in spans]
+
+
+def _may_mention(text: str, start: int, end: int, ctx: ExtractionContext) -> bool:
+    """False only when :func:`_mentions` finds nothing in any part of ``text[start:end]``: no hint of
+    a collective overlaps it (every occurrence of a hint overlaps one the whole-text scan found) and
+    the resolver's whole-text scans have no agency and no province inside it."""
+    starts, ends = _collective_hints(text)
+    k = bisect_right(ends, start)
+    if k < len(starts) and starts[k] < end:
+        return True
+    if ctx.resolver is None:
+        return False
+    province = ctx.scope_unit if province_code(ctx) else None
+    try:
+        if ctx.resolver.agencies_within(text, start, end, as_of=ctx.as_of, province=province):
+            return True
+    except Exception:  # noqa: BLE001 - as in _mentions: a resolver failure finds nothing
+        pass
+    try:
+        units = ctx.resolver.units_within(text, start, end, as_of=ctx.as_of)
+    except Exception:  # noqa: BLE001
+        units = []
+    return any(u.level == "province" for _s, _e, u in units)
 
 
 _BEFORE_REGION = re.compile(r"\s+(?:trong\s+)?(?=vùng\b)")
@@ -398,6 +436,8 @@ def find_tasks(text: str, ctx: ExtractionContext) -> list[TaskFound]:
         if _ROMAN_RE.match(text, ss) or _HEADING_RE.match(text, ss):
             carry = None
         default = carry if (carry is not None and para - carry_para <= 1 and _starts_with_verb(text, ss, se)) else None
+        if default is None and not _may_mention(text, ss, se, ctx):
+            continue  # no agency, collective or province named: no one to hold a task (analyse finds none)
         roles, explicit = analyse(text, ss, se, ctx, default)
         if explicit is None and default is None:
             roles = []  # no one to hold the task: objects of "phối hợp với" alone are not tasks
