@@ -324,6 +324,25 @@ def lead_by_first_chars(pattern: re.Pattern) -> re.Pattern:
     return prefiltered(pattern.pattern, pattern.flags & ~re.UNICODE)
 
 
+@lru_cache(maxsize=16)
+def _hint_spans(pattern: re.Pattern, text: str) -> tuple[list[int], list[int]]:
+    spans = [m.span() for m in pattern.finditer(text)]
+    return [a for a, _b in spans], [b for _a, b in spans]
+
+
+def hint_in(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
+    """Whether a match of ``pattern`` found by one scan of the whole ``text`` (memoised) overlaps
+    ``[start, end)``.
+
+    Every occurrence of a word of ``pattern`` overlaps a match of that scan, so when a pattern
+    matches only text holding such a word, ``False`` here means it has no match in the span: a
+    cheap test before running the pattern on a sentence.
+    """
+    starts, ends = _hint_spans(pattern, text)
+    k = bisect_right(ends, start)
+    return k < len(starts) and starts[k] < end
+
+
 def position_test(spans: list[tuple[int, int]]):
     """A function telling whether a position lies in one of ``spans`` (binary search over merged spans)."""
     merged: list[list[int]] = []

@@ -36,6 +36,7 @@ from quyhoach.loaders.extract._shared import (
     D,
     TimeRef,
     decimal_literal,
+    hint_in,
     lead_by_first_chars,
     plan_period,
     sentences,
@@ -62,6 +63,7 @@ _TOTAL_RE = re.compile(
     r"|tổng\s+nhu cầu\s+vốn(?:\s+đầu tư)?|nhu cầu\s+vốn\s+đầu tư",
     re.IGNORECASE,
 )
+_TOTAL_HINT = re.compile(r"vốn", re.IGNORECASE)  # a word every match of _TOTAL_RE holds
 _CELL_SPLIT = re.compile(r"\t+|\s*\|\s*|\s{2,}")
 _TWO_SPACES = re.compile(r"\s\s")  # a line without it, a tab or a bar is one cell
 _PROSE_PART = re.compile(
@@ -239,6 +241,8 @@ def find_requirements(
     reqs: list[Requirement] = []
     owners: list[tuple] = []  # the article (or appendix) of each requirement
     for s, e in sentences(text):
+        if not hint_in(_TOTAL_HINT, text, s, e):
+            continue  # every total's phrase holds "vốn"
         sent = text[s:e]
         for m in _TOTAL_RE.finditer(sent):
             clause_end = len(sent)

@@ -33,14 +33,13 @@ as hint; collectives and unknown bodies become flagged nodes ``ID/agency/collect
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from quyhoach.loaders.extract._shared import (
+    hint_in,
     lead_by_first_chars,
     paragraph_bounds,
     position_test,
@@ -198,20 +197,11 @@ COLLECTIVE_HINTS = ("ngang bộ", "ngành", "huyện", "địa phương", "đơn
 _COLLECTIVE_HINT_RE = prefiltered("|".join(COLLECTIVE_HINTS), re.IGNORECASE)
 
 
-@lru_cache(maxsize=8)
-def _collective_hints(text: str) -> tuple[list[int], list[int]]:
-    """Starts and ends of the collective hints of ``text`` (one scan per text; they never overlap)."""
-    spans = [m.span() for m in _COLLECTIVE_HINT_RE.finditer(text)]
-    return [s for s, _e in spans], [e for _s, e in spans]
-
 
 def _may_mention(text: str, start: int, end: int, ctx: ExtractionContext) -> bool:
     """False only when :func:`_mentions` finds nothing in any part of ``text[start:end]``: no hint of
-    a collective overlaps it (every occurrence of a hint overlaps one the whole-text scan found) and
-    the resolver's whole-text scans have no agency and no province inside it."""
-    starts, ends = _collective_hints(text)
-    k = bisect_right(ends, start)
-    if k < len(starts) and starts[k] < end:
+    a collective in it and no agency and no province in the resolver's whole-text scans."""
+    if hint_in(_COLLECTIVE_HINT_RE, text, start, end):
         return True
     if ctx.resolver is None:
         return False
