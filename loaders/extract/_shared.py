@@ -319,6 +319,54 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
     return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
 
 
+def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
+    """``(?P<{prefix}0>p0)|(?P<{prefix}1>p1)|…`` compiled so that at a position only the alternatives
+    that can start with its character are tried, in their order (the same matches, each by the
+    same alternative); :func:`alternative` gives the index of the one that matched.
+
+    The alternatives are grouped by first character, each group led by a look-ahead on it; an
+    alternative that can start with several characters is repeated in each of their groups
+    (``{prefix}{n}_{k}``). When the first characters of some alternative cannot be worked out, or
+    two groups could both start at one character, it is the plain alternation led by
+    :func:`prefiltered`.
+    """
+    named = [f"(?P<{prefix}{n}>{p})" for n, p in enumerate(patterns)]
+    plain = "|".join(named)
+    try:
+        from re import _parser
+    except ImportError:  # Python < 3.11
+        return prefiltered(plain, flags)
+    groups: dict[str, list[int]] = {}
+    for n, pattern in enumerate(patterns):
+        first = _first_chars(_parser.parse(pattern, flags))
+        if first is None or first[1] or not first[0]:
+            return prefiltered(plain, flags)
+        for ch in first[0]:
+            key = ch.lower() if flags & re.IGNORECASE else ch
+            members = groups.setdefault(key, [])
+            if n not in members:
+                members.append(n)
+    keys = sorted(groups)
+    for a in keys:  # the groups' look-aheads must never accept one character together
+        for b in keys:
+            if a != b and re.fullmatch(f"[{re.escape(a)}]", b, flags):
+                return prefiltered(plain, flags)
+    branches = []
+    for k, key in enumerate(keys):
+        members = "|".join(f"(?P<{prefix}{n}_{k}>{patterns[n]})" for n in sorted(groups[key]))
+        branches.append(f"(?=[{re.escape(key)}])(?:{members})")
+    leads = "".join(re.escape(key) for key in keys)
+    return re.compile(f"(?=[{leads}])(?:{'|'.join(branches)})", flags)
+
+
+def alternative(m: re.Match) -> int:
+    """The index of the alternative of an :func:`alternation` that matched (its group closes last)."""
+    return int(_ALTERNATIVE_NAME.match(m.lastgroup).group(1))
+
+
+_ALTERNATIVE_NAME = re.compile(r"\D*(\d+)")
+
+
 def lead_by_first_chars(pattern: re.Pattern) -> re.Pattern:
     """``pattern`` recompiled by :func:`prefiltered` (same matches), for patterns that scan a whole text."""
     return prefiltered(pattern.pattern, pattern.flags & ~re.UNICODE)

@@ -39,6 +39,8 @@ from datetime import date
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from quyhoach.loaders.extract._shared import (
+    alternation,
+    alternative,
     hint_in,
     lead_by_first_chars,
     paragraph_bounds,
@@ -98,7 +100,7 @@ COLLECTIVES: list[tuple[str, str]] = [
     (r"đơn vị tư vấn", "collective"),
     (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
 ]
-_COLLECTIVE_RE = prefiltered("|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(COLLECTIVES)), re.IGNORECASE)
+_COLLECTIVE_RE = alternation([p for p, _ in COLLECTIVES], "c", re.IGNORECASE)
 _HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE)
 #: A numbered line that is only an agency's name, its duties on the lines below ("1. Sở Tài chính").
 _BARE_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n:;.]{3,120}?)[ \t]*$", re.MULTILINE)
@@ -156,7 +158,7 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     found: list[Mention] = []
     for m in _COLLECTIVE_RE.finditer(chunk):
         s, e = start + m.start(), start + m.end()
-        kind = COLLECTIVES[int(m.lastgroup[1:])][1]  # the phrase's own group closes last
+        kind = COLLECTIVES[alternative(m)][1]  # the phrase's own group closes last
         ref = _collective(m.group(), kind)
         if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
             ref = _extend_locality(text, s, e, ctx) or ref
