@@ -375,6 +375,7 @@ class Resolver:
         free_text: bool,
         bare_districts: bool = False,
         candidates: dict | None = None,
+        walks: dict | None = None,
     ) -> _Found | None:
         """The longest unit mention starting at token ``i``.
 
@@ -383,7 +384,7 @@ class Resolver:
         """
         names = candidates.get(i) if candidates is not None else None
         if names is None:
-            names = self._unit_candidates(tokens, keys, i, free_text, bare_districts)
+            names = self._unit_candidates(tokens, keys, i, free_text, bare_districts, walks)
             if candidates is not None:
                 candidates[i] = names
         for j, mode, allowed, cands in names:
@@ -402,7 +403,8 @@ class Resolver:
         return None
 
     def _unit_candidates(
-        self, tokens: _Tokens, keys: list[str], i: int, free_text: bool, bare_districts: bool
+        self, tokens: _Tokens, keys: list[str], i: int, free_text: bool, bare_districts: bool,
+        walks: dict | None = None,
     ) -> tuple[tuple[int, str | None, frozenset | None, list[UnitRecord]], ...]:
         """The names that may start at token ``i`` as ``(end, mode, allowed, units)``, in the order
         :meth:`_unit_at` tries them (after a kind word first, longest first); date-independent."""
@@ -413,8 +415,8 @@ class Resolver:
         starts.append((i, None, None))
         out = []
         for j0, mode, allowed in starts:
-            for j, payloads in self.unit_names.walk(keys, j0, tokens):
-                span = tokens[j0:j]
+            for j, payloads in self._unit_walk(keys, j0, tokens, walks):
+                span = tokens.raws[j0:j]
                 names = [p for p in payloads if self._form_fits(p, span, free_text, bare=allowed is None)]
                 if not names:
                     continue
@@ -428,15 +430,16 @@ class Resolver:
         return tuple(out)
 
     @staticmethod
-    def _form_fits(name: _Name, span: list[Token], free_text: bool, bare: bool) -> bool:
+    def _form_fits(name: _Name, span: list[str], free_text: bool, bare: bool) -> bool:
+        """Whether the tokens ``span`` (their raw text) are written as ``name`` must be."""
         if name.case_sensitive:
-            return "".join(t.raw for t in span) == "".join(_TOKEN_RE.findall(name.form))
+            return "".join(span) == "".join(_TOKEN_RE.findall(name.form))
         if not free_text:
             return True
         target = name.target
         if isinstance(target, UnitRecord) and target.level == "region" and (not bare or len(span) >= 4):
             return True  # "vùng trung du và miền núi phía Bắc": long region names in any case
-        return all(_is_capitalised(t.raw) for t in span if t.raw[:1].isalpha())
+        return all(_is_capitalised(raw) for raw in span if raw[:1].isalpha())
 
     @staticmethod
     def _bare_name_ok(tokens: _Tokens, i: int, j: int) -> bool:
@@ -540,12 +543,13 @@ class Resolver:
         tokens, keys = _scan_tokens(text)
         found: list[_Found] = []
         # what depends on the tokens only is shared by the scans of this text with other arguments
-        shadows = _memo(self, ("unit shadows", text), lambda: self._unit_shadows(text, tokens, keys))[0]
+        walks = _memo_dict(self, ("unit walks", text))  # the names starting at each token, walked once
+        shadows = _memo(self, ("unit shadows", text), lambda: self._unit_shadows(text, tokens, keys, walks))[0]
         candidates = _memo_dict(self, ("unit candidates", text, bare_districts))
-        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
+        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys, walks)):
             # any capitalised known name, even one the rules reject, may contest a crossing match
             found.extend(_Found(i, j, None, extra={"shadow": True}) for j in shadows.get(i, ()))
-            hit = self._unit_at(tokens, keys, i, day, None, provinces, True, bare_districts, candidates)
+            hit = self._unit_at(tokens, keys, i, day, None, provinces, True, bare_districts, candidates, walks)
             if hit is None:
                 continue
             if hit.extra.get("mode") == "list":
@@ -556,17 +560,28 @@ class Resolver:
                 found.extend(self._district_list(tokens, keys, hit, day, provinces))
         return self._settle(tokens, found)
 
-    def _unit_shadows(self, text: str, tokens: _Tokens, keys: list[str]) -> list[dict[int, list[int]]]:
+    def _unit_shadows(
+        self, text: str, tokens: _Tokens, keys: list[str], walks: dict | None = None
+    ) -> list[dict[int, list[int]]]:
         """For each token where a capitalised known name starts, the ends of those names."""
         shadows: dict[int, list[int]] = {}
-        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
-            for j, payloads in self.unit_names.walk(keys, i, tokens):
-                span = tokens[i:j]
+        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys, walks)):
+            for j, payloads in self._unit_walk(keys, i, tokens, walks):
+                span = tokens.raws[i:j]
                 if any(self._form_fits(p, span, True, bare=True) for p in payloads):
                     shadows.setdefault(i, []).append(j)
         return [shadows]
 
-    def _unit_starts(self, tokens: _Tokens, keys: list[str]) -> list[int]:
+    def _unit_walk(self, keys: list[str], i: int, tokens: _Tokens, walks: dict | None) -> list[tuple[int, list]]:
+        """``unit_names.walk`` at token ``i``, kept in ``walks`` (one dict per text) when given."""
+        if walks is None:
+            return self.unit_names.walk(keys, i, tokens)
+        found = walks.get(i)
+        if found is None:
+            found = walks[i] = self.unit_names.walk(keys, i, tokens)
+        return found
+
+    def _unit_starts(self, tokens: _Tokens, keys: list[str], walks: dict | None = None) -> list[int]:
         """The tokens where a known unit name starts, directly or after a kind word.
 
         Elsewhere :meth:`_find_units` finds nothing, whatever the date or province hint, so
@@ -577,7 +592,9 @@ class Resolver:
         starts = []
         # only where a name or a kind word starts (tested in C over the keys)
         for i in compress(count(), map((unit_root.keys() | prefix_root.keys()).__contains__, keys)):
-            if names.walk(keys, i, tokens) or any(names.walk(keys, end, tokens) for end, _ in prefixes.walk(keys, i, tokens)):
+            if self._unit_walk(keys, i, tokens, walks) or any(
+                self._unit_walk(keys, end, tokens, walks) for end, _ in prefixes.walk(keys, i, tokens)
+            ):
                 starts.append(i)
         return starts
 
@@ -601,7 +618,7 @@ class Resolver:
                 cands = [
                     p.target
                     for p in payloads
-                    if p.target.level == "district" and self._form_fits(p, tokens[k:end], True, bare=False)
+                    if p.target.level == "district" and self._form_fits(p, tokens.raws[k:end], True, bare=False)
                 ]
                 if cands:
                     hit = (k, end, cands)
@@ -662,7 +679,7 @@ class Resolver:
             names = [
                 p
                 for p in payloads
-                if not (free_text and p.lookup_only) and self._agency_form_fits(p, tokens[i:j], free_text)
+                if not (free_text and p.lookup_only) and self._agency_form_fits(p, tokens.raws[i:j], free_text)
             ]
             if not names:
                 continue
@@ -687,10 +704,10 @@ class Resolver:
         return tuple(keys[j : j + len(words)]) == words
 
     @staticmethod
-    def _agency_form_fits(name: _Name, span: list[Token], free_text: bool) -> bool:
+    def _agency_form_fits(name: _Name, span: list[str], free_text: bool) -> bool:
         if name.case_sensitive:
-            return "".join(t.raw for t in span) == "".join(_TOKEN_RE.findall(name.form))
-        return not free_text or _is_capitalised(span[0].raw)
+            return "".join(span) == "".join(_TOKEN_RE.findall(name.form))
+        return not free_text or _is_capitalised(span[0])
 
     def _provincial_at(
         self,
