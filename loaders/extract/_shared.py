@@ -30,6 +30,9 @@ PERIOD_WORD_RE = re.compile(
 YEAR_RE = re.compile(r"(?:(?:đến|tới|vào|trong)\s+)?năm\s+((?:19|20)\d\d)(?!\d|\s*[-–—]\s*\d)", re.IGNORECASE)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class TimeRef:
     """A target year or a period found in the text."""
@@ -48,6 +51,8 @@ class TimeRef:
 def time_refs(text: str, offset: int = 0) -> list[TimeRef]:
     """Years and periods of ``text`` in order of position (offsets shifted by ``offset``)."""
     refs: list[TimeRef] = []
+    if _DIGIT.search(text) is None:
+        return refs  # every year has digits
     taken: list[tuple[int, int]] = []
     for m in PERIOD_RE.finditer(text):
         a, b = int(m.group(1)), int(m.group(2))
