@@ -906,8 +906,9 @@ def _memo(resolver: object, key: tuple, compute) -> tuple:
 
 
 def _memo_dict(resolver: object, key: tuple) -> dict:
-    """A bounded per-resolver memo of dicts that callers fill as they go (oldest dropped first)."""
-    memo = resolver.__dict__.setdefault("_dict_memo", {})
+    """A bounded per-resolver memo of dicts that callers fill as they go (oldest dropped first);
+    each kind (``key[0]``) has its own 16 entries, so one kind does not push out another's."""
+    memo = resolver.__dict__.setdefault("_dict_memo", {}).setdefault(key[0], {})
     entry = memo.get(key)
     if entry is None:
         if len(memo) >= 16:
