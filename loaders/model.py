@@ -151,6 +151,7 @@ class Emitter:
         self._source = ox.NamedNode(document.iri)
         self._graph: Graph | None = None
         self._in_graph = 0
+        self._named: dict[URIRef, ox.NamedNode] = {}
 
     # -- output --------------------------------------------------------------------------
     @property
@@ -175,12 +176,33 @@ class Emitter:
         """
         return list(starmap(ox.Triple, dict.fromkeys(self._triples)))
 
+    def release(self) -> None:
+        """Drop what the emitter holds (and its reference cycle with :attr:`triples`); it is empty after."""
+        self.triples = None
+        self._triples = []
+        self._evidence = {}
+        self._subject_predicates = set()
+        self._graph = None
+        self._in_graph = 0
+        self._named = {}
+
     def has(self, subject: Node, predicate: Node) -> bool:
         """Whether a triple ``(subject, predicate, ·)`` was added through :meth:`add` or :attr:`triples`."""
         return (subject, predicate) in self._subject_predicates
 
+    def _term(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """:func:`to_oxigraph` of ``term``; an IRI converted once per document (a few thousand
+        distinct IRIs make up nine tenths of the terms emitted)."""
+        if type(term) is URIRef:
+            node = self._named.get(term)
+            if node is None:
+                node = self._named[term] = ox.NamedNode(term)
+            return node
+        return to_oxigraph(term)
+
     def _add(self, subject: Node, predicate: Node, obj: Node) -> tuple:
-        triple = (to_oxigraph(subject), to_oxigraph(predicate), to_oxigraph(obj))
+        term = self._term
+        triple = (term(subject), term(predicate), term(obj))
         self._triples.append(triple)
         self._subject_predicates.add((subject, predicate))
         return triple
@@ -225,7 +247,7 @@ class Emitter:
     def cite(self, subject: URIRef, span: Span) -> None:
         """Record that ``subject`` was derived from the words at ``span``."""
         evidence = self._evidence_node(span)[1]
-        self._triples.append((to_oxigraph(subject), _DERIVED_FROM, evidence))
+        self._triples.append((self._term(subject), _DERIVED_FROM, evidence))
         self._subject_predicates.add((subject, PROV.wasDerivedFrom))
 
     # -- statements ----------------------------------------------------------------------

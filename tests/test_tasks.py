@@ -221,3 +221,27 @@ def test_tasks_in_articles_carry_their_provision():
     provisions = {str(p) for p in tasks.values() if p is not None}
     assert "Điều 10, khoản 2, điểm a" in provisions
     assert all(p.startswith("Điều ") for p in provisions)
+
+
+def test_every_collective_contains_a_hint_word():
+    # sentences without a hint word (and without agencies or provinces) are not analysed: a
+    # collective added to COLLECTIVES needs a word of COLLECTIVE_HINTS in every alternative
+    for pattern, _kind in tasks.COLLECTIVES:
+        depth, alternatives, current = 0, [], ""
+        for ch in pattern:
+            depth += (ch == "(") - (ch == ")")
+            if ch == "|" and depth == 0:
+                alternatives.append(current)
+                current = ""
+            else:
+                current += ch
+        alternatives.append(current)
+        for alternative in alternatives:
+            assert any(h in alternative.lower() for h in tasks.COLLECTIVE_HINTS), alternative
+
+
+def test_sentence_without_agency_or_collective_gives_no_task_but_one_with_a_collective_does():
+    ctx = ExtractionContext(as_of=date(2024, 11, 1), resolver=get_resolver())
+    text = "Xây dựng kế hoạch triển khai thực hiện. Các sở, ngành liên quan triển khai thực hiện nghiêm túc."
+    found = tasks.find_tasks(text, ctx)
+    assert [text[t.span.start : t.span.end] for t in found] == ["Các sở, ngành liên quan triển khai thực hiện nghiêm túc."]

@@ -138,9 +138,11 @@ def extract_triples(
     doc: CleanDocument, resolver=None, extractors: tuple[str | Extractor, ...] = EXTRACTORS
 ) -> list[ox.Triple]:
     """The triples of :func:`extract` as pyoxigraph triples, ready for ``KnowledgeStore.replace_graph``."""
-    emitter = run_extractors(doc, resolver, extractors)
-    with _cycle_collector_paused():
-        return emitter.oxigraph_triples()
+    with _cycle_collector_paused():  # one pause over extraction and hand-over: one collection after
+        emitter = run_extractors(doc, resolver, extractors)
+        triples = emitter.oxigraph_triples()
+        emitter.release()  # freed by reference counting, not left for the collector to find
+    return triples
 
 
 def run_extractors(doc: CleanDocument, resolver=None, extractors: tuple[str | Extractor, ...] = EXTRACTORS) -> Emitter:

@@ -30,6 +30,9 @@ PERIOD_WORD_RE = re.compile(
 YEAR_RE = re.compile(r"(?:(?:đến|tới|vào|trong)\s+)?năm\s+((?:19|20)\d\d)(?!\d|\s*[-–—]\s*\d)", re.IGNORECASE)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class TimeRef:
     """A target year or a period found in the text."""
@@ -48,6 +51,8 @@ class TimeRef:
 def time_refs(text: str, offset: int = 0) -> list[TimeRef]:
     """Years and periods of ``text`` in order of position (offsets shifted by ``offset``)."""
     refs: list[TimeRef] = []
+    if _DIGIT.search(text) is None:
+        return refs  # every year has digits
     taken: list[tuple[int, int]] = []
     for m in PERIOD_RE.finditer(text):
         a, b = int(m.group(1)), int(m.group(2))
@@ -277,6 +282,8 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: look further
         if op is c.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return None  # an inline (?i:…): the look-ahead would not ignore case
             inner = _first_chars(av[-1])
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             inner = _first_chars(av[2])
@@ -315,6 +322,78 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
         return re.compile(pattern, flags)
     charset = "".join(re.escape(ch) for ch in sorted(first[0]))
     return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+
+
+def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
+    """``(?P<{prefix}0>p0)|(?P<{prefix}1>p1)|…`` compiled so that at a position only the alternatives
+    that can start with its character are tried, in their order (the same matches, each by the
+    same alternative); :func:`alternative` gives the index of the one that matched.
+
+    The alternatives are grouped by first character, each group led by a look-ahead on it; an
+    alternative that can start with several characters is repeated in each of their groups
+    (``{prefix}{n}_{k}``). When the first characters of some alternative cannot be worked out, or
+    two groups could both start at one character, it is the plain alternation led by
+    :func:`prefiltered`.
+    """
+    named = [f"(?P<{prefix}{n}>{p})" for n, p in enumerate(patterns)]
+    plain = "|".join(named)
+    try:
+        from re import _parser
+    except ImportError:  # Python < 3.11
+        return prefiltered(plain, flags)
+    groups: dict[str, list[int]] = {}
+    for n, pattern in enumerate(patterns):
+        first = _first_chars(_parser.parse(pattern, flags))
+        if first is None or first[1] or not first[0]:
+            return prefiltered(plain, flags)
+        for ch in first[0]:
+            key = ch.lower() if flags & re.IGNORECASE else ch
+            members = groups.setdefault(key, [])
+            if n not in members:
+                members.append(n)
+    keys = sorted(groups)
+    for a in keys:  # the groups' look-aheads must never accept one character together
+        for b in keys:
+            if a != b and re.fullmatch(f"[{re.escape(a)}]", b, flags):
+                return prefiltered(plain, flags)
+    branches = []
+    for k, key in enumerate(keys):
+        members = "|".join(f"(?P<{prefix}{n}_{k}>{patterns[n]})" for n in sorted(groups[key]))
+        branches.append(f"(?=[{re.escape(key)}])(?:{members})")
+    leads = "".join(re.escape(key) for key in keys)
+    return re.compile(f"(?=[{leads}])(?:{'|'.join(branches)})", flags)
+
+
+def alternative(m: re.Match) -> int:
+    """The index of the alternative of an :func:`alternation` that matched (its group closes last)."""
+    return int(_ALTERNATIVE_NAME.match(m.lastgroup).group(1))
+
+
+_ALTERNATIVE_NAME = re.compile(r"\D*(\d+)")
+
+
+def lead_by_first_chars(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` recompiled by :func:`prefiltered` (same matches), for patterns that scan a whole text."""
+    return prefiltered(pattern.pattern, pattern.flags & ~re.UNICODE)
+
+
+@lru_cache(maxsize=16)
+def _hint_spans(pattern: re.Pattern, text: str) -> tuple[list[int], list[int]]:
+    spans = [m.span() for m in pattern.finditer(text)]
+    return [a for a, _b in spans], [b for _a, b in spans]
+
+
+def hint_in(pattern: re.Pattern, text: str, start: int, end: int) -> bool:
+    """Whether a match of ``pattern`` found by one scan of the whole ``text`` (memoised) overlaps
+    ``[start, end)``.
+
+    Every occurrence of a word of ``pattern`` overlaps a match of that scan, so when a pattern
+    matches only text holding such a word, ``False`` here means it has no match in the span: a
+    cheap test before running the pattern on a sentence.
+    """
+    starts, ends = _hint_spans(pattern, text)
+    k = bisect_right(ends, start)
+    return k < len(starts) and starts[k] < end
 
 
 def position_test(spans: list[tuple[int, int]]):

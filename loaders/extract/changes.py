@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from quyhoach.loaders.extract import mentions
+from quyhoach.loaders.extract._shared import prefiltered
 from quyhoach.loaders.extract.citations import (
     DocMention,
     QuoteRegion,
@@ -61,14 +62,14 @@ _ADJUSTED_PLAN_RE = re.compile(
     r"(?i:điều chỉnh\s+(?:cục bộ\s+)?quy hoạch)[^.;]{0,300}?(?i:được\s+(?:[^.;]{0,60}\s)?phê duyệt\s+tại)\s*$"
 )
 _OPERATIVE_RE = re.compile(r"(?i:\b(?:quyết định|nghị quyết|kế hoạch|thông tư|nghị định|chỉ thị|quy định) này\b)")
-_REPLACE_RE = re.compile(r"(?i:\bthay thế\b)")
-_REPEAL_RE = re.compile(r"(?i:\bbãi bỏ\b)")
-_EXPIRED_RE = re.compile(r"(?i:\bhết hiệu lực\b)")
+_REPLACE_RE = prefiltered(r"\bthay thế\b", re.IGNORECASE)  # prefiltered: these scan the whole text
+_REPEAL_RE = prefiltered(r"\bbãi bỏ\b", re.IGNORECASE)
+_EXPIRED_RE = prefiltered(r"\bhết hiệu lực\b", re.IGNORECASE)
 _LIST_SEP_RE = re.compile(
     r"(?:[;,]|\svà|\d+\.|:)\s*(?:(?:\d+\.|[a-zđ]\))\s*)?(?i:và\s+)?(?i:các\s+)?\s*(?i:số\s*)?$"
 )
 #: Where the main document's own text ends when the structure found no signature block.
-_SIGN_OFF_RE = re.compile(r"(?:Nơi nhận\s*:|\bTM\.\s*(?:ỦY|UỶ|UBND|HỘI ĐỒNG)|\bKT\.\s*(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG))")
+_SIGN_OFF_RE = prefiltered(r"(?:Nơi nhận\s*:|\bTM\.\s*(?:ỦY|UỶ|UBND|HỘI ĐỒNG)|\bKT\.\s*(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG))")
 _CHAIN_RE = re.compile(r"(?:,|\svà)\s*$")
 
 

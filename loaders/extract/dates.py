@@ -18,6 +18,7 @@ _WORDS = re.compile(
 )
 #: Day and month without a year: "4/6", "(4/6)", "ngày 20/6". Not inside a longer number or code.
 _SHORT = re.compile(r"(?<![\d/.\-\w])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/\-]|\.\d)")
+_DIGIT = re.compile(r"\d")
 _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|\s+năm\s+)(?P<y>(?:19|20)\d{2})", re.IGNORECASE)
 
 
@@ -48,6 +49,8 @@ def parse_date(text: str, default_year: int | None = None) -> date | None:
 def find_dates(text: str, default_year: int | None = None, include_short: bool = True) -> list[DateMention]:
     """All dates in ``text``, in order; short ``d/m`` dates only when ``default_year`` is given."""
     found: list[DateMention] = []
+    if _DIGIT.search(text) is None:
+        return found  # every form of a date has a digit
     taken: list[tuple[int, int]] = []
 
     def free(s: int, e: int) -> bool:

@@ -31,7 +31,16 @@ from decimal import Decimal
 from rdflib import RDF, XSD, Literal, URIRef
 
 from quyhoach.loaders.documents.structure import DocumentStructure
-from quyhoach.loaders.extract._shared import PERIOD_RE, D, TimeRef, decimal_literal, plan_period, sentences
+from quyhoach.loaders.extract._shared import (
+    PERIOD_RE,
+    D,
+    TimeRef,
+    decimal_literal,
+    hint_in,
+    lead_by_first_chars,
+    plan_period,
+    sentences,
+)
 from quyhoach.loaders.extract.citations import quoted_document
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
@@ -55,7 +64,9 @@ _TOTAL_RE = re.compile(
     r"|tổng\s+nhu cầu\s+vốn(?:\s+đầu tư)?|nhu cầu\s+vốn\s+đầu tư",
     re.IGNORECASE,
 )
+_TOTAL_HINT = re.compile(r"vốn", re.IGNORECASE)  # a word every match of _TOTAL_RE holds
 _CELL_SPLIT = re.compile(r"\t+|\s*\|\s*|\s{2,}")
+_TWO_SPACES = re.compile(r"\s\s")  # a line without it, a tab or a bar is one cell
 _PROSE_PART = re.compile(
     r"trong đó,?\s+(?:nguồn\s+)?vốn\s+(?P<label>[^;.:\n]{0,60}?)\s+(?:khoảng|chiếm|là|đạt|dự kiến)?\s*(?=\d)",
     re.IGNORECASE,
@@ -125,6 +136,9 @@ def _table_parts(text: str) -> list[Part]:
         if not line.strip():
             if header is not None and parts:
                 header = None
+            continue
+        if "\t" not in line and "|" not in line and not _TWO_SPACES.search(line.strip()):
+            header = None  # one cell (prose): the end of any table above
             continue
         cells = [c for c in _CELL_SPLIT.split(line.strip())]
         is_table_line = len(cells) >= 2
@@ -228,6 +242,8 @@ def find_requirements(
     reqs: list[Requirement] = []
     owners: list[tuple] = []  # the article (or appendix) of each requirement
     for s, e in sentences(text):
+        if not hint_in(_TOTAL_HINT, text, s, e):
+            continue  # every total's phrase holds "vốn"
         sent = text[s:e]
         for m in _TOTAL_RE.finditer(sent):
             clause_end = len(sent)
@@ -326,3 +342,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
 def source_concept(slug: str) -> URIRef:
     """IRI of a funding-source concept (``ID/funding-source/{slug}``)."""
     return ID[f"funding-source/{slug}"]
+
+
+# Patterns that scan a whole text (or every sentence), led by a look-ahead on the characters a
+# match can start with: the same matches, found faster.
+_TOTAL_RE = lead_by_first_chars(_TOTAL_RE)

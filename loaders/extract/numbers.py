@@ -98,6 +98,7 @@ _QUANTITY_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _YEAR_RE = re.compile(r"^(19|20)\d\d$")
+_DIGIT = re.compile(r"\d")
 
 
 def parse_number(text: str) -> Decimal:
@@ -196,6 +197,8 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     without unit; callers treat it as a period).
     """
     out: list[Quantity] = []
+    if _DIGIT.search(text) is None:
+        return out  # every quantity has a digit
     for m in _QUANTITY_RE.finditer(text):
         s, e = m.start("a"), m.end()
         before = text[s - 1] if s > 0 else " "

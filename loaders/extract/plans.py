@@ -25,6 +25,7 @@ from functools import lru_cache
 from rdflib import XSD, Literal, URIRef
 
 from quyhoach.loaders.extract import mentions
+from quyhoach.loaders.extract._shared import lead_by_first_chars
 from quyhoach.loaders.extract.citations import DocMention, doc_iri, resolve_documents
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.loaders.reference.units import country_iri
@@ -394,3 +395,8 @@ def _set_context(doc, ctx, plans, approved, implemented_by_main, counts, main) -
     header = doc.structure.header if doc.structure is not None else None
     if issued and header is not None and header.title is not None and _ADJUSTS_PLAN.search(header.title.value):
         ctx.status = "adjusted"  # "Quyết định phê duyệt điều chỉnh Quy hoạch …": its figures adjust the plan
+
+
+# Patterns that scan a whole text (or every sentence), led by a look-ahead on the characters a
+# match can start with: the same matches, found faster.
+_QH_RE = lead_by_first_chars(_QH_RE)

@@ -45,11 +45,12 @@ from quyhoach.loaders.extract._shared import (
     PERIOD_WORD_RE,
     D,
     TimeRef,
+    alternation,
+    alternative,
     decimal_literal,
     find_units,
     paragraph_bounds,
     plan_period,
-    prefiltered,
     time_refs,
 )
 from quyhoach.loaders.extract.citations import quoted_document
@@ -83,7 +84,7 @@ def _indicators() -> tuple[Indicator, ...]:
 #: Indicator phrases, most specific first. ``before`` phrases take the quantity written just before.
 INDICATORS: tuple[Indicator, ...] = _indicators()
 
-_IND_RE = prefiltered("|".join(f"(?P<i{n}>{ind.pattern})" for n, ind in enumerate(INDICATORS)), re.IGNORECASE)
+_IND_RE = alternation([ind.pattern for ind in INDICATORS], "i", re.IGNORECASE)
 
 #: Economic-structure sectors, written after "cơ cấu kinh tế".
 SECTORS: list[tuple[str, str, str]] = [
@@ -284,7 +285,7 @@ def _mentions(text: str) -> list[tuple[int, int, Indicator]]:
     """Indicator phrases in the clauses that hold a figure (the regex runs over those only)."""
     out = []
     for m in (m for s, e in _figure_regions(text) for m in _IND_RE.finditer(text, s, e)):
-        out.append((m.start(), m.end(), INDICATORS[int(m.lastgroup[1:])]))  # its phrase's group closes last
+        out.append((m.start(), m.end(), INDICATORS[alternative(m)]))  # its phrase's group closes last
     return out
 
 
@@ -643,7 +644,7 @@ def _table_row(text: str, cells: list[tuple[str, Span]], times: dict[int, TimeRe
     for k, (value, span) in enumerate(cells[:first_time]):
         m = _IND_RE.search(value)
         if m is not None:
-            indicator = (k, value, span, m, INDICATORS[int(m.lastgroup[1:])])
+            indicator = (k, value, span, m, INDICATORS[alternative(m)])
             break
     if indicator is None:
         return False

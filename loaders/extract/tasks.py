@@ -53,6 +53,10 @@ from datetime import date
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from quyhoach.loaders.extract._shared import (
+    alternation,
+    alternative,
+    hint_in,
+    lead_by_first_chars,
     paragraph_bounds,
     position_test,
     prefiltered,
@@ -128,7 +132,7 @@ COLLECTIVES: list[tuple[str, str]] = [
     (r"đơn vị tư vấn", "collective"),
     (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
 ]
-_COLLECTIVE_RE = prefiltered("|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(COLLECTIVES)), re.IGNORECASE)
+_COLLECTIVE_RE = alternation([p for p, _ in COLLECTIVES], "c", re.IGNORECASE)
 _HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE)
 #: A numbered line that is only an agency's name, its duties on the lines below ("1. Sở Tài chính").
 _BARE_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n:;.]{3,120}?)[ \t]*$", re.MULTILINE)
@@ -191,7 +195,7 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     found: list[Mention] = []
     for m in _COLLECTIVE_RE.finditer(chunk):
         s, e = start + m.start(), start + m.end()
-        kind = COLLECTIVES[int(m.lastgroup[1:])][1]  # the phrase's own group closes last
+        kind = COLLECTIVES[alternative(m)][1]  # the phrase's own group closes last
         ref = _collective(m.group(), kind)
         if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
             ref = _extend_locality(text, s, e, ctx) or ref
@@ -257,6 +261,35 @@ def _ministry_list(text: str, pos: int, end: int, ctx: ExtractionContext) -> lis
             break  # the list ends at the item: a verb or a stop follows
         pos = b.end()
     return out
+
+
+#: Words one of which every collective of :data:`COLLECTIVES` contains (``tests/test_tasks.py``
+#: checks it): a text without them names no collective.
+COLLECTIVE_HINTS = (
+    "ngang bộ", "ngành", "huyện", "địa phương", "đơn vị tư vấn", "ban cán sự", "cơ quan", "ủy ban nhân dân", "ubnd",
+)
+_COLLECTIVE_HINT_RE = prefiltered("|".join(COLLECTIVE_HINTS), re.IGNORECASE)
+
+
+
+def _may_mention(text: str, start: int, end: int, ctx: ExtractionContext) -> bool:
+    """False only when :func:`_mentions` finds nothing in any part of ``text[start:end]``: no hint of
+    a collective in it and no agency and no province in the resolver's whole-text scans."""
+    if hint_in(_COLLECTIVE_HINT_RE, text, start, end) or _MINISTRY_LIST.search(text, start, end):
+        return True
+    if ctx.resolver is None:
+        return False
+    province = ctx.scope_unit if province_code(ctx) else None
+    try:
+        if ctx.resolver.agencies_within(text, start, end, as_of=ctx.as_of, province=province):
+            return True
+    except Exception:  # noqa: BLE001 - as in _mentions: a resolver failure finds nothing
+        pass
+    try:
+        units = ctx.resolver.units_within(text, start, end, as_of=ctx.as_of)
+    except Exception:  # noqa: BLE001
+        units = []
+    return any(u.level == "province" for _s, _e, u in units)
 
 
 _BEFORE_REGION = re.compile(r"\s+(?:trong\s+)?(?=vùng\b)")
@@ -555,6 +588,8 @@ def find_tasks(text: str, ctx: ExtractionContext,
             mark = _ITEM_MARK.match(text, ss, se)
             if owner is not None and _starts_with_verb(text, mark.end() if mark else ss, se):
                 default = owner
+        if default is None and not _may_mention(text, ss, se, ctx):
+            continue  # no agency, collective or province named: no one to hold a task (analyse finds none)
         roles, explicit = analyse(text, ss, se, ctx, default)
         if text[ss:se].rstrip().endswith("?"):
             roles = []  # a question (a Q&A page's heading) asks, it assigns nothing
@@ -587,6 +622,9 @@ def _table_tasks(text: str, ctx: ExtractionContext, tasks: list[TaskFound]) -> l
     header: list[str] | None = None
     cols: dict[str, int] = {}
     for s, e in lines:
+        if text.find("\t", s, e) < 0 and text.find("|", s, e) < 0:
+            header = None  # one cell: neither a header row nor a row of the table above
+            continue
         cells = _CELL_SPLIT.split(text[s:e].strip())
         if len(cells) >= 3 and any(_LEAD_COL.search(c) for c in cells) and len(cells[0]) < 80:
             header = cells
@@ -705,3 +743,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
                 g.add((agency.iri, RDF.type, QH.Agency))
                 g.add((agency.iri, RDFS.label, Literal(agency.label, lang="vi")))
                 g.add((agency.iri, QH.unresolved, Literal(True)))
+
+
+# Patterns that scan a whole text (or every sentence), led by a look-ahead on the characters a
+# match can start with: the same matches, found faster.
+_PURPOSE = lead_by_first_chars(_PURPOSE)

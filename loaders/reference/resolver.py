@@ -23,7 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
-from itertools import accumulate, chain
+from itertools import accumulate, compress, count
 from typing import NamedTuple
 
 from rdflib import URIRef
@@ -39,7 +39,6 @@ from .units import UnitRecord, load_units
 DEFAULT_AS_OF = date(2024, 12, 31)
 
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
-_GAP_TOKEN_RE = re.compile(r"(\s*)(\w+|[^\w\s])")  # a token and the whitespace before it
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _FINAL_PAIRS = {"oa", "oe", "uy"}
 
@@ -125,33 +124,61 @@ class Token(NamedTuple):
 _new_token = partial(tuple.__new__, Token)  # Token(*fields) without a Python-level call
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` (NFC) into word and punctuation tokens with their offsets (a fresh list)."""
-    return list(_scan_tokens(text)[0])
+class _Tokens:
+    """The tokens of one text as parallel lists (what a whole-text scan reads); ``tokens[i]`` and
+    ``tokens[i:j]`` give :class:`Token` objects, built only for the positions a scan looks at."""
+
+    __slots__ = ("starts", "ends", "raws", "keys", "gaps")
+
+    def __init__(self, starts: list[int], ends: list[int], raws: list[str], keys: list[str], gaps: list[str]) -> None:
+        self.starts, self.ends, self.raws, self.keys, self.gaps = starts, ends, raws, keys, gaps
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self.raws)))]
+        return _new_token((self.starts[index], self.ends[index], self.raws[index], self.keys[index], self.gaps[index]))
+
+    def __iter__(self):
+        return map(_new_token, zip(self.starts, self.ends, self.raws, self.keys, self.gaps, strict=True))
+
+    def pop(self) -> Token:
+        """Remove and return the last token."""
+        last = self[-1]
+        for column in (self.starts, self.ends, self.raws, self.keys, self.gaps):
+            column.pop()
+        return last
 
 
-def _scan_tokens(text: str) -> tuple[tuple[Token, ...], list[str]]:
+def tokenize(text: str) -> _Tokens:
+    """Split ``text`` (NFC) into word and punctuation tokens with their offsets (a fresh copy)."""
+    tokens = _scan_tokens(text)[0]
+    return _Tokens(*(list(column) for column in (tokens.starts, tokens.ends, tokens.raws, tokens.keys, tokens.gaps)))
+
+
+def _scan_tokens(text: str) -> tuple[_Tokens, list[str]]:
     """The tokens of ``text`` and their keys, memoised for the texts scanned last (read-only)."""
     cached = _TOKEN_MEMO.get(text)
     if cached is not None:
         return cached
     # Every character is a word character, whitespace or punctuation, so what lies between two
-    # tokens is whitespace: one pass splits the text into (gap, token) pairs, and the offsets
-    # are the running sums of their lengths (no per-token match objects or slices).
-    pairs = _GAP_TOKEN_RE.findall(text)
-    gaps = [gap for gap, _raw in pairs]
-    raws = [raw for _gap, raw in pairs]
-    bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
+    # tokens is whitespace: one split gives gap, token, gap, token, …, trailing gap, and the
+    # offsets are the running sums of their lengths (no per-token match objects or slices).
+    parts = _SPLIT_TOKENS_RE.split(text)
+    raws = parts[1::2]
+    bounds = list(accumulate(map(len, parts[:-1])))
     keys = list(map(token_key, raws))
-    tokens = tuple(map(_new_token, zip(bounds[0::2], bounds[1::2], raws, keys, gaps, strict=True)))
-    result = (tokens, keys)
+    result = (_Tokens(bounds[0::2], bounds[1::2], raws, keys, parts[0:-1:2]), keys)
     if len(_TOKEN_MEMO) >= _TOKEN_MEMO_SIZE:
         _TOKEN_MEMO.pop(next(iter(_TOKEN_MEMO)))
     _TOKEN_MEMO[text] = result
     return result
 
 
-_TOKEN_MEMO: dict[str, tuple[tuple[Token, ...], list[str]]] = {}
+_SPLIT_TOKENS_RE = re.compile(r"(\w+|[^\w\s])")  # a token (captured) between runs of whitespace
+_TOKEN_MEMO: dict[str, tuple[_Tokens, list[str]]] = {}
 _TOKEN_MEMO_SIZE = 64
 
 
@@ -184,13 +211,14 @@ class _Trie:
             node = node.setdefault(key, {})
         node.setdefault(None, []).append(payload)
 
-    def walk(self, keys: list[str], i: int, tokens: list[Token] | None = None) -> list[tuple[int, list]]:
+    def walk(self, keys: list[str], i: int, tokens: _Tokens | None = None) -> list[tuple[int, list]]:
         """All entries starting at ``keys[i]``, longest first; no match spans a blank line."""
         found = []
         node = self.root
+        gaps = tokens.gaps if tokens is not None else None
         j = i
         while j < len(keys) and keys[j] in node:
-            if tokens is not None and j > i and tokens[j].gap.count("\n") > 1:
+            if gaps is not None and j > i and gaps[j].count("\n") > 1:
                 break
             node = node[keys[j]]
             j += 1
@@ -338,7 +366,7 @@ class Resolver:
     # -- unit matching ----------------------------------------------------------------------
     def _unit_at(
         self,
-        tokens: list[Token],
+        tokens: _Tokens,
         keys: list[str],
         i: int,
         day: date,
@@ -347,6 +375,7 @@ class Resolver:
         free_text: bool,
         bare_districts: bool = False,
         candidates: dict | None = None,
+        walks: dict | None = None,
     ) -> _Found | None:
         """The longest unit mention starting at token ``i``.
 
@@ -355,7 +384,7 @@ class Resolver:
         """
         names = candidates.get(i) if candidates is not None else None
         if names is None:
-            names = self._unit_candidates(tokens, keys, i, free_text, bare_districts)
+            names = self._unit_candidates(tokens, keys, i, free_text, bare_districts, walks)
             if candidates is not None:
                 candidates[i] = names
         for j, mode, allowed, cands in names:
@@ -374,7 +403,8 @@ class Resolver:
         return None
 
     def _unit_candidates(
-        self, tokens: list[Token], keys: list[str], i: int, free_text: bool, bare_districts: bool
+        self, tokens: _Tokens, keys: list[str], i: int, free_text: bool, bare_districts: bool,
+        walks: dict | None = None,
     ) -> tuple[tuple[int, str | None, frozenset | None, list[UnitRecord]], ...]:
         """The names that may start at token ``i`` as ``(end, mode, allowed, units)``, in the order
         :meth:`_unit_at` tries them (after a kind word first, longest first); date-independent."""
@@ -385,10 +415,9 @@ class Resolver:
         starts.append((i, None, None))
         out = []
         for j0, mode, allowed in starts:
-            for j, payloads in self.unit_names.walk(keys, j0, tokens):
-                names = [
-                    p for p in payloads if self._form_fits(p, tokens[j0:j], free_text, bare=allowed is None)
-                ]
+            for j, payloads in self._unit_walk(keys, j0, tokens, walks):
+                span = tokens.raws[j0:j]
+                names = [p for p in payloads if self._form_fits(p, span, free_text, bare=allowed is None)]
                 if not names:
                     continue
                 cands = [p.target for p in names]
@@ -401,18 +430,19 @@ class Resolver:
         return tuple(out)
 
     @staticmethod
-    def _form_fits(name: _Name, span: list[Token], free_text: bool, bare: bool) -> bool:
+    def _form_fits(name: _Name, span: list[str], free_text: bool, bare: bool) -> bool:
+        """Whether the tokens ``span`` (their raw text) are written as ``name`` must be."""
         if name.case_sensitive:
-            return "".join(t.raw for t in span) == "".join(_TOKEN_RE.findall(name.form))
+            return "".join(span) == "".join(_TOKEN_RE.findall(name.form))
         if not free_text:
             return True
         target = name.target
         if isinstance(target, UnitRecord) and target.level == "region" and (not bare or len(span) >= 4):
             return True  # "vùng trung du và miền núi phía Bắc": long region names in any case
-        return all(_is_capitalised(t.raw) for t in span if t.raw[:1].isalpha())
+        return all(_is_capitalised(raw) for raw in span if raw[:1].isalpha())
 
     @staticmethod
-    def _bare_name_ok(tokens: list[Token], i: int, j: int) -> bool:
+    def _bare_name_ok(tokens: _Tokens, i: int, j: int) -> bool:
         """A bare name is not part of a longer proper name ("Hà Nam Định", "Nguyễn Thái Bình")."""
         if j < len(tokens) and tokens[j].gap == " " and _is_title_word(tokens[j].raw):
             return False
@@ -423,7 +453,7 @@ class Resolver:
                 return False
         return True
 
-    def _trailing_province(self, tokens: list[Token], keys: list[str], j: int, day: date) -> set[URIRef]:
+    def _trailing_province(self, tokens: _Tokens, keys: list[str], j: int, day: date) -> set[URIRef]:
         """A province named right after a district: "huyện Tân Uyên, tỉnh Lai Châu", "(Sơn La)"."""
         k = j
         if k < len(keys) and keys[k] in {",", "(", "-"}:
@@ -513,12 +543,13 @@ class Resolver:
         tokens, keys = _scan_tokens(text)
         found: list[_Found] = []
         # what depends on the tokens only is shared by the scans of this text with other arguments
-        shadows = _memo(self, ("unit shadows", text), lambda: self._unit_shadows(text, tokens, keys))[0]
+        walks = _memo_dict(self, ("unit walks", text))  # the names starting at each token, walked once
+        shadows = _memo(self, ("unit shadows", text), lambda: self._unit_shadows(text, tokens, keys, walks))[0]
         candidates = _memo_dict(self, ("unit candidates", text, bare_districts))
-        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
+        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys, walks)):
             # any capitalised known name, even one the rules reject, may contest a crossing match
             found.extend(_Found(i, j, None, extra={"shadow": True}) for j in shadows.get(i, ()))
-            hit = self._unit_at(tokens, keys, i, day, None, provinces, True, bare_districts, candidates)
+            hit = self._unit_at(tokens, keys, i, day, None, provinces, True, bare_districts, candidates, walks)
             if hit is None:
                 continue
             if hit.extra.get("mode") == "list":
@@ -529,16 +560,28 @@ class Resolver:
                 found.extend(self._district_list(tokens, keys, hit, day, provinces))
         return self._settle(tokens, found)
 
-    def _unit_shadows(self, text: str, tokens: tuple[Token, ...], keys: list[str]) -> list[dict[int, list[int]]]:
+    def _unit_shadows(
+        self, text: str, tokens: _Tokens, keys: list[str], walks: dict | None = None
+    ) -> list[dict[int, list[int]]]:
         """For each token where a capitalised known name starts, the ends of those names."""
         shadows: dict[int, list[int]] = {}
-        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys)):
-            for j, payloads in self.unit_names.walk(keys, i, tokens):
-                if any(self._form_fits(p, tokens[i:j], True, bare=True) for p in payloads):
+        for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys, walks)):
+            for j, payloads in self._unit_walk(keys, i, tokens, walks):
+                span = tokens.raws[i:j]
+                if any(self._form_fits(p, span, True, bare=True) for p in payloads):
                     shadows.setdefault(i, []).append(j)
         return [shadows]
 
-    def _unit_starts(self, tokens: tuple[Token, ...], keys: list[str]) -> list[int]:
+    def _unit_walk(self, keys: list[str], i: int, tokens: _Tokens, walks: dict | None) -> list[tuple[int, list]]:
+        """``unit_names.walk`` at token ``i``, kept in ``walks`` (one dict per text) when given."""
+        if walks is None:
+            return self.unit_names.walk(keys, i, tokens)
+        found = walks.get(i)
+        if found is None:
+            found = walks[i] = self.unit_names.walk(keys, i, tokens)
+        return found
+
+    def _unit_starts(self, tokens: _Tokens, keys: list[str], walks: dict | None = None) -> list[int]:
         """The tokens where a known unit name starts, directly or after a kind word.
 
         Elsewhere :meth:`_find_units` finds nothing, whatever the date or province hint, so
@@ -547,15 +590,16 @@ class Resolver:
         names, prefixes = self.unit_names, self.prefixes
         unit_root, prefix_root = names.root, prefixes.root
         starts = []
-        for i, key in enumerate(keys):
-            if key not in unit_root and key not in prefix_root:
-                continue  # no name and no kind word starts here
-            if names.walk(keys, i, tokens) or any(names.walk(keys, end, tokens) for end, _ in prefixes.walk(keys, i, tokens)):
+        # only where a name or a kind word starts (tested in C over the keys)
+        for i in compress(count(), map((unit_root.keys() | prefix_root.keys()).__contains__, keys)):
+            if self._unit_walk(keys, i, tokens, walks) or any(
+                self._unit_walk(keys, end, tokens, walks) for end, _ in prefixes.walk(keys, i, tokens)
+            ):
                 starts.append(i)
         return starts
 
     def _district_list(
-        self, tokens: list[Token], keys: list[str], first: _Found, day: date, provinces: set[URIRef]
+        self, tokens: _Tokens, keys: list[str], first: _Found, day: date, provinces: set[URIRef]
     ) -> list[_Found]:
         """The further members of "các huyện A, B và C" (ambiguous ones settled by their siblings)."""
         members: list[tuple[int, int, list[UnitRecord]]] = []
@@ -574,7 +618,7 @@ class Resolver:
                 cands = [
                     p.target
                     for p in payloads
-                    if p.target.level == "district" and self._form_fits(p, tokens[k:end], True, bare=False)
+                    if p.target.level == "district" and self._form_fits(p, tokens.raws[k:end], True, bare=False)
                 ]
                 if cands:
                     hit = (k, end, cands)
@@ -597,7 +641,7 @@ class Resolver:
         return results
 
     @staticmethod
-    def _settle(tokens: list[Token], found: list[_Found]) -> list[tuple[int, int, Match]]:
+    def _settle(tokens: _Tokens, found: list[_Found]) -> list[tuple[int, int, Match]]:
         """Drop candidates that cross each other, then keep the longest without overlaps."""
         contested = set()
         # Sweep in token order: a candidate can only cross those that start before it ends.
@@ -614,9 +658,10 @@ class Resolver:
                 if not nested:
                     contested |= {a, b}
         chosen: list[_Found] = []
+        starts, ends = tokens.starts, tokens.ends
         order = sorted(
             (f for n, f in enumerate(found) if n not in contested and f.match is not None),
-            key=lambda f: (-(tokens[f.j - 1].end - tokens[f.i].start), tokens[f.i].start),
+            key=lambda f: (-(ends[f.j - 1] - starts[f.i]), starts[f.i]),
         )
         taken = bytearray(len(tokens))  # 1 for each token inside a chosen mention (mentions are never empty)
         for f in order:
@@ -624,17 +669,17 @@ class Resolver:
                 chosen.append(f)
                 taken[f.i : f.j] = b"\x01" * (f.j - f.i)
         chosen.sort(key=lambda f: f.i)
-        return [(tokens[f.i].start, tokens[f.j - 1].end, f.match) for f in chosen]
+        return [(starts[f.i], ends[f.j - 1], f.match) for f in chosen]
 
     # -- agency matching ------------------------------------------------------------------
     def _agency_at(
-        self, tokens: list[Token], keys: list[str], i: int, day: date, provinces: set[URIRef], free_text: bool
+        self, tokens: _Tokens, keys: list[str], i: int, day: date, provinces: set[URIRef], free_text: bool
     ) -> _Found | None:
         for j, payloads in self.agency_names.walk(keys, i, tokens):
             names = [
                 p
                 for p in payloads
-                if not (free_text and p.lookup_only) and self._agency_form_fits(p, tokens[i:j], free_text)
+                if not (free_text and p.lookup_only) and self._agency_form_fits(p, tokens.raws[i:j], free_text)
             ]
             if not names:
                 continue
@@ -659,14 +704,14 @@ class Resolver:
         return tuple(keys[j : j + len(words)]) == words
 
     @staticmethod
-    def _agency_form_fits(name: _Name, span: list[Token], free_text: bool) -> bool:
+    def _agency_form_fits(name: _Name, span: list[str], free_text: bool) -> bool:
         if name.case_sensitive:
-            return "".join(t.raw for t in span) == "".join(_TOKEN_RE.findall(name.form))
-        return not free_text or _is_capitalised(span[0].raw)
+            return "".join(span) == "".join(_TOKEN_RE.findall(name.form))
+        return not free_text or _is_capitalised(span[0])
 
     def _provincial_at(
         self,
-        tokens: list[Token],
+        tokens: _Tokens,
         keys: list[str],
         i: int,
         j: int,
@@ -793,9 +838,7 @@ class Resolver:
         tokens, keys = _scan_tokens(text)
         found = []
         root = self.agency_names.root
-        for i, key in enumerate(keys):
-            if key not in root:
-                continue  # no agency name starts here
+        for i in compress(count(), map(root.__contains__, keys)):  # where an agency name starts
             hit = self._agency_at(tokens, keys, i, day, provinces, free_text=True)
             if hit is not None:
                 found.append(hit)
@@ -863,8 +906,9 @@ def _memo(resolver: object, key: tuple, compute) -> tuple:
 
 
 def _memo_dict(resolver: object, key: tuple) -> dict:
-    """A bounded per-resolver memo of dicts that callers fill as they go (oldest dropped first)."""
-    memo = resolver.__dict__.setdefault("_dict_memo", {})
+    """A bounded per-resolver memo of dicts that callers fill as they go (oldest dropped first);
+    each kind (``key[0]``) has its own 16 entries, so one kind does not push out another's."""
+    memo = resolver.__dict__.setdefault("_dict_memo", {}).setdefault(key[0], {})
     entry = memo.get(key)
     if entry is None:
         if len(memo) >= 16:

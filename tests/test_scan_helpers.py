@@ -1,0 +1,66 @@
+"""The scanning helpers of the extractors find what the plain patterns find."""
+
+import re
+
+from quyhoach.loaders.extract import targets, tasks
+from quyhoach.loaders.extract._shared import (
+    alternation,
+    alternative,
+    hint_in,
+    lead_by_first_chars,
+    prefiltered,
+)
+
+TEXT = (
+    "Các bộ, ngành liên quan và UBND các huyện, thành phố phối hợp; GRDP bình quân đầu người đạt 120 triệu "
+    "đồng, tốc độ tăng trưởng kinh tế bình quân 8%/năm. Đơn vị tư vấn hoàn thiện hồ sơ; BAN CÁN SỰ ĐẢNG "
+    "chỉ đạo. Tỷ lệ đô thị hóa đạt 45%, thu nhập bình quân tăng; các địa phương có liên quan thực hiện."
+)
+
+
+def _plain(patterns: list[str], prefix: str, flags: int) -> re.Pattern:
+    return re.compile("|".join(f"(?P<{prefix}{n}>{p})" for n, p in enumerate(patterns)), flags)
+
+
+def _found(pattern: re.Pattern, text: str, index) -> list[tuple[tuple[int, int], int]]:
+    return [(m.span(), index(m)) for m in pattern.finditer(text)]
+
+
+def test_alternation_finds_the_same_matches_by_the_same_alternative():
+    cases = [
+        ([ind.pattern for ind in targets.INDICATORS], "i"),
+        ([p for p, _ in tasks.COLLECTIVES], "c"),
+        ([r"bình quân", r"(?:tốc độ )?tăng trưởng", r"tăng", r"[tT]ỷ lệ|thu nhập", r"(?:đầu |mức )?người"], "x"),
+    ]
+    for patterns, prefix in cases:
+        plain = _plain(patterns, prefix, re.IGNORECASE)
+        grouped = alternation(patterns, prefix, re.IGNORECASE)
+        want = _found(plain, TEXT, lambda m, p=prefix: int(m.lastgroup[len(p):]))
+        assert want, prefix
+        assert _found(grouped, TEXT, alternative) == want
+        for start in range(0, len(TEXT), 37):  # windows, as the extractors scan clauses
+            assert [(m.span(), alternative(m)) for m in grouped.finditer(TEXT, start, start + 60)] == [
+                (m.span(), int(m.lastgroup[len(prefix):])) for m in plain.finditer(TEXT, start, start + 60)
+            ]
+
+
+def test_alternation_falls_back_when_a_first_character_is_unknown():
+    grouped = alternation([r"\w+ năm", r"tăng"], "x", re.IGNORECASE)  # \w: no first characters
+    assert [m.group() for m in grouped.finditer("Tăng 5 năm")] == ["Tăng", "5 năm"]
+
+
+def test_prefiltered_keeps_an_inline_ignorecase_pattern_as_it_is():
+    pattern = prefiltered(r"(?i:\bthay thế\b)")
+    assert pattern.pattern == r"(?i:\bthay thế\b)"
+    assert pattern.search("Quyết định này THAY THẾ Quyết định số 1")
+    led = lead_by_first_chars(re.compile(r"\bthay thế\b", re.IGNORECASE))
+    assert led.pattern.startswith("(?=[") and led.search("THAY THẾ")
+
+
+def test_hint_in_tells_spans_without_a_hint_word():
+    hint = re.compile("vốn", re.IGNORECASE)
+    text = "Tổng nhu cầu VỐN đầu tư. Năm 2025 đạt 8%. Vốn ngân sách."
+    assert hint_in(hint, text, 0, 24)
+    assert not hint_in(hint, text, 24, 41)
+    assert hint_in(hint, text, 41, len(text))
+    assert hint_in(hint, text, 14, 15)  # a span inside the word overlaps it
