@@ -6,7 +6,7 @@ the query header (``iri``, ``string``, ``date``, ``integer``, ``decimal``, ``yea
 ``boolean``). Values are parsed by :func:`quyhoach.graph.named_queries.to_term`; a bad value
 gives **400** with the parameter, the value and the expected type. Queries run on the killable
 worker pool (timeout and row cap apply) exactly as ``quyhoach query`` runs them: project
-prefixes, ``qhfn:fold``, the data graphs (not the findings graph) as the default graph.
+prefixes, ``qhfn:fold``, the union of the data graphs as the default graph.
 """
 
 from __future__ import annotations

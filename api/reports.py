@@ -24,6 +24,7 @@ from quyhoach.namespaces import DCTERMS, FINDINGS_GRAPH, ID, OA, PROV, QH
 router = APIRouter(tags=["Reports"])
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ELI_ID_LOCAL = "http://data.europa.eu/eli/ontology#id_local"
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"), "info": ("thông tin", "info")}
 #: Most findings a report page reads from the store.
@@ -66,21 +67,26 @@ SELECT ?finding ?key ?check ?severity ?status ?sparql
 """
 
 
+# The findings graph links to the data's entities and evidence nodes without describing them
+# (graph/report.py: it stays union-safe), so their labels, quotes and titles come from the data.
 CONCERNS_QUERY = f"""
-SELECT ?finding ?entity (SAMPLE(?l) AS ?label) WHERE {{ GRAPH {F} {{
-  ?finding a <{QH.Finding}> ; <{QH.concerns}> ?entity .
+SELECT ?finding ?entity (SAMPLE(COALESCE(?lv, ?id, ?t, ?l)) AS ?label) WHERE {{
+  GRAPH {F} {{ ?finding a <{QH.Finding}> ; <{QH.concerns}> ?entity . }}
+  OPTIONAL {{ ?entity <{RDFS_LABEL}> ?lv FILTER(LANGMATCHES(LANG(?lv), "vi")) }}
+  OPTIONAL {{ ?entity <{ELI_ID_LOCAL}> ?id }}
+  OPTIONAL {{ ?entity <{DCTERMS.title}> ?t }}
   OPTIONAL {{ ?entity <{RDFS_LABEL}> ?l }}
-}} }} GROUP BY ?finding ?entity
+}} GROUP BY ?finding ?entity
 """
 
 EVIDENCE_QUERY = f"""
-SELECT ?finding ?evidence ?source ?exact (SAMPLE(?t) AS ?title) (SAMPLE(?h) AS ?sha)
+SELECT ?finding ?evidence ?source ?exact (SAMPLE(COALESCE(?t, ?fn)) AS ?title) (SAMPLE(?h) AS ?sha)
        (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end) WHERE {{
-  GRAPH {F} {{
-    ?finding a <{QH.Finding}> ; <{QH.hasEvidence}> ?evidence .
-    ?evidence <{OA.hasSource}> ?source ; <{OA.hasSelector}>/<{OA.exact}> ?exact .
-    OPTIONAL {{ ?source <{DCTERMS.title}> ?t }}
-  }}
+  GRAPH {F} {{ ?finding a <{QH.Finding}> ; <{QH.hasEvidence}> ?evidence . }}
+  ?evidence <{OA.hasSource}> ?source ; <{OA.hasSelector}> ?quote .
+  ?quote <{OA.exact}> ?exact .
+  OPTIONAL {{ ?source <{DCTERMS.title}> ?t }}
+  OPTIONAL {{ ?source <{QH.fileName}> ?fn }}
   OPTIONAL {{ ?source <{QH.sha256}> ?h }}
   OPTIONAL {{ ?evidence <{OA.hasSelector}> ?pos . ?pos <{OA.start}> ?s ; <{OA.end}> ?e }}
 }} GROUP BY ?finding ?evidence ?source ?exact

@@ -170,7 +170,7 @@ def check(
         total = len(names) if names else len(ck.check_queries()) + (0 if no_shacl else 1)
         store, writable = _open_for_check(save)
         try:
-            if save and writable:  # replaced below; without it, queries see the data graphs' own union
+            if save and writable:  # replaced below (a findings graph of an older version would make the checks list the data graphs)
                 from quyhoach.namespaces import FINDINGS_GRAPH
 
                 store.remove_graph(str(FINDINGS_GRAPH))

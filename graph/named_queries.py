@@ -342,8 +342,12 @@ def fold_function(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> ox.Literal 
 CUSTOM_FUNCTIONS = {FOLD: fold_function}
 
 
+#: A findings graph written before it was union-safe describes the data's evidence nodes.
+_LEGACY_FINDINGS = (f"ASK {{ GRAPH <{FINDINGS_GRAPH}> {{ ?e a <https://w3id.org/quyhoach/ontology#Evidence> }} }}")
+
+
 def data_graphs(store) -> list[ox.NamedNode]:
-    """The named graphs a query sees as its default graph: all but the findings and staging ones."""
+    """The named graphs that hold data: all but the findings and staging ones."""
     skip = str(FINDINGS_GRAPH)
     return [
         g
@@ -353,21 +357,26 @@ def data_graphs(store) -> list[ox.NamedNode]:
 
 
 def dataset(store, graphs: Iterable[ox.NamedNode] | None = None) -> dict:
-    """The query options that make the data graphs (all but findings and staging) the default graph.
+    """The query options that make the union of the data graphs the default graph.
 
-    When every named graph is a data graph, that is the engine's own union of the named graphs
-    (one index lookup per pattern). Otherwise the data graphs are listed, and each pattern is
-    looked up in each listed graph: the same answers, but a cost that grows with the number of
-    graphs (about 20 times slower with 160 graphs), so ``quyhoach check`` drops the previous
-    findings graph before running.
+    That is the engine's own union of the named graphs (one index lookup per pattern), the
+    findings graph included: it is union-safe (:func:`quyhoach.graph.report.to_triples` describes
+    only the nodes of the run), so it changes no answer about the data. The graphs are listed
+    instead (each pattern then looked up in each listed graph: about 50 times slower with 2 800
+    graphs) only while an import's staging graph exists, or when the findings graph is one written
+    before it was union-safe (until the next ``quyhoach check`` replaces it).
     """
     if graphs is not None:
         return {"default_graph": list(graphs) or [ox.DefaultGraph()]}
     every = [ox.NamedNode(n) if isinstance(n, str) else n for n in store.named_graphs()]
     every = [g for g in every if isinstance(g, ox.NamedNode)]
+    if not every:
+        return {"default_graph": [ox.DefaultGraph()]}
+    staging = any("/graph/staging/" in g.value for g in every)
+    legacy = any(g.value == str(FINDINGS_GRAPH) for g in every) and bool(store.query(_LEGACY_FINDINGS))
+    if not staging and not legacy:
+        return {"use_default_graph_as_union": True}
     data = [g for g in every if g.value != str(FINDINGS_GRAPH) and "/graph/staging/" not in g.value]
-    if len(data) == len(every):
-        return {"use_default_graph_as_union": True} if data else {"default_graph": [ox.DefaultGraph()]}
     return {"default_graph": data or [ox.DefaultGraph()]}
 
 

@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, XSD
 
 from quyhoach import __version__
 from quyhoach.graph.checks import SEVERITIES, CheckReport
-from quyhoach.namespaces import DCTERMS, ID, OA, PREFIXES, PROV, QH
+from quyhoach.namespaces import DCTERMS, ID, PREFIXES, PROV, QH
 
 FORMATS = ("html", "md", "json", "ttl")
 SEVERITY_LABELS = {
@@ -61,9 +61,15 @@ def render(report: CheckReport, fmt: str) -> str:
 def to_triples(report: CheckReport) -> list[ox.Triple]:
     """The findings as RDF (one ``qh:Finding`` per finding, linked to its run, check and evidence).
 
-    pyoxigraph terms, each triple once: the findings graph of a 10 M-quad store holds some 400 000
-    of them, written with one ``extend`` (an rdflib graph in between took 13 s to build and 5 s to
-    convert at that size).
+    Union-safe: every subject is a node of the run (``id/finding/…``, ``id/check/…``,
+    ``id/check-run/…``), and entities and evidence nodes of the data appear only as objects
+    (``qh:concerns``, ``qh:hasEvidence``), never re-described. So the union of all named graphs,
+    the findings graph included, answers every query about the data as the data graphs alone,
+    and queries keep the engine's own union default graph (one index lookup per pattern) after a
+    saved run. Labels, quotes and source titles are read from the data graphs when shown.
+
+    pyoxigraph terms, each triple once, written with one ``extend`` (an rdflib graph in between
+    took 13 s to build and 5 s to convert at 10 M quads).
     """
     out: dict[ox.Triple, None] = {}
 
@@ -95,9 +101,7 @@ def to_triples(report: CheckReport) -> list[ox.Triple]:
             add(node, iri(DCTERMS.description), lit(check.question, "en"))
     p_check, p_severity, p_key, p_message = iri(QH.check), iri(QH.severity), iri(QH.findingKey), iri(QH.message)
     p_generated, p_status, p_query = iri(PROV.wasGeneratedBy), iri(QH.findingStatus), iri(QH.reproducingQuery)
-    p_concerns, p_evidence, p_source = iri(QH.concerns), iri(QH.hasEvidence), iri(OA.hasSource)
-    p_selector, p_exact, p_title = iri(OA.hasSelector), iri(OA.exact), iri(DCTERMS.title)
-    finding_class, evidence_class, selector_class = iri(QH.Finding), iri(QH.Evidence), iri(OA.TextQuoteSelector)
+    p_concerns, p_evidence, finding_class = iri(QH.concerns), iri(QH.hasEvidence), iri(QH.Finding)
     for finding in [*report.findings, *report.resolved]:
         node = iri(ID[f"finding/{finding.id}"])
         add(node, a, finding_class)
@@ -112,19 +116,8 @@ def to_triples(report: CheckReport) -> list[ox.Triple]:
         if finding.sparql:
             add(node, p_query, lit(finding.sparql))
         for entity in finding.entities:
-            about = ox.NamedNode(entity.iri)
-            add(node, p_concerns, about)
-            if entity.label_vi:
-                add(about, label, lit(entity.label_vi, "vi"))
+            add(node, p_concerns, ox.NamedNode(entity.iri))
         for quote in finding.evidence:
-            evidence = ox.NamedNode(quote.evidence) if quote.evidence else ox.BlankNode()
-            add(node, p_evidence, evidence)
-            add(evidence, a, evidence_class)
-            add(evidence, p_source, ox.NamedNode(quote.source))
-            selector = ox.BlankNode()
-            add(evidence, p_selector, selector)
-            add(selector, a, selector_class)
-            add(selector, p_exact, lit(quote.quote))
-            if quote.source_title:
-                add(ox.NamedNode(quote.source), p_title, lit(quote.source_title, "vi"))
+            if ":" in quote.evidence:  # an IRI: the data's evidence node (a blank node id has no colon)
+                add(node, p_evidence, ox.NamedNode(quote.evidence))
     return list(out)
