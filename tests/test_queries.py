@@ -193,6 +193,26 @@ def test_search_ignores_diacritics_and_case(store):
     assert rows(s, "search", q="hai phong") == []
 
 
+def test_search_of_a_word_in_thousands_of_texts_ranks_the_shortest_first(store):
+    from quyhoach.graph.reasoning import materialise
+
+    s = store("zone-in-several-documents.fire")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    things = [
+        ox.Triple(ox.NamedNode(f"https://example.org/thing/{i}"), label, ox.Literal(f"Khu {'x' * (i % 97)} zqxw {i}", language="vi"))
+        for i in range(12000)
+    ]
+    s.replace_graph("https://example.org/graph/many", things)
+    materialise(s)
+    found = rows(s, "search", q="ZQXW")
+    assert len(found) == 500 and {r["kind"] for r in found} == {"label"}
+    lengths = [len(r["text"]) for r in found]
+    assert lengths == sorted(lengths)
+    # the 500 shortest of the 12 000 texts holding the word: no longer text comes before a shorter one
+    shortest = sorted(len(str(t.object.value)) for t in things)[:500]
+    assert lengths == shortest
+
+
 # -- output and CLI -----------------------------------------------------------------------------------
 def test_render_formats():
     result = nq.QueryResult(["a", "n"], [{"a": ox.NamedNode("https://w3id.org/quyhoach/id/x"),
