@@ -56,7 +56,7 @@ def scores(group, store):
 
 
 def test_groups_exist():
-    assert {"heldout-d", "heldout-e"} <= set(GROUPS)
+    assert {"heldout-d", "heldout-e", "heldout-f"} <= set(GROUPS)
 
 
 def test_every_gold_file_lists_the_pages(group):
