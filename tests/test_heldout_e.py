@@ -2,9 +2,10 @@
 
 The pages were drawn by ``tests/gold/heldout-e/select.py --seed 20261204`` and labelled in
 ``tests/gold/heldout-e`` (ten categories) before the extractors ran on them (see
-``docs/extraction.md``, "Held-out group E"). They are extracted here into an in-memory store, as
-``quyhoach eval`` scores them; the figures must stay at or above the first measurement less about
-one item, so that a regression on unseen text fails the suite. Raise the floors with improvements.
+``docs/extraction.md``, "Held-out group E"). Their misses then informed the rules of the round of
+3 December (second section), so the group is now a development figure. They are extracted here
+into an in-memory store, as ``quyhoach eval`` scores them; the figures must stay at or above the
+measurement after that round less about one item, so that a regression fails the suite.
 """
 
 from __future__ import annotations
@@ -21,16 +22,19 @@ CORPUS = ROOT / "fixtures" / "corpus-dev"
 GOLD = ROOT / "gold" / "heldout-e"
 PAGES = sorted(yaml.safe_load((GOLD / "subjects.yaml").read_text(encoding="utf-8")))
 
-#: Minimum recall per category: the first measurement (docs/extraction.md) less about one item.
+#: Minimum recall per category: the measurement after the rules of group E's misses
+#: (docs/extraction.md, all 1.00) less about one item.
 RECALL_FLOOR = {
-    "changes": 0.15,
-    "corridors": 0.66,
+    "changes": 0.95,
+    "corridors": 0.93,
     "plans": 0.66,
-    "project-places": 0.50,
-    "subjects": 0.40,
+    "project-places": 0.75,
+    "projects": 0.66,
+    "subjects": 0.80,
 }
-#: Minimum precision and recall over all categories (first measurement: 0.74 / 0.51).
-OVERALL_FLOOR = 0.45
+#: Minimum precision and recall over all categories (first measurement 0.74 / 0.51, after the
+#: rules 1.00 / 1.00 on 51 items).
+OVERALL_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")
