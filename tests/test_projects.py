@@ -220,3 +220,14 @@ def test_the_work_of_a_general_plan_is_a_project(tmp_path):
     assert (park, RDF.type, QH.TourismArea) in g
     assert (projects["Khu kinh tế cửa khẩu Mộc Bài"], RDF.type, QH.EconomicZone) in g
     assert {str(u).rsplit("/", 1)[1] for u in g.objects(park, QH.locatedIn)} == {"72"}  # Tây Ninh, not in the name
+
+
+def test_a_work_containing_what_the_sentence_measures_takes_no_scale(tmp_path):
+    text = ("# Quy hoạch phân khu số 3\n\n"
+            "Khu vực lập quy hoạch là Phân khu 3 trong đồ án quy hoạch chung xây dựng Khu kinh tế Nhơn Hội, tỉnh "
+            "Gia Lai với diện tích khoảng 1.250 ha.\n\n"
+            "Phê duyệt Nhiệm vụ quy hoạch chung Khu du lịch Hồ Tràm với diện tích 3.000 ha.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert _scales(g, projects["Khu kinh tế Nhơn Hội"]) == set()  # 1.250 ha is the sub-zone's
+    assert ("area", Decimal("3000"), "ha") in _scales(g, projects["Khu du lịch Hồ Tràm"])

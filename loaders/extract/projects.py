@@ -27,7 +27,9 @@ Minh - Trung Lương``); ``công trình`` is a lead word, ``đường bộ`` sta
 (``Dự án xây dựng công trình đường bộ cao tốc X``). The general plan of a work names it too
 (``Nhiệm vụ Quy hoạch chung Khu du lịch quốc gia X``). Writings of one work that differ only in
 the forms of ``same_writings`` (``đường cao tốc`` / ``cao tốc``, ``Thành phố Hồ Chí Minh`` /
-``TPHCM``) are one project, labelled by a field, list or table, else by the first mention.
+``TPHCM``) are one project, labelled by a field, list or table, else by the first mention. A work
+named in a plan that contains the sentence's subject (``Phân khu 3 trong đồ án quy hoạch chung xây
+dựng Khu kinh tế X … 1.250 ha``) takes no scale from that sentence.
 
 Each project gets ``a qh:Project, qh:<Kind>``, a Vietnamese label (lead words dropped), the
 document that lists it (``qh:listedIn``), its place and scale read in its **block** (the item's
@@ -117,6 +119,7 @@ class Found:
     places_in_name: bool = True  # whether a unit inside the name is the project's place
     place_end: int | None = None  # the places are read up to here (the rest of the block: scale only)
     place_items: list = field(default_factory=list)  # items past ``place_end`` that say where it is
+    scaled: bool = True  # whether the figures of the block are its scale (not for a container)
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -204,6 +207,8 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
     return end
 
 
+#: Before a plan's opener: the plan (and its work) is where the sentence's subject lies.
+_CONTAINER_RE = re.compile(r"(?<![\wÀ-ỹ])(?i:trong|thuộc|của)\s+(?:(?i:đồ án|nhiệm vụ)\s+)?(?:(?i:điều chỉnh)\s+)?$")
 #: Between two works of a list in a sentence.
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:và\s+)?|\s+và\s+)(?:các\s+)?")
 #: Abbreviated unit words that end a name written in capitals ("… Đông Anh TP Hà Nội").
@@ -301,6 +306,9 @@ def find_projects(text: str) -> list[Found]:
         s0, s1 = _introduced_block(text, *sentence)
         if _in_definition(text, m.start()):
             continue
+        # "Phân khu 06 trong đồ án điều chỉnh quy hoạch chung xây dựng Khu kinh tế X … 2.620 ha": the
+        # work contains what the sentence measures
+        container = _CONTAINER_RE.search(text, max(s0, m.start() - 40), m.start()) is not None
         # a list in the sentence: "đầu tư xây dựng nhà máy điện A, cảng hàng không B; khu công nghiệp C"
         while k is not None:
             end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
@@ -311,6 +319,8 @@ def find_projects(text: str) -> list[Found]:
                 add(s, end, k[1], (s0, s1), False, False)
                 if s1 > sentence[1] and out and out[-1].start == s:
                     out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
+                if container and out and out[-1].start == s:
+                    out[-1].scaled = False
             sep = _LIST_SEPARATOR.match(text, end, s1)
             if sep is None:
                 break
@@ -611,7 +621,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             places = [own_province]
         for unit in places:
             emitter.add(iri, QH.locatedIn, unit, Span(b0, b1))
-        for sc in _scales(text, b0, b1):
+        for sc in _scales(text, b0, b1) if f.scaled else ():
             node = ID[f"scale/{slugify(label)}/{sc.measure}/{sc.start}"]
             qspan = Span(sc.start, sc.end)
             emitter.add(iri, QH.hasScale, node, qspan)
