@@ -9,7 +9,12 @@ Named laws without a number (``Luật Quy hoạch``) come from a list of law tit
 
 The document the text *is* or reports on becomes ``ctx.main_document``: the decision a text
 is attached to ("Kèm theo Quyết định số …"), the one just signed or issued ("vừa ký Quyết
-định …", "vừa ban hành Kế hoạch …"), one named in the title, or the first one in the lead.
+định …", "vừa ban hành Kế hoạch …"), one named in the title, or the first one in the lead;
+on a page with none of these, the first quoted, the numbered one a text saying "… này" names as
+a paragraph's subject, else the decision the first sentence of the first body paragraph names
+(after the title and lines of questions). Without a date of its own, the main document takes
+the date its first sentence gives for its passing ("… thông qua ngày 27/06/2024"), else the
+date of the sentence reporting its act.
 The main document ``eli:cites`` every other document mentioned; it ``qh:implements`` those
 it carries out ("triển khai thực hiện Quyết định …"); changes between documents are the
 ``changes`` extractor's.
