@@ -82,6 +82,48 @@ def test_a_request_to_replace_is_not_a_replacement():
     assert not _pairs(g, QH.replaces) and not _pairs(g, ELI.repeals) and not _pairs(g, ELI.amends)
 
 
+def test_every_document_of_a_passive_list_amends_the_document_before_it():
+    g = _text(
+        "Căn cứ Luật Xây dựng số 50/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 03/2016/QH14, "
+        "Luật số 35/2018/QH14, Luật số 40/2019/QH14 và Luật số 62/2020/QH14;\n"
+        "Căn cứ Nghị định số 15/2021/NĐ-CP được sửa đổi, bổ sung bởi Nghị định số 35/2023/NĐ-CP, "
+        "Luật Quy hoạch số 21/2017/QH14 và Nghị định số 10/2024/NĐ-CP;\n"
+    )
+    amends = _pairs(g, ELI.amends)
+    for amending in ("2016/3", "2018/35", "2019/40", "2020/62"):
+        assert (f"luat-qh14/{amending}", "luat-qh13/2014/50") in amends
+    assert ("nd-cp/2023/35", "nd-cp/2021/15") in amends
+    # a titled law after the list is a document of its own, and so is what comes after it
+    assert not {a for a, b in amends if a in ("luat-qh14/2017/21", "nd-cp/2024/10")}
+    assert not {b for a, b in amends if b in ("luat-qh14/2016/3", "luat-qh14/2018/35")}
+
+
+_CHANGING_DECREE = (
+    "CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 99/2025/NĐ-CP\nHà Nội, ngày 20 tháng 11 năm 2025\nNGHỊ ĐỊNH\n"
+    "Sửa đổi, bổ sung một số điều của các nghị định trong lĩnh vực thủy lợi\n"
+    "Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;\n"
+    "Chính phủ ban hành Nghị định sửa đổi, bổ sung một số điều của các nghị định trong lĩnh vực thủy lợi.\n"
+    "Điều 1. Các nội dung được sửa đổi, bổ sung như sau:\n"
+    "1. Sửa đổi, bổ sung khoản 3 Điều 7 Nghị định số 67/2018/NĐ-CP quy định chi tiết một số điều của Luật "
+    "Thủy lợi số 08/2017/QH14.\n"
+    "2. Bổ sung điểm d vào khoản 1 Điều 4 của Nghị định số 114/2018/NĐ-CP.\n"
+    "3. Bổ sung khoản 5 Điều 9 theo quy định tại Nghị định số 31/2021/NĐ-CP.\n"
+    "Điều 2. Hiệu lực thi hành\n"
+    "Các văn bản có liên quan:\n"
+    "- Bổ sung danh mục công trình tại Quyết định số 1254/QĐ-TTg.\n"
+)
+
+
+def test_items_opening_with_the_change_are_changes_by_the_main_document():
+    amends = _pairs(_text(_CHANGING_DECREE), ELI.amends)
+    assert ("nd-cp/2025/99", "nd-cp/2018/67") in amends
+    assert ("nd-cp/2025/99", "nd-cp/2018/114") in amends
+    # only the first document of an item, never a source "theo quy định tại", nor an item whose
+    # lead line is not about changes
+    assert not {b for a, b in amends if b in ("luat-qh14/2017/8", "nd-cp/2021/31", "qd-ttg/2025/1254")}
+
+
 @pytest.fixture(scope="module")
 def adjustment_store():
     return corpus_store([str(DEV / "46a0f347b03c3861.md")])

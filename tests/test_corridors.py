@@ -64,3 +64,23 @@ def test_area_clusters_routes_and_lower_case_sequences_are_not_corridors():
 def test_sequence_mostly_not_units_is_not_a_corridor():
     g = run("Hành lang kinh tế dọc Sông Hồng – Sông Đà.")
     assert stops(g) == {}
+
+
+def test_a_corridor_named_by_its_ends_needs_no_units_but_a_direction_is_none():
+    g = run("Thúc đẩy hành lang kinh tế Lệ Thanh – Quy Nhơn và hành lang kinh tế Tây Trang - Điện Biên - Sơn La; "
+            "kết nối với hành lang kinh tế quốc tế Côn Minh – Bangkok. Hoàn thiện hành lang kinh tế Đông - Tây "
+            "và trục kinh tế Bắc – Nam; liên kết các cảng tại Lệ Thanh – Quy Nhơn.")
+    got = set(stops(g))
+    assert {"Lệ Thanh|Quy Nhơn", "Tây Trang|Điện Biên|Sơn La", "Côn Minh|Bangkok"} <= got
+    assert not {"Đông|Tây", "Bắc|Nam"} & got
+    q = "SELECT ?name WHERE { ?s a qh:CorridorStop ; qh:unresolved true ; rdfs:label ?name }"
+    assert {"Côn Minh", "Bangkok"} <= {str(r.name) for r in g.query(q, initNs=PREFIXES)}
+
+
+def test_a_city_written_with_its_kind_word_is_one_stop():
+    g = run("Phát triển trục kinh tế Bình Dương – Thành phố Hồ Chí Minh – Long An và hành lang kinh tế "
+            "Thị xã Sơn Tây - Hòa Lạc - Xuân Mai.")
+    got = set(stops(g))
+    assert "Bình Dương|Thành phố Hồ Chí Minh|Long An" in got
+    assert "Thị xã Sơn Tây|Hòa Lạc|Xuân Mai" in got
+    assert not any(s.startswith("Hồ Chí Minh") or s.endswith("Thành") for s in got)

@@ -191,3 +191,43 @@ def test_a_name_in_prose_ends_at_the_line_and_is_joined_only_to_its_own_continua
     assert [text[f.start : f.end] for f in find_projects(text)] == ["Cầu Rạch Miễu 2", "cầu Rạch Miễu 2"]
     g = _text_graph(tmp_path, text)
     assert set(_projects(g)) == {"Cầu Rạch Miễu 2"}  # "sẽ" does not continue the name: nothing to join
+
+
+def test_rows_of_a_list_of_kinds_are_not_projects():
+    text = ("Các loại công trình trên tuyến gồm:\n\n(1) Cầu loại A - Cầu vượt nút giao;\n\n(2) Cầu loại B1 - Cầu dầm;\n\n"
+            "- Cảng biển loại I: cảng biển có quy mô lớn;\n\n- Cảng hàng không cấp 4E.\n\n"
+            "- Cầu Cần Thơ 2 dài 15 km.\n")
+    assert [(f.cls, text[f.start : f.end]) for f in find_projects(text)] == [("Bridge", "Cầu Cần Thơ 2")]
+
+
+def test_a_city_that_opens_a_route_name_and_two_writings_of_one_work(tmp_path):
+    text = ("# Phê duyệt dự án cao tốc TPHCM - Mộc Bài\n\n"
+            "Ngày 12/3/2025, Ủy ban nhân dân Thành phố phê duyệt Dự án đầu tư xây dựng đường cao tốc Thành phố "
+            "Hồ Chí Minh - Mộc Bài với chiều dài 50 km.\n\n"
+            "- Nút giao Xuyên Á: nút giao liên thông (thuộc phạm vi đầu tư của Dự án xây dựng công trình đường bộ "
+            "cao tốc Châu Đốc - Cần Thơ - Sóc Trăng).\n")
+    labels = set(_projects(_text_graph(tmp_path, text)))
+    assert labels == {"Cao tốc TPHCM - Mộc Bài", "Đường bộ cao tốc Châu Đốc - Cần Thơ - Sóc Trăng"}
+
+
+def test_the_work_of_a_general_plan_is_a_project(tmp_path):
+    text = ("# Nhiệm vụ quy hoạch chung Khu du lịch quốc gia Núi Bà Đen đến năm 2045\n\n"
+            "Ngày 02/12/2025, Ủy ban nhân dân tỉnh Tây Ninh phê duyệt Nhiệm vụ Quy hoạch chung Khu du lịch quốc gia "
+            "Núi Bà Đen đến năm 2045 và điều chỉnh quy hoạch chung xây dựng Khu kinh tế cửa khẩu Mộc Bài.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    park = projects["Khu du lịch quốc gia Núi Bà Đen"]
+    assert (park, RDF.type, QH.TourismArea) in g
+    assert (projects["Khu kinh tế cửa khẩu Mộc Bài"], RDF.type, QH.EconomicZone) in g
+    assert {str(u).rsplit("/", 1)[1] for u in g.objects(park, QH.locatedIn)} == {"72"}  # Tây Ninh, not in the name
+
+
+def test_a_work_containing_what_the_sentence_measures_takes_no_scale(tmp_path):
+    text = ("# Quy hoạch phân khu số 3\n\n"
+            "Khu vực lập quy hoạch là Phân khu 3 trong đồ án quy hoạch chung xây dựng Khu kinh tế Nhơn Hội, tỉnh "
+            "Gia Lai với diện tích khoảng 1.250 ha.\n\n"
+            "Phê duyệt Nhiệm vụ quy hoạch chung Khu du lịch Hồ Tràm với diện tích 3.000 ha.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert _scales(g, projects["Khu kinh tế Nhơn Hội"]) == set()  # 1.250 ha is the sub-zone's
+    assert ("area", Decimal("3000"), "ha") in _scales(g, projects["Khu du lịch Hồ Tràm"])

@@ -270,3 +270,53 @@ khu công nghiệp Phú Hà mở rộng, với diện tích khoảng 230 ha và 
     assert ("2022/35", "luat/luat-quy-hoach") in cites  # inside the quotation of NĐ 35
     assert any(s == "2025/1507" and o.endswith("2025/88") for s, o in cites)  # after the next heading
     assert not any(s == "2022/35" and o.endswith("2025/88") for s, o in cites)
+
+
+def test_an_untitled_summary_dated_by_the_passing_in_its_first_sentence(tmp_path):
+    page = (
+        "Luật Đất đai số 31/2024/QH15 được Quốc hội khóa XV tại Kỳ họp bất thường lần thứ 5 thông qua ngày "
+        "18/01/2024 và có hiệu lực từ ngày 01/8/2024.\n\n"
+        "Luật gồm 16 Chương, 260 Điều; so với Luật Đất đai số 45/2013/QH13, Luật có nhiều điểm mới.\n"
+    )
+    _doc, g = _page(tmp_path, page)
+    assert _described(g) == {"luat-qh15/2024/31"}
+    dated = {str(o) for s, o in g.subject_objects(ELI.date_document) if str(s).endswith("luat-qh15/2024/31")}
+    assert dated == {"2024-01-18"}  # the passing, not the entry into force
+
+
+def test_an_entry_into_force_or_another_years_act_does_not_date_the_subject(tmp_path):
+    page = (
+        "Luật Điện lực số 61/2024/QH15 có hiệu lực từ ngày 01/02/2025, thay cho luật được ban hành ngày 03/12/2004.\n\n"
+        "Luật quy định về quy hoạch phát triển điện lực.\n"
+    )
+    _doc, g = _page(tmp_path, page)
+    assert _described(g) == {"luat-qh15/2024/61"}
+    assert not {o for s, o in g.subject_objects(ELI.date_document) if str(s).endswith("luat-qh15/2024/61")}
+
+
+def test_a_question_page_reports_on_the_decision_of_its_first_paragraph(tmp_path):
+    page = (
+        "# Đến năm 2030 có bao nhiêu trạm sạc xe điện được xây dựng?\n\n"
+        "**Đến năm 2030 có bao nhiêu trạm sạc xe điện được xây dựng? Ai chịu trách nhiệm triển khai mạng lưới "
+        "trạm sạc tại các đô thị và dọc các tuyến quốc lộ? Doanh nghiệp tư nhân được hỗ trợ những gì khi đầu tư "
+        "trạm sạc công cộng?**\n\n"
+        "**Đến năm 2030 có bao nhiêu trạm sạc xe điện được xây dựng?**\n\n"
+        "Tại Điều 1 Quyết định 876/QĐ-TTg năm 2022 của Thủ tướng Chính phủ đã phê duyệt Chương trình hành động "
+        "chuyển đổi năng lượng xanh. Chương trình đặt mục tiêu đến năm 2030.\n\n"
+        "Theo Nghị quyết 55/NQ-TW năm 2020, năng lượng là nền tảng.\n"
+    )
+    _doc, g = _page(tmp_path, page)
+    assert _described(g) == {"qd-ttg/2022/876"}
+
+
+def test_a_paragraph_of_the_pages_own_after_its_questions_names_no_subject(tmp_path):
+    page = (
+        "# Trạm sạc xe điện được xây dựng ở đâu?\n\n"
+        "**Trạm sạc xe điện được xây dựng ở đâu?**\n\n"
+        "Xe điện ngày càng phổ biến tại các đô thị lớn, nhu cầu sạc tăng nhanh ở các chung cư, trung tâm "
+        "thương mại và dọc các tuyến quốc lộ; nhiều doanh nghiệp đã đầu tư mạng lưới trạm sạc công cộng "
+        "tại các tỉnh, thành phố trong cả nước.\n\n"
+        "Theo Quyết định 876/QĐ-TTg năm 2022, các địa phương bố trí quỹ đất cho trạm sạc.\n"
+    )
+    _doc, g = _page(tmp_path, page)
+    assert not _described(g)

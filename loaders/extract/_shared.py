@@ -165,6 +165,10 @@ _CAPITAL_WORD_RE = re.compile(rf"(?<![^\W\d_])[{UPPER_CLASS}][\w]*")
 _SEQ_SEP = re.compile(rf"\s*{D}\s*")
 _DASH = re.compile(D)
 _DOT_GAP = re.compile(r"\.[ \u00a0]*")
+#: Unit kinds written with a capital head and a lower-case tail inside a name: "Thành phố Hồ Chí
+#: Minh", "Thị xã Sơn Tây" (head -> tail).
+UNIT_PREFIX_HEADS = {"Thành": "phố", "Thị": "xã"}
+_UNIT_PREFIX_TAIL = re.compile(r"[ \u00a0]+(phố|xã)([ \u00a0]+)")
 _SPACES = re.compile(r"[ \u00a0]+")
 #: Lower-case words that may sit inside a proper name ("Trung du và miền núi" is not one).
 NAME_JOINERS: frozenset[str] = frozenset()
@@ -191,6 +195,13 @@ def title_run(text: str, pos: int, max_words: int = 5) -> int:
             nxt = _WORD_RE.match(text, gap.end())
             if nxt and is_title_word(nxt.group()):
                 i = nxt.start()  # "TP. Hồ Chí Minh": the abbreviation belongs to the name
+                continue
+        if words == 1 and m.group() in UNIT_PREFIX_HEADS:
+            kind = _UNIT_PREFIX_TAIL.match(text, end)
+            nxt = _WORD_RE.match(text, kind.end()) if kind and kind.group(1) == UNIT_PREFIX_HEADS[m.group()] else None
+            if nxt and is_title_word(nxt.group()):
+                end = kind.end() - len(kind.group(2))
+                i = nxt.start()  # "Thành phố Hồ Chí Minh": the unit's kind word belongs to the name
                 continue
         sp = _SPACES.match(text, end)  # match at a position: no copy of the rest of the text
         if not sp:

@@ -6,7 +6,13 @@ Rules (all on the document mentions :func:`citations.resolve_documents` found, l
   in one sentence: ``A eli:amends B``; ``và C`` / ``, C`` right after B extends the list.
   A title line ``Về việc sửa đổi … Quyết định số B`` makes the main document A.
 * **passive amendment** — ``B … được sửa đổi, bổ sung (một số điều) bởi/tại A`` and
-  ``B …, được (phê duyệt) điều chỉnh (cục bộ) tại A``: ``A eli:amends B``.
+  ``B …, được (phê duyệt) điều chỉnh (cục bộ) tại A``: ``A eli:amends B``; every further
+  document of the list written by its type and number only (``…, Luật số A2, Luật số A3 và Luật
+  số A4``) amends B too; a titled one (``, Luật Quy hoạch số …``) ends the list.
+* **change items** — after a lead line about ``sửa đổi`` / ``bổ sung`` ending with ``:``, a list
+  item that opens with the change (``- Sửa đổi, bổ sung khoản 4 Điều 45 Luật X số B …``,
+  ``2. Bổ sung … vào … kèm theo Luật Y số C``): the main document amends the first document the
+  item names, unless a source phrase (``theo quy định tại``) comes before it.
 * **amending law** — ``Luật sửa đổi, bổ sung một số điều của Luật X số N`` names the *amending*
   law N; it amends the law ``Luật X số M`` just before it in the same sentence, never the other
   way round.
@@ -71,6 +77,15 @@ _LIST_SEP_RE = re.compile(
 #: Where the main document's own text ends when the structure found no signature block.
 _SIGN_OFF_RE = prefiltered(r"(?:Nơi nhận\s*:|\bTM\.\s*(?:ỦY|UỶ|UBND|HỘI ĐỒNG)|\bKT\.\s*(?:CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG))")
 _CHAIN_RE = re.compile(r"(?:,|\svà)\s*$")
+_ITEM_MARK_RE = re.compile(r"(?:[-+•*]|\d+(?:\.\d+)*\.|[a-zđ]\))\s")
+#: An item of a change list that opens with the change: "- Sửa đổi, bổ sung …", "2. Bổ sung …".
+_CHANGE_ITEM_RE = re.compile(r"(?m)^[ \t]*(?:[-+•]|\d+(?:\.\d+)*\.|[a-zđ]\))[ \t]*(?:\*\*)?[ \t]*(?:Sửa đổi|Bổ sung|Thay thế)\b")
+_CHANGE_LEAD_RE = re.compile(r"(?i:sửa đổi|bổ sung)[^\n]*:\s*$")
+#: Words before the first document of an item that make it a source, not the changed document.
+_NOT_CHANGED_RE = re.compile(r"(?i:theo quy định|quy định tại|căn cứ|theo hướng dẫn|\bphù hợp với)")
+_BARE_HEAD_RE = re.compile(
+    r"\s*(?:,|và|,\s*và)\s*(?i:(?:luật|pháp lệnh|nghị định|nghị quyết|quyết định|thông tư(?:\s+liên tịch)?)\s*)?(?i:số\s*)?"
+)
 
 
 def _law_title(text: str, d: DocMention) -> str:
@@ -78,6 +93,13 @@ def _law_title(text: str, d: DocMention) -> str:
     before = text[max(0, d.code_start - 160) : d.code_start]
     m = re.search(r"(Luật\s+[^\d;.]{3,120}?)\s*(?i:số)?\s*$", before)
     return " ".join(m.group(1).lower().split()) if m else ""
+
+
+def _bare_head(text: str, prev: DocMention, d: DocMention) -> bool:
+    """True when ``d`` is written by its type and number only (``, Luật số 23/2018/QH14``), as the
+    further amending documents of a passive list are; a titled one (``, Luật Quy hoạch số …``) is
+    a document of its own."""
+    return _BARE_HEAD_RE.fullmatch(text[prev.end : d.code_start]) is not None
 
 
 def _emit(emitter: Emitter, seen: set, a: DocMention, p, b: DocMention, span: Span) -> None:
@@ -90,6 +112,7 @@ def _emit(emitter: Emitter, seen: set, a: DocMention, p, b: DocMention, span: Sp
 def _pairwise(text: str, found: tuple[DocMention, ...], main: DocMention | None, emitter: Emitter, seen: set) -> None:
     """Amendments stated between two mentions of one sentence (active, passive, law, plan)."""
     subject_of: dict[int, DocMention] = {}
+    changed_of: dict[int, DocMention] = {}
     for i, d in enumerate(found):
         s, _e = mentions.sentence_at(text, d.start)
         prev = found[i - 1] if i > 0 else None
@@ -107,7 +130,13 @@ def _pairwise(text: str, found: tuple[DocMention, ...], main: DocMention | None,
                     break
             continue
         if same and len(between) < 400 and _PASSIVE_RE.search(between) and ";" not in between[-120:]:
+            changed_of[i] = prev
             _emit(emitter, seen, d, ELI.amends, prev, Span(prev.start, d.end))
+            continue
+        if same and (i - 1) in changed_of and _CHAIN_RE.search(between) and _bare_head(text, prev, d):
+            # "B được sửa đổi, bổ sung theo Luật số A1, Luật số A2 và Luật số A3": each amends B
+            changed_of[i] = changed_of[i - 1]
+            _emit(emitter, seen, d, ELI.amends, changed_of[i], Span(changed_of[i].start, d.end))
             continue
         struck = _STRUCK_RE.search(between) if same and len(between) < 400 and ";" not in between else None
         if struck is not None:
@@ -210,6 +239,45 @@ def _by_main(
             _emit(emitter, seen, main, ELI.repeals, x, Span(x.start, t.end()))
 
 
+def _change_items(
+    text: str, found: tuple[DocMention, ...], main: DocMention | None, emitter: Emitter, seen: set,
+    regions: list[QuoteRegion] = (),
+) -> None:
+    """Items of a change list: after a lead line that speaks of ``sửa đổi`` / ``bổ sung`` and ends
+    with ``:``, an item opening with the change itself (``- Sửa đổi, bổ sung khoản 4 Điều 45 Luật X
+    số B …``, ``- Bổ sung quy định … vào … ban hành kèm theo Luật Y số C``) is the main document's
+    change of the first document it names (never in another document's quotation)."""
+    if main is None:
+        return
+    elsewhere = [(r.start, r.end) for r in regions if r.document.key != main.key]
+    starts = [d.start for d in found]
+    for item in _CHANGE_ITEM_RE.finditer(text):
+        lead = _lead_line(text, item.start())
+        if lead is None or not _CHANGE_LEAD_RE.search(lead[1]) or any(a <= item.start() < b for a, b in elsewhere):
+            continue
+        line_end = text.find("\n", item.end())
+        line_end = len(text) if line_end < 0 else line_end
+        k = _bisect(starts, item.end())
+        if k >= len(found) or found[k].start >= line_end:
+            continue
+        d = found[k]
+        if _NOT_CHANGED_RE.search(text, item.end(), d.start):
+            continue
+        _emit(emitter, seen, main, ELI.amends, d, Span(item.start(), d.end))
+
+
+def _lead_line(text: str, pos: int) -> tuple[int, str] | None:
+    """The nearest line before ``pos`` that is not empty and not another item of the list."""
+    end = text.rfind("\n", 0, pos)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line and not _ITEM_MARK_RE.match(line):
+            return start, line
+        end = start - 1
+    return None
+
+
 def _bisect(starts: list[int], pos: int) -> int:
     from bisect import bisect_left
 
@@ -222,4 +290,6 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     numbered = tuple(d for d in found if d.key)
     seen: set = set()
     _pairwise(doc.text, numbered, main, emitter, seen)
-    _by_main(doc, numbered, main, emitter, seen, quote_regions(doc, found, main, why))
+    regions = quote_regions(doc, found, main, why)
+    _change_items(doc.text, numbered, main, emitter, seen, regions)
+    _by_main(doc, numbered, main, emitter, seen, regions)

@@ -9,7 +9,12 @@ Named laws without a number (``Luật Quy hoạch``) come from a list of law tit
 
 The document the text *is* or reports on becomes ``ctx.main_document``: the decision a text
 is attached to ("Kèm theo Quyết định số …"), the one just signed or issued ("vừa ký Quyết
-định …", "vừa ban hành Kế hoạch …"), one named in the title, or the first one in the lead.
+định …", "vừa ban hành Kế hoạch …"), one named in the title, or the first one in the lead;
+on a page with none of these, the first quoted, the numbered one a text saying "… này" names as
+a paragraph's subject, else the decision the first sentence of the first body paragraph names
+(after the title and lines of questions). Without a date of its own, the main document takes
+the date its first sentence gives for its passing ("… thông qua ngày 27/06/2024"), else the
+date of the sentence reporting its act.
 The main document ``eli:cites`` every other document mentioned; it ``qh:implements`` those
 it carries out ("triển khai thực hiện Quyết định …"); changes between documents are the
 ``changes`` extractor's.
@@ -391,7 +396,10 @@ def choose_main(doc: CleanDocument, found: tuple[DocMention, ...]) -> tuple[DocM
     first = _first_quoted(doc, found)
     if first is not None:
         return first, "quoted"
-    return _this_document(text, numbered)
+    this, why = _this_document(text, numbered)
+    if this is not None:
+        return this, why
+    return _first_paragraph(doc, numbered)
 
 
 #: A document named in a title by its type and bare number ("theo Quyết định 1893?").
@@ -428,6 +436,37 @@ def _first_quoted(doc: CleanDocument, found: tuple[DocMention, ...]) -> DocMenti
             continue
         return None
     return regions[0].document
+
+
+#: A line of questions only (a Q&A page's lead): "Mục tiêu … phải không? Việc … ra sao?".
+_QUESTIONS_RE = re.compile(r"(?:[^?\n]{3,300}\?[\s*_\-–]*)+")
+
+
+def _first_paragraph(doc: CleanDocument, numbered: list[DocMention]) -> tuple[DocMention | None, str]:
+    """A page whose title names no document reports on the one its first body paragraph names in
+    its first sentence (``Tại Mục I Điều 1 Quyết định 2161/QĐ-TTg năm 2025 … đã phê duyệt …``):
+    the paragraph after the title, the question lines and furniture, before any heading."""
+    text = doc.text
+    structure = doc.structure
+    title = " ".join(doc.title.split())
+    pos = structure.body.start if structure.page_title is not None else 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        start, line, pos = pos, text[pos:end], end + 1
+        words = " ".join(line.replace("*", " ").split())
+        if not re.search(r"\w", words) or words == title or _QUESTIONS_RE.fullmatch(words):
+            continue
+        if structure.is_furniture(Span(start, end)) or line.lstrip().startswith("#"):
+            continue
+        s, e = mentions.sentence_at(text, start + len(line) - len(line.lstrip()))
+        for d in numbered:
+            if s <= d.start < min(e, end) and d.type_code in ("QĐ", "KH", "NQ", "NĐ", "TT", "CT"):
+                before = text[max(s, d.start - 60) : d.start]
+                if not _IMPLEMENTS_RE.search(before) and not _ASIDE_RE.search(before):
+                    return d, "paragraph"
+        return None, ""
+    return None, ""
 
 
 def _this_document(text: str, numbered: list[DocMention]) -> tuple[DocMention | None, str]:
@@ -472,7 +511,7 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
                     if main.date is not None:
                         break
     if main is not None and main.date is None and why != "self":
-        main.date = _reported_date(doc.text, found, main)
+        main.date = _passed_date(doc.text, found, main) or _reported_date(doc.text, found, main)
     if main is not None and main.date is not None and main.year is None:
         main.year, main.year_unknown = main.date.value.year, False
         main.key = _doc_key(main)
@@ -588,6 +627,30 @@ _REPORTED_RE = re.compile(
     r"[^.\n]{0,300}?(?<!\w)(?i:ngày|từ)\s+(?:(?i:ngày)\s+)?",
     re.MULTILINE,
 )
+
+
+#: The act of passing or issuing a document, right before its date: "(được Quốc hội …) thông qua
+#: ngày 27/06/2024", "ký ban hành ngày …" (not "có hiệu lực từ ngày …").
+_PASSED_RE = re.compile(
+    r"(?<!\w)(?i:thông qua|ký ban hành|ban hành|ký|phê duyệt)\s+(?:(?i:vào)\s+)?(?i:ngày)\s+"
+)
+
+
+def _passed_date(text: str, found: tuple[DocMention, ...], main: DocMention) -> DateMention | None:
+    """The date the sentence of the main document's first mention gives for its passing or issue
+    (``Luật Đường bộ số 35/2024/QH15 được Quốc hội … thông qua ngày 27/06/2024 và có hiệu lực
+    từ …``), with no other document between; its year must be the document's when the number
+    gives one."""
+    first = min((d for d in found if d.key == main.key), key=lambda d: d.start, default=main)
+    _s, e = mentions.sentence_at(text, first.start)
+    nxt = min((d.start for d in found if first.end <= d.start < e), default=e)
+    m = _PASSED_RE.search(text, first.end, nxt)
+    if m is None or m.start() - first.end > 200:
+        return None
+    for when in find_dates(text[m.end() : m.end() + 40], None, include_short=False)[:1]:
+        if when.start == 0 and when.precision == "day" and main.year in (None, when.value.year):
+            return DateMention(m.end() + when.start, m.end() + when.end, when.value)
+    return None
 
 
 def _reported_date(text: str, found: tuple[DocMention, ...], main: DocMention) -> DateMention | None:

@@ -13,8 +13,12 @@ Rule (decided by the words before a sequence, never by the file):
 3. Only a corridor trigger makes a corridor; route triggers are the infrastructure extractor's
    business (a railway ``Lạng Sơn – Hà Nội``), place triggers make an area cluster
    (``tập trung chủ yếu tại Bắc Giang – Thái Nguyên – Phú Thọ – Hòa Bình``), which is not a corridor.
-4. The names must resolve *mostly* (more than half) to administrative units; unresolved stops
-   are kept as flagged stops (``qh:unresolved true``) with their label, never dropped.
+4. The names must resolve *mostly* (more than half) to administrative units, unless the corridor
+   word stands right before the sequence (``hành lang kinh tế Cầu Treo - Vũng Áng``, ``hành lang
+   kinh tế Nam Ninh - Singapore``): a corridor named by its ends, which may be border gates, ports
+   or foreign cities; a sequence of compass words (``Bắc - Nam``, ``Đông - Tây``) is a direction,
+   never a corridor. Unresolved stops are kept as flagged stops (``qh:unresolved true``) with their
+   label, never dropped. A unit's kind word inside a stop belongs to it (``Thành phố Hồ Chí Minh``).
 
 Each corridor: ``ID/corridor/{slug of the stops joined by --}``, ``qh:EconomicCorridor`` labelled
 ``"A - B - C"@vi``, ordered ``qh:hasStop`` nodes (``qh:position`` 1..n, ``qh:stopUnit``,
@@ -50,6 +54,12 @@ TRIGGERS: list[tuple[str, str]] = [
 _TRIGGER_RE = prefiltered("|".join(f"(?P<t{n}>{p})" for n, (p, _) in enumerate(TRIGGERS)), re.IGNORECASE)
 _CLAUSE_BREAK = prefiltered(rf"[;:\n]|{FULL_STOP}")
 _CHAIN_GAP = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
+#: The corridor phrase with nothing between it and the sequence but its own qualifiers.
+_RIGHT_BEFORE = re.compile(
+    r"(?i:hành lang(?:\s+(?:kinh tế|giao thông|vận tải|thương mại|phát triển|động lực|quốc tế|xuyên biên giới|biên giới))*"
+    r"|trục\s+(?:kinh tế|động lực|phát triển)(?:\s+(?:kinh tế|đô thị|chính))*)\s+"
+)
+_DIRECTION = re.compile(r"(?:(?:Bắc|Nam|Đông|Tây|Trung)(?:\s+|$))+")
 
 
 @dataclass
@@ -66,6 +76,16 @@ class Sequence:
     def mostly_units(self) -> bool:
         """More than half of the names resolve to units."""
         return 2 * sum(u is not None for u in self.units) > len(self.units)
+
+    def named_by_ends(self, text: str) -> bool:
+        """A corridor word right before the sequence (``hành lang kinh tế Cầu Treo - Vũng Áng``)
+        names a corridor by its ends, whether or not they are units (border gates, ports, foreign
+        cities); a sequence of compass words (``Bắc - Nam``, ``Đông - Tây``) names a direction."""
+        if self.kind != "corridor" or not 0 <= self.trigger_pos < self.seq.start:
+            return False
+        if not _RIGHT_BEFORE.fullmatch(text, self.trigger_pos, self.seq.start):
+            return False
+        return not all(_DIRECTION.fullmatch(n) for n in self.names)
 
 
 @lru_cache(maxsize=16)
@@ -115,7 +135,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     g = emitter.triples
     listed_in = ctx.main_plan or ctx.main_document or doc.iri
     for s in classify(text, ctx):
-        if s.kind != "corridor" or not s.mostly_units:
+        if s.kind != "corridor" or not (s.mostly_units or s.named_by_ends(text)):
             continue
         iri = corridor_iri(s.names)
         span = Span(s.seq.start, s.seq.end)

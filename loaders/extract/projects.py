@@ -20,7 +20,16 @@ Where a project is named (vocabulary in ``projects.yaml``: kind word -> ontology
   (``Ban Quản lý dự án …``) are not projects.
 
 A kind word opens a name only when a capitalised word or a number follows within three words
-(``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind.
+(``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind,
+and never when a class word follows it (``Cầu loại 1 - Cầu cạn``, ``cảng biển loại I``: a list of
+kinds, ``class_words``). A unit that opens a name belongs to it (``đường cao tốc Thành phố Hồ Chí
+Minh - Trung Lương``); ``công trình`` is a lead word, ``đường bộ`` stays when it begins the kind
+(``Dự án xây dựng công trình đường bộ cao tốc X``). The general plan of a work names it too
+(``Nhiệm vụ Quy hoạch chung Khu du lịch quốc gia X``). Writings of one work that differ only in
+the forms of ``same_writings`` (``đường cao tốc`` / ``cao tốc``, ``Thành phố Hồ Chí Minh`` /
+``TPHCM``) are one project, labelled by a field, list or table, else by the first mention. A work
+named in a plan that contains the sentence's subject (``Phân khu 3 trong đồ án quy hoạch chung xây
+dựng Khu kinh tế X … 1.250 ha``) takes no scale from that sentence.
 
 Each project gets ``a qh:Project, qh:<Kind>``, a Vietnamese label (lead words dropped), the
 document that lists it (``qh:listedIn``), its place and scale read in its **block** (the item's
@@ -62,6 +71,8 @@ class _Vocab:
     strict: frozenset[str]
     opener_re: re.Pattern
     routes: frozenset[str]
+    class_words: frozenset[str]
+    writings: tuple[tuple[re.Pattern, str], ...]
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +100,8 @@ def _vocab() -> _Vocab:
             + r")\s+"
         ),
         routes=frozenset(data.get("routes_need_scale", [])),
+        class_words=frozenset(w.lower() for w in data.get("class_words", [])),
+        writings=tuple((re.compile(rf"(?<![\wÀ-ỹ]){p}(?![\wÀ-ỹ])"), w) for p, w in data.get("same_writings", {}).items()),
     )
 
 
@@ -106,6 +119,7 @@ class Found:
     places_in_name: bool = True  # whether a unit inside the name is the project's place
     place_end: int | None = None  # the places are read up to here (the rest of the block: scale only)
     place_items: list = field(default_factory=list)  # items past ``place_end`` that say where it is
+    scaled: bool = True  # whether the figures of the block are its scale (not for a container)
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -125,14 +139,30 @@ def _kind_at(text: str, pos: int) -> tuple[int, str] | None:
     words = _WORD_RE.findall(window)[:3]
     if not any(w[0].isupper() or w[0].isdigit() for w in words):
         return None
+    if words and words[0].lower() in _vocab().class_words:
+        return None  # "Cầu loại 1", "cảng biển loại I": a class of works, not a work
     if word in _vocab().strict and not (words and words[0][0].isupper() and window[:1] == " "):
         return None
     return m.end(), cls
 
 
 def _strip_lead(text: str, pos: int, end: int) -> int:
+    """``pos`` past the lead words (``Dự án đầu tư xây dựng công trình``); a lead word that begins
+    a kind word (``đường bộ`` of ``đường bộ cao tốc``) stays."""
     m = _vocab().lead_re.match(text[pos:end])
-    return pos + m.end() if m else pos
+    if m is None:
+        return pos
+    stop = pos + m.end()
+    i = pos
+    while i < stop:
+        k = _vocab().kind_re.match(text, i)
+        if k is not None and k.end() > stop:
+            return i
+        w = re.compile(r"[\wÀ-ỹ]+[\s,]*").match(text, i)
+        if w is None:
+            break
+        i = w.end()
+    return stop
 
 
 def _delimited_end(text: str, start: int, limit: int) -> int:
@@ -161,6 +191,11 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
         w = m.group(1)
         if end > start and (w in _UNIT_ABBREVIATIONS or _UNIT_WORDS.match(text, m.start(1))):
             break  # "khu công nghiệp Đông Anh TP Hà Nội": the unit after the name is its place
+        unit = _UNIT_WORDS.match(text, m.start(1)) if end == start else None
+        if unit is not None and _NAME_WORD.match(text, unit.end() - 1):
+            # a unit that opens the name is part of it: "cao tốc Thành phố Hồ Chí Minh - Trung Lương"
+            end = i = unit.end() - 1
+            continue
         if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"}:
             end = m.end()
             pending_lower = 0
@@ -172,6 +207,8 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
     return end
 
 
+#: Before a plan's opener: the plan (and its work) is where the sentence's subject lies.
+_CONTAINER_RE = re.compile(r"(?<![\wÀ-ỹ])(?i:trong|thuộc|của)\s+(?:(?i:đồ án|nhiệm vụ)\s+)?(?:(?i:điều chỉnh)\s+)?$")
 #: Between two works of a list in a sentence.
 _LIST_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:và\s+)?|\s+và\s+)(?:các\s+)?")
 #: Abbreviated unit words that end a name written in capitals ("… Đông Anh TP Hà Nội").
@@ -269,6 +306,9 @@ def find_projects(text: str) -> list[Found]:
         s0, s1 = _introduced_block(text, *sentence)
         if _in_definition(text, m.start()):
             continue
+        # "Phân khu 06 trong đồ án điều chỉnh quy hoạch chung xây dựng Khu kinh tế X … 2.620 ha": the
+        # work contains what the sentence measures
+        container = _CONTAINER_RE.search(text, max(s0, m.start() - 40), m.start()) is not None
         # a list in the sentence: "đầu tư xây dựng nhà máy điện A, cảng hàng không B; khu công nghiệp C"
         while k is not None:
             end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
@@ -279,6 +319,8 @@ def find_projects(text: str) -> list[Found]:
                 add(s, end, k[1], (s0, s1), False, False)
                 if s1 > sentence[1] and out and out[-1].start == s:
                     out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
+                if container and out and out[-1].start == s:
+                    out[-1].scaled = False
             sep = _LIST_SEPARATOR.match(text, end, s1)
             if sep is None:
                 break
@@ -488,6 +530,35 @@ def _join_cut_names(text: str, found: list[Found]) -> None:
             f.label = min(longer, key=len)
 
 
+_DASHES = re.compile(r"\s*[-–—]\s*|\s+")
+
+
+def _writing_key(f: Found, label: str) -> tuple[str, str]:
+    """What two writings of one work share: the class, and the label lower-cased with dashes and
+    spaces folded and the forms of ``same_writings`` (``projects.yaml``) made one."""
+    key = _DASHES.sub(" ", label.lower()).strip()
+    for pattern, writing in _vocab().writings:
+        key = pattern.sub(writing, key)
+    return f.cls, " ".join(key.split())
+
+
+def _merge_writings(text: str, found: list[Found]) -> None:
+    """Every writing of one work (``Đường cao tốc Thành phố Hồ Chí Minh - Trung Lương`` and ``cao
+    tốc TPHCM Trung Lương``) takes one label, so it is one project: the name a field, list or table
+    gives, else the first mention's."""
+    first: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
+    for f in found:
+        label = _label(text, f)
+        key = _writing_key(f, label)
+        rank = (not f.listed, f.start)
+        if key not in first or rank < first[key][0]:
+            first[key] = (rank, label)
+    for f in found:
+        label = first[_writing_key(f, _label(text, f))][1]
+        if label != _label(text, f):
+            f.label = label
+
+
 def project_iri(label: str) -> URIRef:
     """``id/project/{slug}`` of a project label."""
     return ID[f"project/{slugify(label)}"]
@@ -521,6 +592,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     if not found:
         return
     _join_cut_names(text, found)
+    _merge_writings(text, found)
     main = main_mention(doc, ctx)
     day = main.date.value if main is not None and main.date is not None else ctx.as_of
     own_province: URIRef | None = None
@@ -549,7 +621,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             places = [own_province]
         for unit in places:
             emitter.add(iri, QH.locatedIn, unit, Span(b0, b1))
-        for sc in _scales(text, b0, b1):
+        for sc in _scales(text, b0, b1) if f.scaled else ():
             node = ID[f"scale/{slugify(label)}/{sc.measure}/{sc.start}"]
             qspan = Span(sc.start, sc.end)
             emitter.add(iri, QH.hasScale, node, qspan)
