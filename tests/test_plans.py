@@ -59,6 +59,22 @@ def test_kinds_scopes_periods_and_vision():
     }
 
 
+def test_plans_of_a_list_sharing_one_period_are_each_their_own():
+    doc = CleanDocument(
+        text=(
+            "Bộ Công Thương tổ chức lập quy hoạch mạng lưới đường ống dẫn khí, quy hoạch bảo tồn đa dạng sinh học "
+            "và quy hoạch hệ thống cảng cá thời kỳ 2021 - 2030, tầm nhìn đến năm 2050."
+        ),
+        path="x.txt",
+    )
+    found = {(p.kind, p.scope_slug, p.period_key) for p in plans.find_plans(doc, ExtractionContext(resolver=get_resolver()))}
+    assert found == {
+        ("sectoral", "mang-luoi-duong-ong-dan-khi", "2021-2030"),
+        ("sectoral", "bao-ton-da-dang-sinh-hoc", "2021-2030"),
+        ("sectoral", "he-thong-cang-ca", "2021-2030"),
+    }
+
+
 def test_local_plans_and_plans_without_scope_are_not_national_plans():
     doc = CleanDocument(text="Rà soát quy hoạch tỉnh, quy hoạch đô thị, quy hoạch sử dụng đất cấp huyện thời kỳ 2021 - 2030.", path="x.txt")
     assert plans.find_plans(doc, ExtractionContext(resolver=get_resolver())) == []

@@ -320,3 +320,22 @@ def test_a_paragraph_of_the_pages_own_after_its_questions_names_no_subject(tmp_p
     )
     _doc, g = _page(tmp_path, page)
     assert not _described(g)
+
+
+
+def test_a_full_text_without_its_header_table_is_the_document_of_its_appendix_line(tmp_path):
+    page = (
+        "**QUYẾT ĐỊNH**\n\nBan hành Quy định về quản lý cụm công nghiệp\n\n"
+        "*Căn cứ Luật Đầu tư số 61/2020/QH14;*\n\n*Căn cứ Nghị định số 32/2024/NĐ-CP;*\n\n"
+        "**Điều 1.** Ban hành kèm theo Quyết định này Quy định về quản lý cụm công nghiệp.\n\n"
+        "**Điều 2.** Quyết định này có hiệu lực từ ngày ký.\n\n"
+        "|\n*Nơi nhận:*\n- Như Điều 2;\n- Lưu: VT.\n|\n**TM. ỦY BAN NHÂN DÂN**\n**KT. CHỦ TỊCH**\n**PHÓ CHỦ TỊCH**\n"
+        "**Hoàng Minh Tuấn**\n|\n\n**PHỤ LỤC**\n\nDANH MỤC CỤM CÔNG NGHIỆP\n\n"
+        "*(Ban hành kèm theo* *Quyết định số 1502/QĐ-UBND ngày 9/6/2025 của Ủy ban nhân dân tỉnh)*\n\n1. Cụm A.\n"
+    )
+    doc, g = _page(tmp_path, page, "full.md")
+    assert _described(g) == {"qd-ubnd/2025/1502"}
+    assert not set(g.objects(None, QH.attachedTo))
+    assert {o for s, o in _pairs(g, ELI.cites) if s == "qd-ubnd/2025/1502"} == {"luat-qh14/2020/61", "nd-cp/2024/32"}
+    assert {str(o).rsplit("/", 1)[-1] for o in g.objects(None, QH.signer)} == {"hoang-minh-tuan"}
+    assert str(doc.published) == "2025-06-09"

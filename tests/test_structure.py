@@ -156,3 +156,87 @@ def test_docx_and_html_captures_give_the_same_structure(tmp_path):
         assert [r.value for r in s.recipients] == ["Như Điều 2", "Lưu: VT."], name
         assert doc.title.startswith("Quyết định 0512/QĐ-UBND: Về việc giao"), name
         assert doc.published is not None and str(doc.published) == "2025-08-05", name
+
+
+# -- signature blocks inside table rows, and a lost header's number from its appendix line ------
+
+_BODY = (
+    "**QUYẾT ĐỊNH**\n\nVề việc công nhận xã đạt chuẩn\n\n*Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;*\n\n"
+    "**Điều 1.** Công nhận xã An Bình đạt chuẩn.\n\n**Điều 2.** Quyết định này có hiệu lực từ ngày ký.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # bars on lines of their own, each line bold (a portal's two-cell table printed as text)
+        "|\n*Nơi nhận:*\n- Như Điều 2;\n- Lưu: VT.\n|\n**TM. ỦY BAN NHÂN DÂN**\n**KT. CHỦ TỊCH**\n**PHÓ CHỦ TỊCH**\n"
+        "**Lê Văn Bình**\n|\n",
+        # one markdown row, the lines of each cell joined by <br>
+        "| *Nơi nhận:*<br>- Như Điều 2;<br>- Lưu: VT. | **TM. ỦY BAN NHÂN DÂN**<br>**KT. CHỦ TỊCH**<br>"
+        "**PHÓ CHỦ TỊCH**<br><br>**Lê Văn Bình** |\n|---|---|\n",
+        # one markdown row, the lines of each cell run together
+        "| | |\n|---|---|\n| *Nơi nhận:* - Như Điều 2; - Lưu: VT. | **TM. ỦY BAN NHÂN DÂN** **KT. CHỦ TỊCH** "
+        "**PHÓ CHỦ TỊCH** **Lê Văn Bình** |\n",
+    ],
+    ids=["bars", "br-cell", "run-together"],
+)
+def test_signature_block_inside_table_rows(tmp_path, block):
+    path = tmp_path / "qd.md"
+    path.write_text(_BODY + block, encoding="utf-8")
+    doc = read_source(path)
+    sig = doc.structure.signature
+    assert sig is not None
+    assert [a.value for a in sig.authorities] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]
+    assert (sig.title.value, sig.name.value) == ("PHÓ CHỦ TỊCH", "Lê Văn Bình")
+    for f in (*sig.authorities, sig.title, sig.name):
+        assert _span_text(doc.text, f) == f.value
+
+
+def test_a_prime_ministers_block_run_together_in_one_cell():
+    text = "Điều 1. Nội dung.\nNơi nhận:\t- Như trên;\tTM. CHÍNH PHỦ KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Trần Văn Sơn\n"
+    sig = parse_structure(text).signature
+    assert [a.value for a in sig.authorities] == ["TM. CHÍNH PHỦ", "KT. THỦ TƯỚNG"]
+    assert (sig.title.value, sig.name.value) == ("PHÓ THỦ TƯỚNG", "Trần Văn Sơn")
+
+
+_SIGNED_BODY = (
+    "QUYẾT ĐỊNH\nBan hành Quy định về quản lý cụm công nghiệp\n\nCăn cứ Luật Đầu tư số 61/2020/QH14;\n\n"
+    "Điều 1. Ban hành kèm theo Quyết định này Quy định về quản lý cụm công nghiệp.\n"
+    "Điều 2. Sở Công Thương chủ trì hướng dẫn thực hiện.\n\nNơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n"
+    "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nHoàng Minh Tuấn\n\n"
+)
+
+
+def test_a_lost_headers_number_and_date_come_from_its_appendix_line():
+    text = _SIGNED_BODY + (
+        "PHỤ LỤC I\nDANH MỤC CỤM CÔNG NGHIỆP\n"
+        "(Ban hành kèm theo Quyết định số 1502/QĐ-UBND ngày 9/6/2025 của Ủy ban nhân dân tỉnh)\n\n1. Cụm A.\n"
+    )
+    s = parse_structure(text)
+    assert s.header.number.value == "1502/QĐ-UBND" and str(s.header.date) == "2025-06-09"
+    assert _span_text(text, s.header.number) == "1502/QĐ-UBND"
+    assert s.title == "Quyết định 1502/QĐ-UBND: Ban hành Quy định về quản lý cụm công nghiệp"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # the appendix belongs to a document of another type: it is not this one's number
+        "PHỤ LỤC\n(Kèm theo Nghị định số 15/2025/NĐ-CP ngày 3 tháng 2 năm 2025 của Chính phủ)\n",
+        # the line is far into the appendix, not its opening
+        "PHỤ LỤC\nDANH MỤC\n1. a.\n2. b.\n3. c.\n4. d.\n5. e.\n6. f.\n(Kèm theo Quyết định số 1502/QĐ-UBND)\n",
+    ],
+    ids=["other-type", "not-the-opening"],
+)
+def test_an_appendix_line_that_is_not_the_documents_own_gives_no_number(tail):
+    assert parse_structure(_SIGNED_BODY + tail).header.number is None
+
+
+def test_an_appendix_line_without_a_signed_body_gives_no_number():
+    text = (
+        "QUYẾT ĐỊNH\nVề danh mục\n\nCăn cứ Luật Đầu tư số 61/2020/QH14;\n\nĐiều 1. Danh mục.\n\n"
+        "PHỤ LỤC\n(Kèm theo Quyết định số 1502/QĐ-UBND ngày 9/6/2025)\n\n1. Cụm A.\n"
+    )
+    s = parse_structure(text)
+    assert s.header is not None and s.header.number is None

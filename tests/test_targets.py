@@ -277,3 +277,23 @@ def test_figures_of_a_decision_approving_a_plans_adjustment_are_adjusted():
 
     assert statuses("Phê duyệt điều chỉnh Quy hoạch tỉnh Quảng Trị thời kỳ 2021-2030") == {"Adjusted"}
     assert statuses("Phê duyệt Quy hoạch tỉnh Quảng Trị thời kỳ 2021-2030") == {"Approved"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a) Thành phố có quy mô dân số từ 1.500.000 người trở lên được tính 20 điểm; dưới 1.500.000 người thì "
+        "cứ giảm 50.000 người được trừ 0,5 điểm.",
+        "b) Tỷ lệ đô thị hóa từ 60% trở xuống được tính 2 điểm; trên 60% thì cứ thêm 4% được tính thêm 0,25 điểm, "
+        "nhưng tối đa không quá 6 điểm.",
+        "Xã được công nhận loại I khi có tổng số điểm đạt được từ 80 điểm trở lên và quy mô dân số theo khoản 2 Điều 7.",
+    ],
+    ids=["population-points", "urbanisation-points", "total-score"],
+)
+def test_thresholds_of_a_scoring_rule_are_not_targets(text):
+    assert run(text)[0] == {}
+
+
+def test_a_target_of_the_same_words_without_points_is_kept():
+    out, _ = run("Phấn đấu đến năm 2030 quy mô dân số đạt 1.500.000 người, tỷ lệ đô thị hóa đạt 60%.")
+    assert out  # the same figures stated as aims are targets

@@ -245,3 +245,77 @@ def test_sentence_without_agency_or_collective_gives_no_task_but_one_with_a_coll
     text = "Xây dựng kế hoạch triển khai thực hiện. Các sở, ngành liên quan triển khai thực hiện nghiêm túc."
     found = tasks.find_tasks(text, ctx)
     assert [text[t.span.start : t.span.end] for t in found] == ["Các sở, ngành liên quan triển khai thực hiện nghiêm túc."]
+
+
+# -- a national decree's duties of provincial bodies (texts written for the tests) --------------
+
+def national(text: str):
+    """Tasks of ``text`` read as a national decree: no province in scope."""
+    doc = CleanDocument(text=text, path="decree.txt")
+    ctx = ExtractionContext(as_of=date(2025, 8, 1), resolver=get_resolver(), main_document=ID["doc/nd-cp/2025/99"])
+    emitter = Emitter(doc)
+    tasks.extract(doc, emitter, ctx)
+    return pairs(emitter.graph)
+
+
+def test_a_kind_of_department_in_a_national_decree_is_its_collective():
+    got = national(
+        "2. Sở Tài chính tổ chức thẩm định hồ sơ dự án trong thời hạn 20 ngày.\n\n"
+        "3. Sở Xây dựng trình Chủ tịch Ủy ban nhân dân cấp tỉnh xem xét, quyết định.\n"
+    )
+    assert {("agency/collective/so-tai-chinh", "appraise"), ("agency/collective/so-xay-dung", "submit")} <= got
+    # in a province's own document the same words are that province's department, not a collective
+    own = pairs(run("Sở Tài chính tổ chức thẩm định hồ sơ dự án trong thời hạn 20 ngày."))
+    assert not any(a.startswith("agency/collective/so-") for a, _ in own) and any(r == "appraise" for _, r in own)
+
+
+def test_the_recipient_of_a_file_acts_on_it():
+    got = national(
+        "Ủy ban nhân dân cấp huyện lập hồ sơ gửi Sở Tài chính kiểm tra, hoàn thiện hồ sơ báo cáo "
+        "Ủy ban nhân dân cấp tỉnh xem xét."
+    )
+    so = "agency/collective/so-tai-chinh"
+    assert {(so, "monitor"), (so, "implement"), (so, "report")} <= got
+    assert ("agency/collective/uy-ban-nhan-dan-cap-huyen", "submit") in got
+    assert ("agency/collective/uy-ban-nhan-dan-cap-huyen", "monitor") not in got
+    assert not any(a == "agency/collective/uy-ban-nhan-dan-cap-tinh" for a, _ in got)  # reported to
+
+
+def test_a_directing_body_leads_and_the_directed_act_is_not_its_own():
+    got = national("Ủy ban nhân dân cấp huyện chỉ đạo phòng chuyên môn lập danh mục dự án, trình Hội đồng nhân dân.")
+    huyen = "agency/collective/uy-ban-nhan-dan-cap-huyen"
+    assert (huyen, "lead") in got and (huyen, "implement") not in got
+    # "Ban Chỉ đạo" names a body; "chỉ đạo thực hiện" directs the act itself
+    assert not national("Ban Chỉ đạo của Ủy ban nhân dân cấp tỉnh họp định kỳ.")
+    got = national("Ủy ban nhân dân cấp tỉnh chỉ đạo thực hiện nghiêm các kết luận của Thủ tướng.")
+    assert {("agency/collective/uy-ban-nhan-dan-cap-tinh", "lead"), ("agency/collective/uy-ban-nhan-dan-cap-tinh", "implement")} <= got
+
+
+def test_drawing_up_a_report_or_a_plan_is_implementing():
+    got = national(
+        "Định kỳ 03 năm, Ủy ban nhân dân cấp huyện lập báo cáo đánh giá tình hình thực hiện, Ủy ban nhân dân "
+        "cấp xã lập kế hoạch sử dụng đất gửi Ủy ban nhân dân cấp huyện."
+    )
+    huyen, xa = "agency/collective/uy-ban-nhan-dan-cap-huyen", "agency/collective/uy-ban-nhan-dan-cap-xa"
+    assert {(huyen, "implement"), (xa, "implement"), (xa, "submit")} <= got
+    assert (huyen, "report") not in got and (xa, "report") not in got
+
+
+def test_a_group_keeps_all_its_qualifiers():
+    got = national("Bộ Xây dựng chủ trì, phối hợp với các bộ, ngành trung ương có liên quan tổ chức thẩm định đề án.")
+    assert ("agency/collective/bo-nganh-trung-uong-co-lien-quan", "cooperate") in got
+
+
+def test_a_competence_to_set_up_an_appraisal_council_is_not_an_appraisal_duty():
+    got = national(
+        "Thẩm quyền thành lập Hội đồng thẩm định được quy định như sau:\n\n"
+        "a) Chủ tịch Ủy ban nhân dân cấp huyện thành lập Hội đồng thẩm định quy hoạch chung xã;\n\n"
+        "b) Bộ Xây dựng có trách nhiệm giúp Hội đồng thẩm định trong quá trình thẩm định quy hoạch.\n"
+    )
+    assert not any(r == "appraise" for _, r in got)
+    assert ("agency/bo-xay-dung", "cooperate") in got
+
+
+def test_a_report_on_a_lower_level_is_the_reporters():
+    got = national("Ủy ban nhân dân cấp tỉnh báo cáo kết quả sắp xếp đơn vị hành chính cấp xã trên địa bàn.")
+    assert got == {("agency/collective/uy-ban-nhan-dan-cap-tinh", "report")}

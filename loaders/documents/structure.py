@@ -245,6 +245,7 @@ class _Vocabulary:
     types: re.Pattern
     motto: re.Pattern
     authority: re.Pattern
+    authority_at: re.Pattern
     titles: re.Pattern
     info_label: re.Pattern
     info_fields: dict
@@ -261,6 +262,7 @@ def _vocabulary() -> _Vocabulary:
         types=re.compile(rf"^(?P<type>{alt(data['document_types'])})(?![\wÀ-ỹ])\s*[:.]?\s*(?P<rest>.*)$"),
         motto=re.compile(rf"^(?:{alt(data['motto'])})", re.IGNORECASE),
         authority=re.compile(rf"^(?:{alt(data['signature_authorities'])})\s*\.\s*\S"),
+        authority_at=re.compile(rf"(?<!\S)(?:{alt(data['signature_authorities'])})\s*\.\s*(?=[A-ZÀ-ỸĐ])"),
         titles=re.compile(rf"(?:^|\s)(?P<title>{alt(data['signer_titles'])})$"),
         info_label=re.compile(rf"^(?P<label>{alt(data['info_box'])})\s*(?::\s*(?P<value>.*))?$", re.IGNORECASE),
         info_fields=info,
@@ -359,6 +361,20 @@ _ENACT = re.compile(r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ ĐỊNH|BAN HÀN
 _BASIS = re.compile(r"^(?:Căn cứ|Xét đề nghị|Theo đề nghị)\b")
 _SIGNED = re.compile(r"^\(?\s*(?:đã ký|đã ký và đóng dấu|ký)\s*\)?$|^\[?\s*(?:chữ ký|dấu)\b.*$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
+#: The line under an appendix's heading naming the document it belongs to: "(Kèm theo Nghị định số
+#: 307/2025/NĐ-CP ngày 27 tháng 11 năm 2025 của Chính phủ)", "(Ban hành kèm theo Quyết định số …)".
+_ATTACHED_TO = re.compile(
+    r"^\(\s*(?:ban hành\s+)?kèm theo\s+(?P<type>[^\W\d][^\d()]{1,40}?)\s+(?:số\s+)?"
+    r"(?P<n>\d[\w.\-]*(?:/[\w.\-đĐ]+)+)(?P<rest>[^()]*)",
+    re.IGNORECASE,
+)
+_DATE_WORDS = re.compile(
+    r"ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+    r"|[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*(?P<y2>\d{4}))",
+    re.IGNORECASE,
+)
+#: How many lines after the signature block, or into the first appendix, the attached-to line may be.
+ATTACHED_LINES = 6
 
 
 def _is_upper(text: str) -> bool:
@@ -399,6 +415,8 @@ def parse_structure(text: str, title_hint: str = "", headings: tuple[str, ...] =
                 result.legal_bases.append(_field(line))
     _signatures(result, lines, vocab)
     _appendices(result, lines)
+    if header is not None and header.number is None:
+        _number_from_appendix(result, lines)
     if title_hint:
         result.page_title = _locate_title(lines, title_hint, furniture_lines, vocab)
     if result.page_title is None and header is None:
@@ -411,6 +429,44 @@ def parse_structure(text: str, title_hint: str = "", headings: tuple[str, ...] =
     body_start = header.span.end if header else (result.page_title.span.end if result.page_title else 0)
     result.body = Span(body_start, len(text.rstrip()))
     return result
+
+
+def _number_from_appendix(result: DocumentStructure, lines: list[_Line]) -> None:
+    """A full text whose header table was lost (a type line and trích yếu, no ``Số:``) but which has
+    its own articles and signature block takes its number and date from the line that opens its
+    appendix: "(Kèm theo Nghị định số 307/2025/NĐ-CP ngày 27 tháng 11 năm 2025 của Chính phủ)",
+    when the line names the header's own type. An annex page without a body of its own (no article
+    before a signature) keeps its header as it is: it is attached to that document, not that document."""
+    header = result.header
+    signature = result.signature
+    if header is None or header.doc_type is None or signature is None or not result.articles:
+        return
+    if result.articles[0].span.start > signature.span.start:
+        return
+    starts = [line.start for line in lines]
+    after = bisect_left(starts, signature.span.end)
+    appendix = next((a for a in result.appendices if a.span.start >= signature.span.end), None)
+    window = range(after, min(len(lines), after + ATTACHED_LINES))
+    if appendix is not None:
+        first = bisect_left(starts, appendix.span.start)
+        window = range(after, min(len(lines), max(first, after) + ATTACHED_LINES))
+    own_type = " ".join(header.doc_type.value.lower().split())
+    for i in window:
+        line = lines[i]
+        m = _ATTACHED_TO.match(line.text)
+        if m is None:
+            continue
+        if " ".join(m.group("type").lower().split()) != own_type:
+            return
+        n = m.group("n").rstrip(".,;")
+        header.number = Field(n, Span(line.start + m.start("n"), line.start + m.start("n") + len(n)))
+        if (d := _DATE_WORDS.search(m.group("rest"))) is not None:
+            try:
+                header.date = date(int(d.group("y") or d.group("y2")), int(d.group("m") or d.group("m2")), int(d.group("d")))
+            except ValueError:
+                return
+            header.date_text = Field(d.group(0), Span(line.start + m.start("rest") + d.start(), line.start + m.start("rest") + d.end()))
+        return
 
 
 def _locate_title(lines: list[_Line], hint: str, furniture: set[int], vocab: _Vocabulary) -> Field | None:
@@ -743,7 +799,49 @@ def _signatures(result: DocumentStructure, lines: list[_Line], vocab: _Vocabular
                 result.signatures.append(signature)
                 i = j
                 continue
+        elif "\t" not in t and len(t) <= 300 and not _is_upper(t) and (vocab.authority.match(t) or _BR.search(t)):
+            # the whole block in one table cell: "TM. CHÍNH PHỦ<br>KT. THỦ TƯỚNG<br>…" or run together
+            pieces = _inline_lines(lines[i], vocab)
+            if len(pieces) > 1 and _is_upper(pieces[0].text) and vocab.authority.match(pieces[0].text):
+                block = _signature_block(pieces, 0, vocab)
+                if block is not None:
+                    result.signatures.append(block[0])
         i += 1
+
+
+_BR = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+_NAME_END = re.compile(r"(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+\s+){1,5}[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
+
+
+def _inline_lines(line: _Line, vocab: _Vocabulary) -> list[_Line]:
+    """The lines of a signature block printed in one cell: split at ``<br>`` marks, then at each
+    authority prefix (``KT.``, ``TM.`` …) and before the signer's name, every piece with its own
+    offsets into the text."""
+    out: list[_Line] = []
+    pos = 0
+    for m in [*_BR.finditer(line.text), None]:
+        end = m.start() if m is not None else len(line.text)
+        out.extend(_split_run(line.start + pos, line.text[pos:end], vocab))
+        pos = m.end() if m is not None else len(line.text)
+    return out
+
+
+def _split_run(start: int, chunk: str, vocab: _Vocabulary) -> list[_Line]:
+    """``TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An`` -> one line per authority,
+    the title words left with the last authority (the block reader splits them off), the name."""
+    cuts = [m.start() for m in vocab.authority_at.finditer(chunk)]
+    name = _NAME_END.search(chunk)
+    if name is not None and _is_upper(chunk[: name.start()]) and name.start() > 0:
+        cuts.append(name.start())
+    cuts = sorted({0, *cuts, len(chunk)})
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = chunk[a:b]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            out.append(_Line(start + a + lead, start + a + lead + len(stripped), stripped))
+    return out
 
 
 def _signature_block(lines: list[_Line], i: int, vocab: _Vocabulary) -> tuple[Signature, int] | None:

@@ -52,6 +52,8 @@ _SECTOR_RE = re.compile(
     r"thủy lợi|phòng, chống thiên tai|đê điều)[^.;:()\n]{0,90}?)\s*,?\s*(?=thời kỳ)",
     re.IGNORECASE,
 )
+#: Inside a sector plan's name: the start of the next plan of a list that shares its period.
+_NEXT_PLAN = re.compile(r"\s*(?:,|\s(?:và|hoặc))\s*(?:(?:và|hoặc)\s+)?quy hoạch\s", re.IGNORECASE)
 _LOCAL_WORDS = re.compile(r"\b(tỉnh|huyện|xã|thành phố|thị xã|quận|đô thị|vùng|nông thôn|chi tiết|phân khu)\b", re.IGNORECASE)
 _PERIOD_RE = re.compile(
     r"\s*,?\s*(?:thời kỳ|giai đoạn)\s+(?:năm\s+)?(?P<a>(?:19|20)\d{2})\s*[-–—]\s*(?P<b>(?:19|20)\d{2})", re.IGNORECASE
@@ -128,6 +130,7 @@ def find_plans(doc: CleanDocument, ctx: ExtractionContext) -> list[PlanMention]:
         scope_iri = None
         unit_word = ""
         name_end = pos
+        shared_period = 0
         national = _NATIONAL_RE.match(text, pos)
         if national:
             kind, scope_slug, scope_label, name_end = "national-master", NATIONAL_SCOPE, "quốc gia", national.end()
@@ -143,13 +146,19 @@ def find_plans(doc: CleanDocument, ctx: ExtractionContext) -> list[PlanMention]:
         else:
             sector = _SECTOR_RE.match(text, pos)
             if sector and not _LOCAL_WORDS.search(sector["sector"]):
-                phrase = " ".join(sector["sector"].split()).rstrip(" ,")
-                kind, scope_slug, scope_label, name_end = "sectoral", slugify(phrase), phrase, pos + len(sector["sector"].rstrip(" ,"))
+                words = sector["sector"]
+                # "quy hoạch không gian biển quốc gia, quy hoạch sử dụng đất quốc gia thời kỳ 2021-2030":
+                # two plans sharing one period; this one's name ends before the next "quy hoạch"
+                nxt = _NEXT_PLAN.search(words)
+                if nxt is not None:
+                    words, shared_period = words[: nxt.start()], sector.end()
+                phrase = " ".join(words.split()).rstrip(" ,")
+                kind, scope_slug, scope_label, name_end = "sectoral", slugify(phrase), phrase, pos + len(words.rstrip(" ,"))
         if not kind:
             continue
         period = vision = None
         end = name_end
-        pm = _PERIOD_RE.match(text, end)
+        pm = _PERIOD_RE.match(text, end) or (_PERIOD_RE.match(text, shared_period) if shared_period else None)
         if pm:
             period, end = (int(pm["a"]), int(pm["b"])), pm.end()
         vm = _VISION_RE.match(text, end)

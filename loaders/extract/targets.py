@@ -22,7 +22,8 @@ Rules (general, not tied to a seed file):
 * A throughput written as one work's capacity (``nhà ga … công suất 500.000 hành khách/năm``, also
   in the brackets after it) or under one part of a port system is not a target of the plan.
 * A phrase with no figure in its clause (a qualitative goal) is not a target; ranks
-  (``trong nhóm 05 tỉnh dẫn đầu``) are not targets.
+  (``trong nhóm 05 tỉnh dẫn đầu``) are not targets; nor are the thresholds of a sentence that awards
+  points (``Tỉnh từ 2.000.000 người trở xuống được tính 10 điểm``: a criterion of a classification).
 * Status: ``ctx.status`` (``draft`` for meetings and drafts, ``adjusted`` in a document whose
   title approves a plan's adjustment, else ``approved``); scope:
   ``ctx.scope_unit`` unless the segment names a province or region.
@@ -175,7 +176,12 @@ def _usable(q: Quantity, text: str) -> bool:
         return False
     if q.is_range and q.min is not None and 1900 <= q.min <= 2100 and not q.unit:
         return False
+    if _PROVISION_BEFORE.search(text, max(0, q.start - 12), q.start):
+        return False  # the number of a provision ("điểm d khoản 3 Điều 9"), not a figure
     return not _RANK_RE.search(text[max(0, q.start - 12) : q.start])
+
+
+_PROVISION_BEFORE = re.compile(r"\b(?:khoản|Điều|Chương|Mục|tiết|Phụ lục)\s+$")
 
 
 def _clause_end(text: str, pos: int) -> int:
@@ -385,6 +391,15 @@ def _reference_year(text: str, ctx: ExtractionContext) -> int | None:
     return max(years) if years else None
 
 
+#: A sentence that awards points: the figures in it are thresholds of a scoring rule (a classification
+#: decree's criteria: "Tỉnh từ 2.000.000 người trở xuống được tính 10 điểm; trên … tính thêm 0,5 điểm").
+_SCORE_RE = re.compile(
+    r"\b(?:được\s+)?tính(?:\s+thêm)?\s+\d+(?:[,.]\d+)?\s+điểm\b|\btối đa\s+(?:không quá\s+)?\d+(?:[,.]\d+)?\s+điểm\b"
+    r"|\btổng số điểm\b|\b\d+(?:[,.]\d+)?\s+điểm\s+trở\s+(?:lên|xuống)\b",
+    re.IGNORECASE,
+)
+
+
 def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure | None = None) -> list[_Found]:
     """All quantified targets of ``text`` (see the module rules), stated as aims.
 
@@ -398,6 +413,8 @@ def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure
     for f in _find_targets(text, ctx, structure):
         if not f.table and not _aimed(text, f, ctx):
             continue
+        if _SCORE_RE.search(text, *sentence_at(text, f.quantity.start)):
+            continue  # a criterion of a score ("từ 2.000.000 người trở xuống được tính 10 điểm")
         base = f.indicator.removesuffix("-growth").removesuffix("-increase")
         if kinds.get(base) in _THROUGHPUT_KINDS and (
                 _CAPACITY_BEFORE.search(text, max(0, f.quantity.start - 60), f.quantity.start)

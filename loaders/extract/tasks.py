@@ -18,20 +18,26 @@ Two shapes of text are read:
 Groups and levels: ``Ủy ban nhân dân cấp tỉnh / cấp huyện / cấp xã / các cấp``, ``Chủ tịch Ủy ban nhân
 dân các tỉnh, thành phố trực thuộc trung ương``, ``các bộ, ngành(, địa phương) (liên quan / có biển …)``,
 ``các Bộ, cơ quan``, ``các Bộ quản lý chuyên ngành khác``, ``các cơ quan có liên quan`` are collectives
-(not ``cơ quan, tổ chức, cá nhân``: organisations that are not agencies). Subjects coordinated by commas
+(not ``cơ quan, tổ chức, cá nhân``: organisations that are not agencies); a kind of provincial department
+named without its province where the resolver cannot place it (``Sở Nội vụ tổ chức thẩm định …`` in a
+national decree: every province's department) is that kind's collective (``collective/so-noi-vu``). Subjects coordinated by commas
 or ``và`` (``Bộ Quốc phòng, Bộ Công an cập nhật …``) share the verbs, and so do the headings that name
 several; ``các Bộ: Xây dựng, Công Thương, Nông nghiệp và Môi trường`` names each ministry. A numbered
 heading's section ends at the next number of its list, heading or not. Bodies guided, checked or
 directed (``hướng dẫn các địa phương thực hiện``, ``Chỉ đạo các Ban Quản lý dự án, đơn vị tư vấn …``),
 agencies after ``trước`` / ``do``, subjects in the past (``… đã chấp thuận``) and questions get no task.
 
-Roles come from verbs (:data:`ROLE_VERBS`): chủ trì -> lead, phối hợp -> cooperate, báo cáo -> report,
+Roles come from verbs (:data:`ROLE_VERBS`): chủ trì / chỉ đạo -> lead, phối hợp / (có trách nhiệm) giúp
+-> cooperate, báo cáo -> report (not after ``lập``: ``lập báo cáo``, ``lập kế hoạch``, ``lập hồ sơ`` -> implement),
 công bố / tuyên truyền / phổ biến -> publish, hướng dẫn -> guide, trình / gửi -> submit, thẩm định ->
 appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa / cập nhật / tổ chức lập / lập, … /
 (cần, phải, chủ động, kịp thời) xử lý -> implement, kiểm tra / giám sát / theo dõi / đôn đốc -> monitor;
 a verb followed by ``của`` is a noun (``hướng dẫn của Bộ Tài chính``). A verb
 belongs to the nearest subject before it in its clause; ``phối hợp với Y`` gives Y the cooperate role;
-``gửi Y để tổng hợp, báo cáo`` makes Y the subject of the purpose clause. Agencies after ``của``,
+``gửi Y để tổng hợp, báo cáo`` makes Y the subject of the purpose clause, and so does ``gửi Y kiểm tra, …``
+(a verb right after Y). ``X chỉ đạo Y lập …``: X leads; the directed act is Y's, not X's (an item opening
+with ``Chỉ đạo …`` under an agency's heading stays that agency's, acts included). ``Hội đồng thẩm định``
+names a body: setting one up (``Thủ tướng … quyết định thành lập Hội đồng thẩm định``) is no appraisal. Agencies after ``của``,
 ``với``, ``tới``, ``cho``, ``được``, ``báo cáo``, ``trình``, ``gửi``, ``hướng dẫn`` are objects, not
 subjects. Verbs in the past (``đã``, ``vừa``), passive (``được``), nominal (``kế hoạch thực hiện``,
 ``kết quả thực hiện``, ``quá trình …``, ``việc …``) or purpose clauses without their own subject
@@ -49,6 +55,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
@@ -66,13 +73,17 @@ from quyhoach.loaders.extract._shared import (
 from quyhoach.loaders.extract.citations import quoted_document
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.loaders.reference.agencies import agency_data
 from quyhoach.namespaces import ID, QH, SKOS
 from quyhoach.text import slugify
 
 #: Role verbs, most specific first.
 ROLE_VERBS: list[tuple[str, str]] = [
     (r"chủ trì", "lead"),
-    (r"phối hợp", "cooperate"),
+    # the directing body leads: "Ủy ban nhân dân cấp tỉnh chỉ đạo Sở Nội vụ lập hồ sơ" (not "Ban Chỉ đạo",
+    # "ý kiến chỉ đạo", "văn bản chỉ đạo", "sự chỉ đạo")
+    (r"(?<!ban )(?<!kiến )(?<!bản )(?<!sự )(?<!lãnh đạo, )chỉ đạo(?! điều hành)", "lead"),
+    (r"phối hợp|(?<=có trách nhiệm )giúp", "cooperate"),
     (r"báo cáo", "report"),
     (r"công bố|tuyên truyền|phổ biến|công khai", "publish"),
     (r"hướng dẫn", "guide"),
@@ -81,19 +92,21 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"gửi", "submit"),
     (r"kiểm tra, giám sát|giám sát|theo dõi|kiểm tra|đôn đốc", "monitor"),
     (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa|thi hành|cập nhật|"
-     r"tổ chức lập|lập(?=,\s|\s+và\s)|(?<=cần )xử lý|(?<=phải )xử lý|(?<=chủ động )xử lý|(?<=kịp thời )xử lý",
+     r"tổ chức lập|lập(?=,\s|\s+và\s)|(?<!thành )(?<!thiết )lập(?=\s+(?:báo cáo|kế hoạch|hồ sơ|đề án|danh mục|phương án|dự toán)\b)|(?<=cần )xử lý|(?<=phải )xử lý|(?<=chủ động )xử lý|(?<=kịp thời )xử lý",
      "implement"),
 ]
 _VERB_RE = prefiltered("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(ROLE_VERBS)), re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
-    r"kinh phí|nguồn vốn|hiệu lực)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
 #: A verb used as a noun: "hướng dẫn của Bộ Tài chính", "theo dõi của …".
 _OF_AFTER = re.compile(r"\s+của\b", re.IGNORECASE)
 #: Verbs whose object acts under them: in "hướng dẫn các địa phương thực hiện" the duty is the guiding.
-_DIRECTING_BEFORE = re.compile(r"\b(?:hướng dẫn|đôn đốc|kiểm tra)(?:,\s*(?:hướng dẫn|đôn đốc|kiểm tra))*\s*$", re.IGNORECASE)
+_DIRECTING_BEFORE = re.compile(
+    r"\b(?:hướng dẫn|đôn đốc|kiểm tra|chỉ đạo)(?:,\s*(?:hướng dẫn|đôn đốc|kiểm tra|chỉ đạo))*\s*$", re.IGNORECASE
+)
 _MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*)$", re.IGNORECASE
@@ -103,10 +116,10 @@ _COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{
 _PAST_AFTER = re.compile(r"\s+(?:đã|vừa|từng)\b", re.IGNORECASE)
 #: "Chỉ đạo các Ban Quản lý dự án …" opening a clause: the bodies are directed, the duty is the directing.
 _DIRECT_OPENING = re.compile(r"\W*(?:\(\d+\)\s*|[a-zđ]\)\s*|-\s*)?(?:đồng thời,\s*)?chỉ đạo\s+(?:các\s+)?(?:[^;.:]{0,80}?,\s*(?:các\s+)?)?$", re.IGNORECASE)
-_GIVE_BEFORE = re.compile(r"\b(?:giao|yêu cầu|đề nghị|chỉ đạo)\s*$", re.IGNORECASE)
+_GIVE_BEFORE = re.compile(r"\b(?:giao|yêu cầu|đề nghị)\s*$", re.IGNORECASE)
 #: After an agency: an optional person's name, then a verb of assigning or signing.
 _ASSIGNER_AFTER = re.compile(
-    r"\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s+){0,4}(?:vừa\s+|đã\s+)?(?:giao|yêu cầu|đề nghị|chỉ đạo|ký)\b"
+    r"\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s+){0,4}(?:vừa\s+|đã\s+)?(?:giao|yêu cầu|đề nghị|ký)\b"
 )
 _PURPOSE = re.compile(r"\b(?:để|nhằm)\b", re.IGNORECASE)
 _CONNECTIVES = re.compile(
@@ -119,8 +132,8 @@ _GROUP_QUALIFIER = r"(?:trung ương|liên quan|có liên quan|có biển|ven bi
 COLLECTIVES: list[tuple[str, str]] = [
     (r"(?:các\s+)?Bộ trưởng,\s*Thủ trưởng\s+cơ quan ngang bộ(?:,\s*(?:Thủ trưởng\s+)?cơ quan thuộc Chính phủ)?", "collective"),
     (r"(?:các\s+)?bộ,\s*cơ quan ngang bộ(?:,\s*cơ quan thuộc Chính phủ)?", "collective"),
-    (rf"(?:các\s+)?bộ,\s*ngành(?:(?:,\s*|\s+và\s+)(?:các\s+)?địa phương)?(?:\s+{_GROUP_QUALIFIER})?", "collective"),
-    (rf"(?:các\s+)?bộ,\s*cơ quan(?:\s+{_GROUP_QUALIFIER})?(?![^\W\d_]|,\s*(?:tổ chức|cá nhân|doanh nghiệp))", "collective"),
+    (rf"(?:các\s+)?bộ,\s*ngành(?:(?:,\s*|\s+và\s+)(?:các\s+)?địa phương)?(?:\s+{_GROUP_QUALIFIER}){{0,2}}", "collective"),
+    (rf"(?:các\s+)?bộ,\s*cơ quan(?:\s+{_GROUP_QUALIFIER}){{0,2}}(?![^\W\d_]|,\s*(?:tổ chức|cá nhân|doanh nghiệp))", "collective"),
     (r"các\s+bộ\s+quản lý\s+(?:chuyên ngành|ngành)(?:\s+khác)?", "collective"),
     (r"(?:các\s+)?cơ quan\s+(?:có liên quan|liên quan)(?![^\W\d_])", "collective"),
     (r"(?:Chủ tịch\s+)?(?:Ủy ban nhân dân|UBND)\s+(?:cấp (?:tỉnh|huyện|xã)|các cấp|"
@@ -213,6 +226,14 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
             if any(x.start < e and s < x.end for x in found):
                 continue  # inside a collective ("… cơ quan thuộc Chính phủ")
             found.append(Mention(s, e, AgencyRef(m.iri, m.label)))
+    # a kind of department named without its province ("Sở Nội vụ tổ chức thẩm định …" in a national
+    # decree: each province's department) that the resolver could not place is that kind's collective
+    if "Sở" in chunk:
+        for m in _department_re().finditer(chunk):
+            s, e = start + m.start(), start + m.end()
+            if any(x.start < e and s < x.end for x in found) or _PROVINCE_AFTER.match(text, e):
+                continue
+            found.append(Mention(s, e, _collective(m.group(), "collective")))
     # a province acting as subject ("tỉnh Lạng Sơn sẽ thực hiện …") stands for its People's Committee
     if ctx.resolver is not None:
         try:
@@ -231,6 +252,17 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
             if agency is not None:
                 found.append(Mention(s, e, AgencyRef(agency.iri, agency.label)))
     return sorted(found, key=lambda m: m.start)
+
+
+#: A unit named right after a department's name ("Sở Nội vụ tỉnh X"): the resolver's to place, not a collective.
+_PROVINCE_AFTER = re.compile(r"\s+(?:tỉnh|thành phố|TP\.?|huyện|quận|xã|phường)\s", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _department_re() -> re.Pattern:
+    """The kinds of provincial department of the reference data (``agencies.yaml``), by their names."""
+    names = sorted((d["vi"] for d in agency_data()["departments"]), key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(re.escape(n) for n in names) + r")(?![^\W\d_])")
 
 
 #: "các Bộ: Xây dựng, Công Thương, Nông nghiệp và Môi trường", "Bộ trưởng các Bộ: …": ministries named after one "Bộ".
@@ -276,6 +308,8 @@ def _may_mention(text: str, start: int, end: int, ctx: ExtractionContext) -> boo
     """False only when :func:`_mentions` finds nothing in any part of ``text[start:end]``: no hint of
     a collective in it and no agency and no province in the resolver's whole-text scans."""
     if hint_in(_COLLECTIVE_HINT_RE, text, start, end) or _MINISTRY_LIST.search(text, start, end):
+        return True
+    if "Sở" in text[start:end] and _department_re().search(text, start, end):
         return True
     if ctx.resolver is None:
         return False
@@ -382,6 +416,27 @@ def _coordinated(text: str, subjects: list[tuple[int, int, AgencyRef]], k: int) 
     return tuple(group)
 
 
+def _directed_acts(text: str, verbs: list[tuple[int, int, str]], subjects: list[tuple[int, int, AgencyRef]],
+                   end: int) -> list[tuple[int, int]]:
+    """Spans of the acts of bodies an explicit subject directs: "X chỉ đạo cơ quan chuyên môn lập hồ sơ,
+    …" runs from the verb to the end of the phrase of the first verb after the directed body; X leads,
+    the act is not X's. "chỉ đạo thực hiện …" (a verb right after) directs the act itself, and an item
+    that opens with "Chỉ đạo …" under an agency's heading is that agency's task, acts included."""
+    out = []
+    for k, (vs, ve, _r) in enumerate(verbs):
+        if text[vs:ve].lower() != "chỉ đạo" or k + 1 == len(verbs) or not any(p < vs for p, _e, _a in subjects):
+            continue
+        act = verbs[k + 1][0]
+        if not text[ve:act].strip():
+            continue
+        stop = _PHRASE_END.search(text, act, end)
+        out.append((ve, stop.start() if stop else end))
+    return out
+
+
+_PHRASE_END = re.compile(r"[,;.]")
+
+
 def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             default: AgencyRef | tuple[AgencyRef, ...] | None
             ) -> tuple[list[tuple[AgencyRef, str]], tuple[AgencyRef, ...] | None]:
@@ -422,7 +477,11 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 subjects.append((mt.start, mt.end, mt.agency))
                 continue
             if re.search(r"\bgửi\s*$", before, re.IGNORECASE):
-                recipients.append((mt.start, mt.agency))
+                if any(vs >= mt.end and not text[mt.end : vs].strip() for vs, _ve, _r in verbs):
+                    # "gửi Sở Nội vụ kiểm tra, hoàn thiện hồ sơ": the recipient acts on what it receives
+                    subjects.append((mt.start, mt.end, mt.agency))
+                else:
+                    recipients.append((mt.start, mt.agency))
                 continue
             if _DIRECTING_BEFORE.search(before):
                 directed.append(mt.end)
@@ -441,9 +500,12 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             explicit = _coordinated(text, subjects, first)
         has_lead: set[URIRef] = set()
         attributed: list[tuple[AgencyRef, str]] = []
+        directing = _directed_acts(text, verbs, subjects, ce)
         for vs, _ve, role in verbs:
             if any(d <= vs and not text[d:vs].strip() for d in directed):
                 continue  # the directed body's own act: "hướng dẫn các địa phương thực hiện"
+            if any(d <= vs < e and not any(d <= p < vs for p, _e, _a in subjects) for d, e in directing):
+                continue  # "X chỉ đạo cơ quan chuyên môn lập hồ sơ": the directed body's act; X leads
             agents: tuple[AgencyRef, ...] | None
             if purpose and vs > purpose.start():
                 own = [k for k, (p, _e, _a) in enumerate(subjects) if p > purpose.start() and p < vs]
