@@ -238,12 +238,15 @@ def reason(
     ] = None,
 ) -> None:
     """Rebuild the inferred graph; with --check, test ontology + data for consistency (HermiT)."""
-    from quyhoach.graph.reasoning import materialise
+    from quyhoach.graph.reasoning import Profile, materialise
 
     cli = _cli()
     if not check_consistency:
+        profile = Profile()
         with _store(read_only=False) as store:
-            count = materialise(store)
+            count = materialise(store, profile)
+        for line in profile.lines():
+            cli.err.print(f"  {line}", markup=False, highlight=False)
         cli.out.print(f"inferred graph rebuilt: {count} statements")
         return
     from quyhoach.graph.hermit import ReasonerUnavailable

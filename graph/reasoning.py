@@ -32,8 +32,10 @@ Where the results go, and why that makes reasoning incremental:
   graph and derived again with the full rule restricted to them (delete and re-derive). A
   document with no plan, no containment and no succession re-runs nothing global.
 
-The derived statements are written by the store's loader (``insert_solutions``: rule results
-streamed from the engine into its bulk loader, not through SPARQL Update transactions).
+The derived statements are written by the store's loader (``solutions_writer``: rule results
+streamed from the engine into a file, then into its loader in one pass — the bulk loader for a
+full rebuild — not through SPARQL Update transactions). A remote engine has no bulk loader: each
+rule query is then one ``INSERT … WHERE`` request.
 On engines that refuse property paths with both ends unbound (Virtuoso) the transitive and
 successor rules run the portable way (statements gathered into a work graph, closed by a rule run
 until stable) and a change re-runs a fed rule whole.
@@ -52,7 +54,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -77,6 +82,48 @@ DELTA_LIMIT = 20000
 KEYS = {kind: f"{RX}{kind}Key" for kind in ("transitive", "successor", "conformity")}
 #: Safety bound on the fixpoint loops (the seed ontology needs two or three rounds).
 MAX_ROUNDS = 32
+
+
+@dataclass
+class RuleTime:
+    """What one rule of a reasoning run took: wall and CPU seconds (this process), statements derived."""
+
+    seconds: float = 0.0
+    cpu: float = 0.0
+    #: Rows the rule gave (before duplicates are merged); ``None`` when the engine does not count them.
+    statements: int | None = 0
+    runs: int = 0
+
+    def add(self, rows: int) -> None:
+        """Count ``rows`` more statements (a negative count: the engine did not count them)."""
+        if rows < 0 or self.statements is None:
+            self.statements = None
+        else:
+            self.statements += rows
+
+
+class Profile(dict):
+    """Time and statements per rule (name → :class:`RuleTime`) of one reasoning run, in the order run."""
+
+    @contextmanager
+    def timed(self, name: str) -> Iterator[RuleTime]:
+        """Add the time of the block to rule ``name``."""
+        entry = self.setdefault(name, RuleTime())
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield entry
+        finally:
+            entry.seconds += time.perf_counter() - wall
+            entry.cpu += time.process_time() - cpu
+            entry.runs += 1
+
+    def lines(self) -> list[str]:
+        """One line per rule: seconds, CPU seconds, statements, queries."""
+        out = []
+        for name, entry in self.items():
+            rows = "?" if entry.statements is None else str(entry.statements)
+            out.append(f"{name:<24} {entry.seconds:8.2f} s {entry.cpu:8.2f} s CPU {rows:>10} statements {entry.runs:6} runs")
+        return out
 
 
 @cache
@@ -176,21 +223,41 @@ class _Axioms:
         self.store.remove_graph(self.graph)
 
 
-def _local(store, axioms: str, sources: list[str]) -> None:
+def _local(store, axioms: str, sources: list[str], profile: Profile) -> None:
     """The local rules (and their keys) over each graph of ``sources``, :data:`BATCH` graphs a query.
 
     The graphs are given as ``VALUES`` of (source, inferred graph) pairs: an index lookup per
-    graph, and what one query holds is bounded by the batch, not by the store. The keys run
-    after the other two (they read what those derived).
+    graph, and what one query holds is bounded by the batch, not by the store. The rows of every
+    batch are gathered and written in one load (:meth:`~quyhoach.graph.store.KnowledgeStore.solutions_writer`),
+    first those of the rules that read the source alone, then the keys, which also read what
+    those derived (each key query reads one graph, the source or its inferred graph, named in its
+    ``VALUES`` rows).
     """
     # qhfn:fold (search keys) written out in standard SPARQL: evaluated inside the engine
     restring = _engine(store) == "virtuoso"
-    texts = [rewrite_custom_functions(_bind(rule(name), {"axioms": axioms}), restring=restring)
-             for name in ("local-properties", "local-types", "local-keys", "local-search")]
-    for batch in _batches(sources, BATCH):
-        pairs = [(graph, inferred_graph_for(graph)) for graph in batch]
-        for text in texts:
-            store.insert_solutions(_restrict(text, ("source", "inferred"), pairs))
+
+    def text(name: str) -> str:
+        return rewrite_custom_functions(_bind(rule(name), {"axioms": axioms}), restring=restring)
+
+    batches = _batches(sources, BATCH)
+    with store.solutions_writer() as writer:
+        for name in ("local-properties", "local-types", "local-search"):
+            rule_text = text(name)
+            for batch in batches:
+                with profile.timed(name) as entry:
+                    entry.add(writer.add(_restrict(rule_text, ("source", "inferred"),
+                                                   [(graph, inferred_graph_for(graph)) for graph in batch])))
+        with profile.timed("write (local rules)"):
+            writer.load()
+    keys_text = text("local-keys")
+    with store.solutions_writer() as writer:
+        for batch in batches:
+            rows = [(graph, inferred_graph_for(graph), read) for graph in batch
+                    for read in (graph, inferred_graph_for(graph))]
+            with profile.timed("local-keys") as entry:
+                entry.add(writer.add(_restrict(keys_text, ("source", "inferred", "read"), rows)))
+        with profile.timed("write (local-keys)"):
+            writer.load()
 
 
 def _engine(store) -> str:
@@ -368,48 +435,56 @@ def _incremental(store, axioms: str, keys: dict[str, set[str]]) -> None:
         _derive(store, "global-conformity", {"global": glob}, {"lower": plans, "upper": plans})
 
 
-def materialise(store) -> int:
+def materialise(store, profile: Profile | None = None) -> int:
     """Rebuild every inferred graph from the other graphs of ``store``; return the inferred statement count.
 
     ``store`` is a :class:`~quyhoach.graph.store.KnowledgeStore`. Idempotent: the inferred
-    graphs are dropped and derived again, never added to.
+    graphs are dropped and derived again, never added to. ``profile`` (if given) receives the
+    time and statements of each rule.
     """
-    for graph in inferred_graphs(store):
-        store.remove_graph(graph)
+    profile = Profile() if profile is None else profile
+    with profile.timed("drop inferred graphs"):
+        for graph in inferred_graphs(store):
+            store.remove_graph(graph)
     with _Axioms(store) as axioms:
-        _local(store, axioms, input_graphs(store))
-        for run in GLOBAL_RULES.values():
-            run(store, axioms)
+        _local(store, axioms, input_graphs(store), profile)
+        for kind, run in GLOBAL_RULES.items():
+            with profile.timed(f"global-{kind}") as entry:
+                run(store, axioms)
+                entry.add(store.graph_size(GLOBAL_GRAPHS[kind]))
     return sum(store.graph_size(g) for g in inferred_graphs(store))
 
 
-def refresh(store, changed: Iterable[str]) -> int:
+def refresh(store, changed: Iterable[str], profile: Profile | None = None) -> int:
     """Re-derive after the graphs ``changed`` were loaded, replaced or removed; return the statements re-derived.
 
     Each changed graph's own inferred graph is rebuilt (or dropped when the graph is gone), then
     what depends on the keys of its old and new versions in the cross-source graphs; the other
     sources' inferred graphs are left as they are. A change to the ontology graph rebuilds everything.
+    ``profile`` (if given) receives the time and statements of each rule.
     """
+    profile = Profile() if profile is None else profile
     changed = sorted({g for g in changed if not is_derived(g)})
     if str(ONTOLOGY_GRAPH) in changed:
-        return materialise(store)
+        return materialise(store, profile)
     present = set(store.named_graphs())
     keys = _keys(store, changed)  # what the old versions fed
     for graph in changed:
         store.remove_graph(inferred_graph_for(graph))
     with _Axioms(store) as axioms:
-        _local(store, axioms, [g for g in changed if g in present])
+        _local(store, axioms, [g for g in changed if g in present], profile)
         for kind, new in _keys(store, changed).items():  # and what the new ones feed
             keys[kind] |= new
-        if _paths(store):
-            _incremental(store, axioms, keys)
-        else:
-            kinds = {kind for kind, found in keys.items() if found}
-            if "transitive" in kinds:
-                kinds.add("conformity")
-            for kind, run in GLOBAL_RULES.items():
-                if kind in kinds:
-                    run(store, axioms)
+        with profile.timed("cross-source (changed keys)"):
+            if _paths(store):
+                _incremental(store, axioms, keys)
+            else:
+                kinds = {kind for kind, found in keys.items() if found}
+                if "transitive" in kinds:
+                    kinds.add("conformity")
+                for kind, run in GLOBAL_RULES.items():
+                    if kind in kinds:
+                        run(store, axioms)
     now = set(store.named_graphs())
     touched = [inferred_graph_for(g) for g in changed] + list(GLOBAL_GRAPHS.values())
     return sum(store.graph_size(g) for g in touched if g in now)

@@ -228,6 +228,12 @@ class RemoteStore(KnowledgeStore):
         self.update(f"{prologue}INSERT {{ GRAPH ?graph {{ ?s ?p ?o }} }} {using} WHERE {{ {{ {body} }} }}")
         return -1
 
+    def solutions_writer(self) -> _DirectWriter:
+        """As :meth:`KnowledgeStore.solutions_writer`, but each query is written when added (one
+        ``INSERT … WHERE`` request each: the engine has no bulk loader to gather them for)."""
+        self._require_writable()
+        return _DirectWriter(self)
+
     def _graph_url(self, graph_iri: str) -> tuple[str, dict[str, str]]:
         if not self.endpoints.graph_store:
             raise UserError("no Graph Store endpoint configured (QUYHOACH_STORE_GSP_URL)")
@@ -475,3 +481,23 @@ def _results(response: httpx.Response):
     graph = ox.Store()  # a CONSTRUCT/DESCRIBE answer, held in memory to give a QueryTriples
     graph.load(response.content, format=fmt)
     return graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+class _DirectWriter:
+    """The writer of :meth:`RemoteStore.solutions_writer`: each query an ``INSERT … WHERE`` at once."""
+
+    def __init__(self, store: RemoteStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> _DirectWriter:
+        return self
+
+    def add(self, sparql: str, union: bool = False) -> int:
+        """Run one query as ``INSERT … WHERE``; return -1 (not counted)."""
+        return self._store.insert_solutions(sparql, union=union)
+
+    def load(self) -> None:
+        """Nothing to do: every query was written when added."""
+
+    def __exit__(self, *exc) -> None:
+        pass

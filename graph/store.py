@@ -121,6 +121,63 @@ def rdflib_to_triples(graph: Graph) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
+class SolutionsWriter:
+    """The rows of ``SELECT ?graph ?s ?p ?o`` queries, gathered on disk, then loaded into the store at once.
+
+    The rows go from the engine straight into its loader, without a Python object per
+    statement: the results are written as tab-separated values, whose terms are in Turtle
+    syntax, so each row is one TriG statement once the tabs are replaced. Large results go
+    through the bulk loader in chunks of :data:`_BULK_CHUNK` bytes (bounded memory), small ones
+    in one transactional load.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+        self._rows = None
+
+    def __enter__(self) -> SolutionsWriter:
+        self._rows = tempfile.TemporaryFile()
+        return self
+
+    def add(self, sparql: str, union: bool = False) -> int:
+        """Run one query and keep its rows for the load; return the row count."""
+        prologue, body = split_prologue(sparql)
+        wrapped = f"{prologue}SELECT ?graph (<{_OPEN}> AS ?open) ?s ?p ?o WHERE {{ {{ {body} }} }}"
+        with tempfile.TemporaryFile() as tsv:
+            self._store.query(wrapped, use_default_graph_as_union=union).serialize(tsv, ox.QueryResultsFormat.TSV)
+            tsv.seek(0)
+            tsv.readline()  # the header
+            rows = 0
+            while chunk := tsv.read(_BULK_CHUNK):
+                rows += chunk.count(b"\n")
+                self._rows.write(chunk)
+        return rows
+
+    def load(self) -> None:
+        """Write the rows gathered so far into the store (the end of the ``with`` block does it too)."""
+        tsv, self._rows = self._rows, tempfile.TemporaryFile()
+        with tsv:
+            bulk = tsv.tell() > _BULK_CHUNK // 8
+            tsv.seek(0)
+            rest = b""
+            while chunk := tsv.read(_BULK_CHUNK):
+                chunk = rest + chunk
+                cut = chunk.rfind(b"\n") + 1
+                chunk, rest = chunk[:cut], chunk[cut:]
+                trig = chunk.replace(f"\t<{_OPEN}>\t".encode(), b" { ").replace(b"\t", b" ").replace(b"\n", b" }\n")
+                if bulk:
+                    self._store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+                else:
+                    self._store.load(trig, format=ox.RdfFormat.TRIG)
+
+    def __exit__(self, kind, *exc) -> None:
+        try:
+            if kind is None:
+                self.load()
+        finally:
+            self._rows.close()
+
+
 class KnowledgeStore:
     """The store interface; this class itself is the embedded backend, a pyoxigraph store on disk.
 
@@ -209,34 +266,21 @@ class KnowledgeStore:
     def insert_solutions(self, sparql: str, union: bool = False) -> int:
         """Add the quads a ``SELECT ?graph ?s ?p ?o`` query yields (every variable bound); return the row count.
 
-        The rows go from the engine straight into its loader, without a Python object per
-        statement: the results are written as tab-separated values, whose terms are in Turtle
-        syntax, so each row is one TriG statement once the tabs are replaced (a bulk load for
-        large results, one transactional load for small ones). ``union``: the query's default
-        graph is the union of all graphs (for patterns outside ``GRAPH``).
+        ``union``: the query's default graph is the union of all graphs (for patterns outside
+        ``GRAPH``). One query written at once; :meth:`solutions_writer` gathers several.
+        """
+        with self.solutions_writer() as writer:
+            return writer.add(sparql, union=union)
+
+    def solutions_writer(self) -> SolutionsWriter:
+        """A writer that gathers the rows of several ``SELECT ?graph ?s ?p ?o`` queries and loads them once.
+
+        ``with store.solutions_writer() as w: w.add(query)…``: the queries run when added (so their
+        time is measured one by one), the rows are written when the block ends, in one load. A
+        query added does not see the rows of the queries added before it.
         """
         self._require_writable()
-        prologue, body = split_prologue(sparql)
-        wrapped = f"{prologue}SELECT ?graph (<{_OPEN}> AS ?open) ?s ?p ?o WHERE {{ {{ {body} }} }}"
-        rows = 0
-        with tempfile.TemporaryFile() as tsv:
-            self._store.query(wrapped, use_default_graph_as_union=union).serialize(tsv, ox.QueryResultsFormat.TSV)
-            size = tsv.tell()
-            tsv.seek(0)
-            size -= len(tsv.readline())  # the header
-            bulk = size > _BULK_CHUNK // 8
-            rest = b""
-            while chunk := tsv.read(_BULK_CHUNK):
-                chunk = rest + chunk
-                cut = chunk.rfind(b"\n") + 1
-                chunk, rest = chunk[:cut], chunk[cut:]
-                rows += chunk.count(b"\n")
-                trig = chunk.replace(f"\t<{_OPEN}>\t".encode(), b" { ").replace(b"\t", b" ").replace(b"\n", b" }\n")
-                if bulk:
-                    self._store.bulk_load(trig, format=ox.RdfFormat.TRIG)
-                else:
-                    self._store.load(trig, format=ox.RdfFormat.TRIG)
-        return rows
+        return SolutionsWriter(self._store)
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
         """The quads matching a pattern of pyoxigraph terms (``None``: any), staging graphs excepted."""

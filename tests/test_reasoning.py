@@ -7,7 +7,8 @@ import pytest
 from rdflib import URIRef
 
 from quyhoach.graph.commands import data_for_reasoner
-from quyhoach.graph.reasoning import RX, inferred_graphs, input_graphs, materialise, refresh
+from quyhoach.graph.reasoning import GLOBAL_GRAPHS, RX, inferred_graphs, input_graphs, materialise, refresh
+from quyhoach.graph.store import KnowledgeStore
 from quyhoach.namespaces import source_graph
 from quyhoach.text import ascii_key
 from tests.graph_fixtures import build_store, load_fixture
@@ -218,6 +219,25 @@ def test_reason_command_rebuilds(tmp_path):
     result = run_cli(tmp_path / "s", "reason")
     assert result.returncode == 0, result.stderr
     assert "inferred graph rebuilt" in result.stdout
+    # one line per rule: seconds, CPU seconds, statements, queries
+    lines = {line.split()[0]: line.split() for line in result.stderr.splitlines() if "statements" in line}
+    assert {"local-properties", "local-types", "local-search", "local-keys", "global-transitive",
+            "global-successor", "global-conformity"} <= set(lines)
+    with KnowledgeStore(tmp_path / "s", read_only=True) as s:
+        transitive = s.graph_size(GLOBAL_GRAPHS["transitive"])
+    assert transitive > 0 and int(lines["global-transitive"][6]) == transitive
+
+
+def test_profile_counts_every_statement_of_the_local_rules(store):
+    from quyhoach.graph.reasoning import Profile, inferred_graph_for
+
+    profile = Profile()
+    materialise(store, profile)
+    local = sum(store.graph_size(inferred_graph_for(g)) for g in input_graphs(store)
+                if store.has_graph(inferred_graph_for(g)))
+    rows = sum(profile[name].statements for name in ("local-properties", "local-types", "local-search", "local-keys"))
+    assert local > 0 and rows >= local  # rows of different rules may be the same statement
+    assert all(profile[name].runs >= 1 and profile[name].cpu >= 0 for name in profile)
 
 
 def test_graphs_outside_the_namespace_get_the_inferred_graph_python_names(store):

@@ -144,3 +144,32 @@ def test_store_being_served_refuses_writers_but_not_the_servers_own_updates(stor
         holder.kill()
         holder.wait()
     KnowledgeStore(store_path).close()  # released when the server ends
+
+
+def _copy_query(source: str, target: str) -> str:
+    return f"SELECT ?graph ?s ?p ?o WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} BIND(<{target}> AS ?graph) }}"
+
+
+def test_solutions_writer_loads_every_query_once_at_the_end(store_path):
+    target = G1 + "-copy"
+    with KnowledgeStore(store_path) as store:
+        store.replace_graph(G1, _graph(4, "a"))
+        store.replace_graph(G2, _graph(3, "b"))
+        with store.solutions_writer() as writer:
+            assert writer.add(_copy_query(G1, target)) == 4
+            assert not store.has_graph(target)  # gathered, not written yet
+            assert writer.add(_copy_query(G2, target)) == 3
+        copied = {(q.subject, q.predicate, q.object) for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(target))}
+        both = {(q.subject, q.predicate, q.object) for q in _quads(store) if q.graph_name.value in (G1, G2)}
+        assert copied == both and len(copied) == 7
+        assert store.insert_solutions(_copy_query(G2, target + "2")) == 3
+
+
+def test_solutions_writer_writes_nothing_when_its_block_fails(store_path):
+    target = G1 + "-copy"
+    with KnowledgeStore(store_path) as store:
+        store.replace_graph(G1, _graph(4, "a"))
+        with pytest.raises(RuntimeError), store.solutions_writer() as writer:
+            writer.add(_copy_query(G1, target))
+            raise RuntimeError("stop")
+        assert not store.has_graph(target)
