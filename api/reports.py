@@ -270,6 +270,23 @@ async def cached_report(state: AppState, where: str = "") -> Report:
     return report
 
 
+async def filtered_report(state: AppState, where: str, check: str | None, entity: str | None,
+                          severity: str | None) -> Report:
+    """The report for one filter. On a read-only server the whole report is read once and every
+    filter is taken from it in memory (it holds at most :data:`MAX_FINDINGS` findings); with a
+    token, or when the whole report was truncated, the filter (``where``) goes into the queries."""
+    if not state.settings.token and (check or entity or severity):
+        whole = await cached_report(state, "")
+        if not whole.truncated:
+            def keep(f: Finding) -> bool:
+                return ((not check or f.check == check) and (not severity or f.severity == severity)
+                        and (not entity or any(e.iri == entity for e in f.entities)))
+
+            return replace(whole, findings=[f for f in whole.findings if keep(f)],
+                           checks=[replace(c, findings=[f for f in c.findings if keep(f)]) for c in whole.checks])
+    return await cached_report(state, where)
+
+
 async def findings_about(state: AppState, iri: str, limit: int = 50) -> list[Finding]:
     """Findings of the last run that concern ``iri`` (for the badges of entity pages).
 
@@ -328,7 +345,7 @@ async def latest_report(
         where.append(f"?finding <{QH.concerns}> <{entity}> .")
     if severity:
         where.append(f"?finding <{QH.severity}> <{ID}severity/{severity}> .")
-    report = await cached_report(state, " ".join(where))
+    report = await filtered_report(state, " ".join(where), check, entity, severity)
     if check or entity or severity:  # show only the checks that have findings left
         report = replace(report, checks=[c for c in report.checks if c.findings])
     if _wants_json(request, format):
