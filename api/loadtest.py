@@ -7,7 +7,9 @@ same point lookups ``SELECT ?p ?o WHERE { GRAPH ?g { <iri> ?p ?o } }`` rotating 
 ``--iris`` varied entity IRIs, at every ``--concurrency``, for ``--duration`` seconds each.
 The driver is ``wrk`` (with a generated Lua script) when it is installed, else an asyncio
 client. Then ``quyhoach serve`` alone is measured on its pages (entity pages of every kind,
-source view, search, home, ``/reports/latest``) at ``--page-clients`` concurrent clients.
+source views, search, autocomplete, home, ``/reports/latest`` with its filters) at
+``--page-clients`` concurrent clients, on the same server process after its point lookups
+(``--concurrency 0``: pages only).
 
 Prints one Markdown table per part: req/s, p50, p99 and errors (non-2xx answers and socket
 errors). Only loopback servers started here are loaded; every run is bounded in time.
@@ -87,11 +89,13 @@ def sample_iris(store_path: Path, n: int) -> list[str]:
 
 
 def page_paths(store_path: Path, per_kind: int = 30) -> dict[str, list[str]]:
-    """URL paths of the page test, per group: entity pages of every kind; source views, search and
-    autocomplete (search by prefix, 8 answers); the home page and the report."""
+    """URL paths of the page test, per group: entity pages of every kind, source views, search by
+    word, autocomplete (the query editor's and the search box's request: a prefix, 10 answers,
+    JSON), the home page, and ``/reports/latest`` unfiltered and filtered (by grouping, severity,
+    check and concerned entity, from the saved findings). A group the store has nothing for is left out."""
     found = _typed_subjects(store_path, per_kind * 4)
     entities: list[str] = []
-    texts: list[str] = []
+    sources: list[str] = []
     for kind in PAGE_KINDS:
         of_kind = [iri for iri in found if iri.startswith(ID + kind)]
         step = max(1, len(of_kind) // per_kind)
@@ -100,13 +104,45 @@ def page_paths(store_path: Path, per_kind: int = 30) -> dict[str, list[str]]:
             if kind != "source/":
                 entities.append("/id/" + quote(local, safe="/"))
             elif re.fullmatch(r"[0-9a-f]{16,64}", local.split("/", 1)[1]):  # copies' suffixed sources have no view
-                texts.append("/source/" + local.split("/", 1)[1])
+                sources.append("/source/" + local.split("/", 1)[1])
     words = ["lang son", "ha noi", "bo tai chinh", "quy hoach", "giao thong", "cao bang", "dong", "tinh"]
-    texts += [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in words]
-    prefixes = ["lan", "ha n", "bo t", "quy h", "gia", "cao", "do", "tin"]
-    texts += [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 8})}" for w in prefixes]
-    return {"entity pages": entities, "source views, search, autocomplete": texts,
-            "home, /reports/latest": ["/", "/reports/latest"]}
+    search = [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in words]
+    prefixes = ["lan", "ha n", "bo t", "quy h", "gia", "cao", "do", "tin", "ke h", "nghe"]
+    autocomplete = [f"/search?{urlencode({'limit': 10, 'q': w, 'format': 'json'})}" for w in prefixes]
+    groups = {"entity pages": entities, "source views": sources, "search": search, "autocomplete": autocomplete,
+              "home": ["/"], "/reports/latest": report_paths(store_path)}
+    return {name: paths for name, paths in groups.items() if paths}
+
+
+def report_paths(store_path: Path, entities: int = 20) -> list[str]:
+    """``/reports/latest`` as a reader reaches it: the whole report, by entity, by severity, one
+    check at a time and one concerned entity at a time (the links of entity pages), from the
+    saved findings (only the unfiltered report when the store holds none)."""
+    import pyoxigraph as ox
+
+    from quyhoach.namespaces import FINDINGS_GRAPH
+
+    store = ox.Store.read_only(str(store_path))
+    graph = f"<{FINDINGS_GRAPH}>"
+    qh = "https://w3id.org/quyhoach/ontology#"
+    paths = ["/reports/latest"]
+    checks = [r["c"].value for r in store.query(
+        f"SELECT DISTINCT ?c WHERE {{ GRAPH {graph} {{ ?f <{qh}check> ?c }} }} LIMIT 100")]
+    if not checks:
+        return paths
+    paths += ["/reports/latest?by=entity"] + [f"/reports/latest?{urlencode({'severity': s})}"
+                                               for s in ("error", "warning", "info")]
+    paths += [f"/reports/latest?{urlencode({'check': c.rsplit('/', 1)[1]})}" for c in checks]
+    concerned = [r["e"].value for r in store.query(
+        f"SELECT DISTINCT ?e WHERE {{ GRAPH {graph} {{ ?f <{qh}concerns> ?e }} }} LIMIT {entities * 20}")]
+    step = max(1, len(concerned) // entities)
+    paths += [f"/reports/latest?{urlencode({'by': 'entity', 'entity': e})}" for e in concerned[::step][:entities]]
+    return paths
+
+
+def load_averages() -> str:
+    """The 1, 5 and 15-minute load averages, as ``uptime`` prints them."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 # ---------------------------------------------------------------------------- servers
@@ -328,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http", default="httptools", help="quyhoach serve --http (httptools or h11)")
     parser.add_argument("--page-clients", type=int, default=8, help="concurrent clients for the page test (0: skip)")
     parser.add_argument("--driver", choices=("auto", "wrk", "client"), default="auto")
+    parser.add_argument("--rdflib-max-quads", type=int, default=RDFLIB_MAX_QUADS,
+                        help="skip rdflib-endpoint on stores above this many quads (it loads them into memory)")
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder (default: discarded)")
     args = parser.parse_args(argv)
     for store in args.store:
@@ -342,10 +380,13 @@ def run_store(args: argparse.Namespace, store: Path) -> None:
     quads = _count(store)
     print(f"# store {store}: {quads} quads; {len(iris)} IRIs; driver {driver}; load average "
           f"{os.getloadavg()[0]:.2f} at start", file=sys.stderr)
+    print(f"\nload average at start ({time.strftime('%H:%M', time.gmtime())} UTC): {load_averages()}")
     names = [ALIASES.get(n.strip(), n.strip()) for n in args.servers.split(",") if n.strip()]
-    levels = [int(c) for c in args.concurrency.split(",")]
+    levels = [int(c) for c in args.concurrency.split(",") if int(c) > 0]
     results: list[Result] = []
+    page_results: list[Result] = []
     notes: dict[str, dict] = {}
+    groups = page_paths(store) if args.page_clients and "quyhoach" in names else {}
     with tempfile.TemporaryDirectory() as scratch:
         logs = Path(scratch)
         if args.logs:
@@ -354,8 +395,8 @@ def run_store(args: argparse.Namespace, store: Path) -> None:
         for name in names:
             nquads = args.nquads
             if name == "rdflib":
-                if quads > RDFLIB_MAX_QUADS:
-                    print(f"# rdflib: skipped ({quads} quads > {RDFLIB_MAX_QUADS}, it loads them into memory)",
+                if quads > args.rdflib_max_quads:
+                    print(f"# rdflib: skipped ({quads} quads > {args.rdflib_max_quads}, it loads them into memory)",
                           file=sys.stderr)
                     continue
                 if nquads is None:
@@ -367,19 +408,18 @@ def run_store(args: argparse.Namespace, store: Path) -> None:
                 port, _, route = path.partition("/")
                 url_base = f"{base}127.0.0.1:{port}"
                 paths = [f"/{route}?{urlencode({'query': POINT.format(iri=iri)})}" for iri in iris]
-                measure(url_base, paths, min(levels), 2, name, driver)  # warm-up
+                if levels:
+                    measure(url_base, paths, min(levels), 2, name, driver)  # warm-up
                 for level in levels:
                     results.append(measure(url_base, paths, level, args.duration, name, driver, pid))
-        print(table(results, f"Point lookups over {len(iris)} IRIs, {quads} quads, {args.duration:g} s each"))
-        if args.page_clients and "quyhoach" in names:
-            groups = page_paths(store)
-            page_results = []
-            with server("quyhoach", store, None, args.workers, logs, args.http) as (endpoint, pid):
-                url_base = endpoint.rsplit("/", 1)[0]
-                for group, pages in groups.items():
-                    measure(url_base, pages, args.page_clients, 1, group, driver)  # warm-up
-                    page_results.append(measure(url_base, pages, args.page_clients, args.duration,
-                                                f"{group} ({len(pages)})", driver, pid))
+                if name == "quyhoach":  # its pages, on the same server process
+                    for group, pages in groups.items():
+                        measure(url_base, pages, args.page_clients, 1, group, driver)  # warm-up
+                        page_results.append(measure(url_base, pages, args.page_clients, args.duration,
+                                                    f"{group} ({len(pages)})", driver, pid))
+        if results:
+            print(table(results, f"Point lookups over {len(iris)} IRIs, {quads} quads, {args.duration:g} s each"))
+        if page_results:
             print(table(page_results, f"Pages of quyhoach serve (distinct pages per group), {quads} quads, "
                                       f"{args.page_clients} clients"))
         print("\n| server | first answer after start (s) | search index ready (s) | resident memory after the run "
@@ -388,6 +428,7 @@ def run_store(args: argparse.Namespace, store: Path) -> None:
         for name, note in notes.items():
             print(f"| {name} | {note.get('first answer', float('nan')):.1f} | {note.get('index ready', float('nan')):.1f} "
                   f"| {note.get('memory', float('nan')):.0f} |")
+    print(f"\nload average at end ({time.strftime('%H:%M', time.gmtime())} UTC): {load_averages()}")
     print(f"\n# load average {os.getloadavg()[0]:.2f} at end", file=sys.stderr)
 
 

@@ -24,10 +24,10 @@ def test_loadtest_smoke(tmp_path, capsys):
     assert code == 0
     out = capsys.readouterr().out
     rows = {m.group(1): (int(m.group(2)), int(m.group(3)))
-            for m in re.finditer(r"^\| (quyhoach|oxigraph|rdflib|entity pages|home, /reports/latest|source views, search,"
-                                 r" autocomplete)(?: \(\d+\))? \| 2 \| (\d+) \|.*\| (\d+) \|$", out, re.M)}
-    assert set(rows) == {"quyhoach", "oxigraph", "rdflib", "entity pages", "home, /reports/latest",
-                         "source views, search, autocomplete"}, out
+            for m in re.finditer(r"^\| (quyhoach|oxigraph|rdflib|entity pages|source views|search|autocomplete|home"
+                                 r"|/reports/latest)(?: \(\d+\))? \| 2 \| (\d+) \|.*\| (\d+) \|$", out, re.M)}
+    assert set(rows) == {"quyhoach", "oxigraph", "rdflib", "entity pages", "source views", "search", "autocomplete",
+                         "home", "/reports/latest"}, out
     for name, (requests, errors) in rows.items():
         assert requests > 0, (name, out)
         assert errors == 0, (name, out)
