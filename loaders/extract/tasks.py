@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
@@ -180,6 +181,7 @@ class TaskFound:
     recurrence: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)  # the same few phrases recur in every clause (the ref is immutable)
 def _collective(text: str, kind: str) -> AgencyRef:
     phrase = re.sub(r"^Chủ tịch\s+", "", text.strip(), flags=re.IGNORECASE)
     phrase = re.sub(r"^UBND\b", "Ủy ban nhân dân", phrase)
