@@ -8,7 +8,7 @@ in the same run is plain reading + NFC normalisation + cleaning of the same text
 load pays before extraction), so the extraction figure can be compared side by side.
 
 Extraction is timed as the loader runs it (``extract_triples``: all extractors, every fact with
-its provenance, handed over as pyoxigraph triples); each run gets a fresh name resolver and a
+its provenance, handed over as one N-Triples document); each run gets a fresh name resolver and a
 text no earlier run has seen, so no result memoised by an earlier run is reused. ``extract``
 (the same triples as an rdflib graph, for the API and tests) is timed once for comparison.
 """

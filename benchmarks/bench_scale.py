@@ -83,7 +83,7 @@ with KnowledgeStore(sys.argv[1]) as store:
     (path, metadata), = discover([Path(sys.argv[2])])
     def extract():
         document = read_source(path, metadata)
-        return document, list(extract_triples(document, get_resolver()))
+        return document, extract_triples(document, get_resolver())
     document, triples = timed("extract", extract)
     graph = source_graph(document.sha256)
     times["triples"] = timed("write", store.replace_graph, graph, triples)

@@ -31,9 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SYNTHETIC_BYTES = 300_000
 
 
-def sorted_ntriples(triples: list[ox.Triple]) -> str:
-    """The triples as N-Triples, one per line, sorted."""
-    return "".join(sorted(f"{t} .\n" for t in triples))
+def sorted_ntriples(data: bytes) -> str:
+    """The triples of an N-Triples document, one per line as pyoxigraph writes them, sorted and
+    without repeats (a form independent of how the document was written)."""
+    return "".join(sorted({f"{q.triple} .\n" for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}))
 
 
 def snapshots() -> dict[str, str]:

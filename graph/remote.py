@@ -321,11 +321,15 @@ class RemoteStore(KnowledgeStore):
         except (UserError, SyntaxError, TimeoutError):
             pass
 
-    def replace_graph(self, graph_iri: str, data: Graph | Iterable[ox.Triple]) -> int:
-        """Replace the named graph ``graph_iri`` by ``data`` atomically; return the triple count."""
+    def replace_graph(self, graph_iri: str, data: Graph | Iterable[ox.Triple] | bytes) -> int:
+        """Replace the named graph ``graph_iri`` by ``data`` (triples, or an N-Triples document
+        sent as it is) atomically; return the triple count."""
         self._require_writable()
-        triples = rdflib_to_triples(data) if isinstance(data, Graph) else data
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        if isinstance(data, bytes | bytearray):
+            body = bytes(data)
+        else:
+            triples = rdflib_to_triples(data) if isinstance(data, Graph) else data
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         staging = self._staging(graph_iri)
         try:
             self._upload("PUT", staging, body, "application/n-triples")

@@ -306,27 +306,31 @@ class KnowledgeStore:
         return int(next(iter(rows))["n"].value)
 
     # -- writing -------------------------------------------------------------------------
-    def replace_graph(self, graph_iri: str, data: Graph | Iterable[ox.Triple]) -> int:
+    def replace_graph(self, graph_iri: str, data: Graph | Iterable[ox.Triple] | bytes) -> int:
         """Replace the named graph ``graph_iri`` by ``data`` atomically; return the triple count.
 
-        A graph that does not exist yet is written with one atomic ``extend``. Otherwise the data
-        is first written into a staging graph (one atomic ``extend``), then a single
-        SPARQL Update drops the old graph and moves the staging graph in: readers see either
-        the old graph or the new one, and a failure at any step leaves the old graph untouched.
+        ``data`` is an rdflib graph, pyoxigraph triples, or an N-Triples document (``bytes``, what
+        :func:`~quyhoach.loaders.documents.pipeline.extract_triples` gives: parsed by the engine
+        in one call, no Python object per triple). A graph that does not exist yet is written
+        in one transaction. Otherwise the data is first written into a staging graph (one
+        transaction), then a single SPARQL Update drops the old graph and moves the staging
+        graph in: readers see either the old graph or the new one, and a failure at any step
+        leaves the old graph untouched.
         """
         self._require_writable()
-        triples = rdflib_to_triples(data) if isinstance(data, Graph) else data
+        if isinstance(data, Graph):
+            data = rdflib_to_triples(data)
         target = ox.NamedNode(graph_iri)
         if not self._store.contains_named_graph(target):
-            # nothing to replace: one atomic extend straight into the graph (the staging copy and
+            # nothing to replace: one transaction straight into the graph (the staging copy and
             # move cost 16 s for 290 000 findings triples at 10 M quads)
-            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+            self._write(data, target)
             self._store.flush()
             return self.graph_size(graph_iri)
         staging = ox.NamedNode(STAGING_PREFIX + graph_iri.rsplit("/", 1)[-1] + f"-{os.getpid()}")
         self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None
         try:
-            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, staging) for t in triples)
+            self._write(data, staging)
             self._store.update(
                 f"DROP SILENT GRAPH <{graph_iri}> ; "
                 f"ADD SILENT GRAPH <{staging.value}> TO GRAPH <{graph_iri}> ; "
@@ -337,6 +341,13 @@ class KnowledgeStore:
                 self._store.remove_graph(staging)
         self._store.flush()
         return self.graph_size(graph_iri)
+
+    def _write(self, data: Iterable[ox.Triple] | bytes, graph: ox.NamedNode) -> None:
+        """Add triples (or an N-Triples document) to ``graph`` in one transaction."""
+        if isinstance(data, bytes | bytearray):
+            self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        else:
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in data)
 
     def import_file(
         self,

@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import starmap
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
@@ -100,25 +99,61 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 
 _XSD_STRING = str(XSD.string)
 _ID = str(ID)
-# pyoxigraph terms the emitter writes for every piece of evidence and statement
-_TYPE = ox.NamedNode(str(RDF.type))
-_EVIDENCE = ox.NamedNode(str(QH.Evidence))
-_HAS_SOURCE = ox.NamedNode(str(OA.hasSource))
-_HAS_SELECTOR = ox.NamedNode(str(OA.hasSelector))
-_QUOTE_SELECTOR = ox.NamedNode(str(OA.TextQuoteSelector))
-_EXACT = ox.NamedNode(str(OA.exact))
-_PREFIX = ox.NamedNode(str(OA.prefix))
-_SUFFIX = ox.NamedNode(str(OA.suffix))
-_POSITION_SELECTOR = ox.NamedNode(str(OA.TextPositionSelector))
-_START = ox.NamedNode(str(OA.start))
-_END = ox.NamedNode(str(OA.end))
-_INTEGER = ox.NamedNode(str(XSD.integer))
-_DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
-_STATEMENT = ox.NamedNode(str(RDF.Statement))
-_SUBJECT = ox.NamedNode(str(RDF.subject))
-_PREDICATE = ox.NamedNode(str(RDF.predicate))
-_OBJECT = ox.NamedNode(str(RDF.object))
-_LABEL = ox.NamedNode(str(RDFS.label))
+
+
+def _iri(value: str) -> str:
+    """An IRI in N-Triples."""
+    return f"<{value}>"
+
+
+def quoted(value: str) -> str:
+    """A string in N-Triples quotes (``"``, ``\\``, line feed and carriage return escaped)."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
+    return f'"{value}"'
+
+
+def to_ntriples(term: Node) -> str:
+    """The N-Triples form of an rdflib term (IRIs and blank node labels checked as pyoxigraph checks them)."""
+    if isinstance(term, URIRef):
+        return _iri(ox.NamedNode(term).value)
+    if isinstance(term, Literal):
+        text = quoted(str(term))
+        if term.language:
+            return f"{text}@{ox.Literal('', language=term.language).language}"
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^{_iri(ox.NamedNode(term.datatype).value)}"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{ox.BlankNode(str(term)).value}"
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+# N-Triples terms the emitter writes for every piece of evidence and statement
+_TYPE = _iri(RDF.type)
+_EVIDENCE = _iri(QH.Evidence)
+_HAS_SOURCE = _iri(OA.hasSource)
+_HAS_SELECTOR = _iri(OA.hasSelector)
+_QUOTE_SELECTOR = _iri(OA.TextQuoteSelector)
+_EXACT = _iri(OA.exact)
+_PREFIX = _iri(OA.prefix)
+_SUFFIX = _iri(OA.suffix)
+_POSITION_SELECTOR = _iri(OA.TextPositionSelector)
+_START = _iri(OA.start)
+_END = _iri(OA.end)
+_INTEGER = _iri(XSD.integer)
+_DERIVED_FROM = _iri(PROV.wasDerivedFrom)
+_STATEMENT = _iri(RDF.Statement)
+_SUBJECT = _iri(RDF.subject)
+_PREDICATE = _iri(RDF.predicate)
+_OBJECT = _iri(RDF.object)
+_LABEL = _iri(RDFS.label)
 
 
 class TripleSink:
@@ -136,22 +171,23 @@ class TripleSink:
 class Emitter:
     """Collects the RDF extracted from one document, with provenance on every fact.
 
-    Triples are kept as pyoxigraph terms in the order added (repeats allowed; an RDF graph is
-    a set): :meth:`oxigraph_triples` hands the distinct ones to the store, :attr:`graph` gives
-    the same triples as an rdflib graph.
+    Triples are kept as N-Triples statements in the order added (repeats allowed; an RDF graph
+    is a set): :meth:`ntriples` hands the distinct ones to the store as one N-Triples document
+    (parsed in the engine, no Python object per triple), :attr:`graph` gives the same triples as
+    an rdflib graph.
     """
 
     def __init__(self, document: CleanDocument) -> None:
         self.document = document
         self.triples = TripleSink(self)
-        self._triples: list[tuple] = []
-        self._evidence: dict[tuple[int, int], tuple[URIRef, ox.NamedNode]] = {}
+        self._lines: list[str] = []
+        self._evidence: dict[tuple[int, int], tuple[URIRef, str]] = {}
         self._subject_predicates: set[tuple[Node, Node]] = set()
         self._key = document.key
-        self._source = ox.NamedNode(document.iri)
+        self._source = to_ntriples(document.iri)
         self._graph: Graph | None = None
         self._in_graph = 0
-        self._named: dict[URIRef, ox.NamedNode] = {}
+        self._named: dict[URIRef, str] = {}
 
     # -- output --------------------------------------------------------------------------
     @property
@@ -161,25 +197,26 @@ class Emitter:
             self._graph = Graph()
             for prefix, ns in PREFIXES.items():
                 self._graph.bind(prefix, ns)
-        if self._in_graph < len(self._triples):
+        if self._in_graph < len(self._lines):
             add = self._graph.add
-            for s, p, o in dict.fromkeys(self._triples[self._in_graph :]):
-                add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-            self._in_graph = len(self._triples)
+            data = "".join(dict.fromkeys(self._lines[self._in_graph :])).encode("utf-8")
+            for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+                add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            self._in_graph = len(self._lines)
         return self._graph
 
-    def oxigraph_triples(self) -> list[ox.Triple]:
-        """The distinct triples emitted so far as pyoxigraph triples (what the store loads), in first-added order.
+    def ntriples(self) -> bytes:
+        """The distinct triples emitted so far as an N-Triples document (UTF-8), in first-added order.
 
         About a third of the emitted triples repeat earlier ones (a type or label stated at every
-        mention); an RDF graph is a set, so they are dropped before the costly ``ox.Triple`` step.
+        mention); an RDF graph is a set, so they are dropped here.
         """
-        return list(starmap(ox.Triple, dict.fromkeys(self._triples)))
+        return "".join(dict.fromkeys(self._lines)).encode("utf-8")
 
     def release(self) -> None:
         """Drop what the emitter holds (and its reference cycle with :attr:`triples`); it is empty after."""
         self.triples = None
-        self._triples = []
+        self._lines = []
         self._evidence = {}
         self._subject_predicates = set()
         self._graph = None
@@ -190,20 +227,20 @@ class Emitter:
         """Whether a triple ``(subject, predicate, ·)`` was added through :meth:`add` or :attr:`triples`."""
         return (subject, predicate) in self._subject_predicates
 
-    def _term(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        """:func:`to_oxigraph` of ``term``; an IRI converted once per document (a few thousand
-        distinct IRIs make up nine tenths of the terms emitted)."""
+    def _term(self, term: Node) -> str:
+        """:func:`to_ntriples` of ``term``; an IRI converted (and checked) once per document (a few
+        thousand distinct IRIs make up nine tenths of the terms emitted)."""
         if type(term) is URIRef:
             node = self._named.get(term)
             if node is None:
-                node = self._named[term] = ox.NamedNode(term)
+                node = self._named[term] = to_ntriples(term)
             return node
-        return to_oxigraph(term)
+        return to_ntriples(term)
 
-    def _add(self, subject: Node, predicate: Node, obj: Node) -> tuple:
+    def _add(self, subject: Node, predicate: Node, obj: Node) -> tuple[str, str, str]:
         term = self._term
-        triple = (term(subject), term(predicate), term(obj))
-        self._triples.append(triple)
+        triple = s, p, o = term(subject), term(predicate), term(obj)
+        self._lines.append(f"{s} {p} {o} .\n")
         self._subject_predicates.add((subject, predicate))
         return triple
 
@@ -217,7 +254,7 @@ class Emitter:
         """The evidence node (Web Annotation selectors) for ``span``; created once per span."""
         return self._evidence_node(span)[0]
 
-    def _evidence_node(self, span: Span) -> tuple[URIRef, ox.NamedNode]:
+    def _evidence_node(self, span: Span) -> tuple[URIRef, str]:
         start, end = span.start, span.end
         known = self._evidence.get((start, end))
         if known is not None:
@@ -225,21 +262,21 @@ class Emitter:
         text = self.document.text
         key = self._key
         iri = f"{_ID}evidence/{key}/{start}-{end}"
-        node = ox.NamedNode(iri)
-        quote = ox.BlankNode(f"q{key}{start}x{end}")
-        pos = ox.BlankNode(f"p{key}{start}x{end}")
-        self._triples += (
-            (node, _TYPE, _EVIDENCE),
-            (node, _HAS_SOURCE, self._source),
-            (node, _HAS_SELECTOR, quote),
-            (quote, _TYPE, _QUOTE_SELECTOR),
-            (quote, _EXACT, ox.Literal(text[start:end])),
-            (quote, _PREFIX, ox.Literal(text[max(0, start - CONTEXT_CHARS) : start])),
-            (quote, _SUFFIX, ox.Literal(text[end : end + CONTEXT_CHARS])),
-            (node, _HAS_SELECTOR, pos),
-            (pos, _TYPE, _POSITION_SELECTOR),
-            (pos, _START, ox.Literal(str(start), datatype=_INTEGER)),
-            (pos, _END, ox.Literal(str(end), datatype=_INTEGER)),
+        node = f"<{iri}>"
+        quote = f"_:q{key}{start}x{end}"
+        pos = f"_:p{key}{start}x{end}"
+        self._lines.append(
+            f"{node} {_TYPE} {_EVIDENCE} .\n"
+            f"{node} {_HAS_SOURCE} {self._source} .\n"
+            f"{node} {_HAS_SELECTOR} {quote} .\n"
+            f"{quote} {_TYPE} {_QUOTE_SELECTOR} .\n"
+            f"{quote} {_EXACT} {quoted(text[start:end])} .\n"
+            f"{quote} {_PREFIX} {quoted(text[max(0, start - CONTEXT_CHARS) : start])} .\n"
+            f"{quote} {_SUFFIX} {quoted(text[end : end + CONTEXT_CHARS])} .\n"
+            f"{node} {_HAS_SELECTOR} {pos} .\n"
+            f"{pos} {_TYPE} {_POSITION_SELECTOR} .\n"
+            f'{pos} {_START} "{start}"^^{_INTEGER} .\n'
+            f'{pos} {_END} "{end}"^^{_INTEGER} .\n'
         )
         known = self._evidence[(start, end)] = (URIRef(iri), node)
         return known
@@ -247,7 +284,7 @@ class Emitter:
     def cite(self, subject: URIRef, span: Span) -> None:
         """Record that ``subject`` was derived from the words at ``span``."""
         evidence = self._evidence_node(span)[1]
-        self._triples.append((self._term(subject), _DERIVED_FROM, evidence))
+        self._lines.append(f"{self._term(subject)} {_DERIVED_FROM} {evidence} .\n")
         self._subject_predicates.add((subject, PROV.wasDerivedFrom))
 
     # -- statements ----------------------------------------------------------------------
@@ -262,9 +299,9 @@ class Emitter:
         """Declare an entity with its type, labels and the span it was found at."""
         node = self._add(iri, RDF.type, rdf_type)[0]
         if label_vi:
-            self._triples.append((node, _LABEL, ox.Literal(label_vi, language="vi")))
+            self._lines.append(f"{node} {_LABEL} {quoted(label_vi)}@vi .\n")
         if label_en:
-            self._triples.append((node, _LABEL, ox.Literal(label_en, language="en")))
+            self._lines.append(f"{node} {_LABEL} {quoted(label_en)}@en .\n")
         if label_vi or label_en:
             self._subject_predicates.add((iri, RDFS.label))
         if span is not None:
@@ -281,14 +318,14 @@ class Emitter:
         s, p, o = self._add(subject, predicate, obj)
         if span is not None:
             digest = hashlib.sha1(f"{subject}|{predicate}|{obj}".encode()).hexdigest()[:16]
-            stmt = ox.NamedNode(f"{_ID}statement/{self._key}/{digest}")
+            stmt = f"<{_ID}statement/{self._key}/{digest}>"
             evidence = self._evidence_node(span)[1]
-            self._triples += (
-                (stmt, _TYPE, _STATEMENT),
-                (stmt, _SUBJECT, s),
-                (stmt, _PREDICATE, p),
-                (stmt, _OBJECT, o),
-                (stmt, _DERIVED_FROM, evidence),
+            self._lines.append(
+                f"{stmt} {_TYPE} {_STATEMENT} .\n"
+                f"{stmt} {_SUBJECT} {s} .\n"
+                f"{stmt} {_PREDICATE} {p} .\n"
+                f"{stmt} {_OBJECT} {o} .\n"
+                f"{stmt} {_DERIVED_FROM} {evidence} .\n"
             )
 
     def describe_source(self) -> URIRef:

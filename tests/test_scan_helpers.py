@@ -9,6 +9,7 @@ from quyhoach.loaders.extract._shared import (
     hint_in,
     lead_by_first_chars,
     prefiltered,
+    top_level_alternatives,
 )
 
 TEXT = (
@@ -64,3 +65,16 @@ def test_hint_in_tells_spans_without_a_hint_word():
     assert not hint_in(hint, text, 24, 41)
     assert hint_in(hint, text, 41, len(text))
     assert hint_in(hint, text, 14, 15)  # a span inside the word overlaps it
+
+
+def test_top_level_alternatives_split_only_outside_groups_and_classes():
+    assert top_level_alternatives(r"a|b(?=,\s|\s+và\s)|[|]c|\|d") == ["a", r"b(?=,\s|\s+và\s)", "[|]c", r"\|d"]
+
+
+def test_role_verbs_one_phrase_per_alternative_find_what_the_grouped_pattern_finds():
+    text = (TEXT + " Sở Tài chính chủ trì, phối hợp kiểm tra, giám sát; lập, và cần xử lý, quá trình thẩm định, "
+            "trình độ, trình Thủ tướng; Công khai, CẬP NHẬT và theo dõi.")
+    grouped = re.compile("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(tasks.ROLE_VERBS)), re.I)
+    expected = [(m.span(), tasks.ROLE_VERBS[int(m.lastgroup[1:])][1]) for m in grouped.finditer(text)]
+    found = [(m.span(), tasks._VERB_PHRASES[alternative(m)][1]) for m in tasks._VERB_RE.finditer(text)]
+    assert found == expected and len(found) >= 10

@@ -1,7 +1,7 @@
 """The document pipeline: read a file into a :class:`CleanDocument`, extract its RDF graph.
 
 ``read_source`` reads, decodes and cleans one file and attaches its metadata; ``extract``
-(an rdflib graph) and ``extract_triples`` (pyoxigraph triples, what the loader stores) describe
+(an rdflib graph) and ``extract_triples`` (an N-Triples document, what the loader stores) describe
 the source, then run the extractors in a fixed order: legal documents and
 citations, plans, events and people (they fill the shared :class:`ExtractionContext`), then
 the thematic extractors (corridors, infrastructure, targets, funding, tasks). An exception in
@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal
 
 from quyhoach.loaders.documents.clean import clean_text
@@ -136,11 +135,12 @@ def extract(doc: CleanDocument, resolver=None, extractors: tuple[str | Extractor
 
 def extract_triples(
     doc: CleanDocument, resolver=None, extractors: tuple[str | Extractor, ...] = EXTRACTORS
-) -> list[ox.Triple]:
-    """The triples of :func:`extract` as pyoxigraph triples, ready for ``KnowledgeStore.replace_graph``."""
+) -> bytes:
+    """The triples of :func:`extract` as one N-Triples document (UTF-8), ready for
+    ``KnowledgeStore.replace_graph``, which hands it to the engine's parser in one call."""
     with _cycle_collector_paused():  # one pause over extraction and hand-over: one collection after
         emitter = run_extractors(doc, resolver, extractors)
-        triples = emitter.oxigraph_triples()
+        triples = emitter.ntriples()
         emitter.release()  # freed by reference counting, not left for the collector to find
     return triples
 

@@ -375,6 +375,29 @@ def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
     return re.compile(f"(?=[{leads}])(?:{'|'.join(branches)})", flags)
 
 
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level, in order (``a|b(?=c|d)`` -> ``a``, ``b(?=c|d)``)."""
+    out, depth, start, escaped, in_class = [], 0, 0, False, False
+    for k, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:k])
+            start = k + 1
+    out.append(pattern[start:])
+    return out
+
+
 def alternative(m: re.Match) -> int:
     """The index of the alternative of an :func:`alternation` that matched (its group closes last)."""
     return int(_ALTERNATIVE_NAME.match(m.lastgroup).group(1))

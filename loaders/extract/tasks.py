@@ -69,6 +69,7 @@ from quyhoach.loaders.extract._shared import (
     prefiltered,
     province_code,
     sentences,
+    top_level_alternatives,
 )
 from quyhoach.loaders.extract.citations import quoted_document
 from quyhoach.loaders.extract.dates import find_dates
@@ -95,7 +96,10 @@ ROLE_VERBS: list[tuple[str, str]] = [
      r"tổ chức lập|lập(?=,\s|\s+và\s)|(?<!thành )(?<!thiết )lập(?=\s+(?:báo cáo|kế hoạch|hồ sơ|đề án|danh mục|phương án|dự toán)\b)|(?<=cần )xử lý|(?<=phải )xử lý|(?<=chủ động )xử lý|(?<=kịp thời )xử lý",
      "implement"),
 ]
-_VERB_RE = prefiltered("|".join(f"(?P<v{n}>\\b(?:{p})\\b)" for n, (p, _) in enumerate(ROLE_VERBS)), re.IGNORECASE)
+# each phrase its own alternative, in the same order (the same matches), so that at a position
+# only the phrases that can start with its character are tried
+_VERB_PHRASES = [(phrase, role) for pattern, role in ROLE_VERBS for phrase in top_level_alternatives(pattern)]
+_VERB_RE = alternation([f"\\b(?:{phrase})\\b" for phrase, _ in _VERB_PHRASES], "v", re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
     r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng)\s+(?:tổ chức\s+|triển khai\s+)?)$",
@@ -189,6 +193,7 @@ class TaskFound:
     recurrence: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)  # the same few phrases recur in every clause (the ref is immutable)
 def _collective(text: str, kind: str) -> AgencyRef:
     phrase = re.sub(r"^Chủ tịch\s+", "", text.strip(), flags=re.IGNORECASE)
     phrase = re.sub(r"^UBND\b", "Ủy ban nhân dân", phrase)
@@ -347,7 +352,7 @@ def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> Agenc
 def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     out = []
     for m in _VERB_RE.finditer(text, start, end):
-        role = ROLE_VERBS[int(m.lastgroup[1:])][1]  # the verb's own group closes last
+        role = _VERB_PHRASES[alternative(m)][1]  # the verb's own group closes last
         before = text[max(start, m.start() - 30) : m.start()]
         if _NOMINAL_BEFORE.search(before) or re.search(r"quá trình\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE):
             continue

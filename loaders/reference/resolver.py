@@ -267,6 +267,7 @@ class Resolver:
             self.prefixes.add(tuple(phrase.split()), ("single", allowed))
         for phrase, kind in _LIST_PREFIXES.items():
             self.prefixes.add(tuple(phrase.split()), ("list", frozenset({("district", kind)})))
+        self._prefix_length = max(len(phrase.split()) for phrase in (*_UNIT_PREFIXES, *_LIST_PREFIXES))
         for unit in units:
             names = [unit.name, *unit.variants]
             for name in names:
@@ -587,16 +588,32 @@ class Resolver:
         Elsewhere :meth:`_find_units` finds nothing, whatever the date or province hint, so
         the list is worked out once per text and shared by scans with other arguments.
         """
-        names, prefixes = self.unit_names, self.prefixes
-        unit_root, prefix_root = names.root, prefixes.root
-        starts = []
-        # only where a name or a kind word starts (tested in C over the keys)
-        for i in compress(count(), map((unit_root.keys() | prefix_root.keys()).__contains__, keys)):
-            if self._unit_walk(keys, i, tokens, walks) or any(
-                self._unit_walk(keys, end, tokens, walks) for end, _ in prefixes.walk(keys, i, tokens)
-            ):
-                starts.append(i)
-        return starts
+        prefixes = self.prefixes
+        singles, pairs = self._unit_heads()
+        # A name starts at token i only if it is one token long or its first two tokens begin a
+        # name (tested in C over the keys): the trie is walked there and nowhere else.
+        named: set[int] = set()
+        for i in sorted({*compress(count(), map(singles.__contains__, keys)),
+                         *compress(count(), map(pairs.__contains__, zip(keys, keys[1:], strict=False)))}):
+            if self._unit_walk(keys, i, tokens, walks):
+                named.add(i)
+        # after a kind word only where a name starts as far after it as a kind word is long
+        lengths = range(1, self._prefix_length + 1)
+        led = [
+            i for i in compress(count(), map(prefixes.root.__contains__, keys))
+            if any(i + n in named for n in lengths) and any(end in named for end, _ in prefixes.walk(keys, i, tokens))
+        ]
+        return sorted(named.union(led))
+
+    def _unit_heads(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        """The first keys of one-token unit names, and the first two keys of longer ones."""
+        heads = self.__dict__.get("_heads")
+        if heads is None:
+            root = self.unit_names.root
+            singles = frozenset(k for k, node in root.items() if None in node)
+            pairs = frozenset((k, k2) for k, node in root.items() for k2 in node if k2 is not None)
+            heads = self.__dict__["_heads"] = (singles, pairs)
+        return heads
 
     def _district_list(
         self, tokens: _Tokens, keys: list[str], first: _Found, day: date, provinces: set[URIRef]
