@@ -325,17 +325,26 @@ def _transitive(store, axioms: str) -> None:
         size = new
 
 
-def _transitive_portable(store, names: dict[str, str]) -> None:
-    """One round of the closure through a work graph (engines without unbound property paths)."""
+def _close_in_work_graph(store, names: dict[str, str], gather: str, close: str, finish: str) -> None:
+    """Gather pairs into a staging work graph, close them until stable, then write the result.
+
+    The portable path for engines without unbound property paths: ``gather``, ``close`` and
+    ``finish`` are rule names; ``?work`` is bound to the staging graph, removed afterwards.
+    """
     work = _staging("work")
     names = {**names, "work": work}
     try:
         store.remove_graph(work)
-        store.update(_bind(rule("global-transitive-gather"), names))
-        _until_stable(store, _bind(rule("global-transitive-close"), names), work)
-        store.update(_bind(rule("global-transitive-keep"), names))
+        store.update(_bind(rule(gather), names))
+        _until_stable(store, _bind(rule(close), names), work)
+        store.update(_bind(rule(finish), names))
     finally:
         store.remove_graph(work)
+
+
+def _transitive_portable(store, names: dict[str, str]) -> None:
+    """One round of the closure through a work graph (engines without unbound property paths)."""
+    _close_in_work_graph(store, names, "global-transitive-gather", "global-transitive-close", "global-transitive-keep")
 
 
 def _successor(store, axioms: str) -> None:
@@ -345,15 +354,8 @@ def _successor(store, axioms: str) -> None:
     if _paths(store):
         _derive(store, "global-successor", {"global": glob})
         return
-    work = _staging("work")
-    names = {"axioms": axioms, "work": work, "global": glob}
-    try:
-        store.remove_graph(work)
-        store.update(_bind(rule("global-successor-gather"), names))
-        _until_stable(store, _bind(rule("global-successor-close"), names), work)
-        store.update(_bind(rule("global-current-successor"), names))
-    finally:
-        store.remove_graph(work)
+    _close_in_work_graph(store, {"axioms": axioms, "global": glob}, "global-successor-gather",
+                         "global-successor-close", "global-current-successor")
 
 
 def _conformity(store, axioms: str) -> None:
