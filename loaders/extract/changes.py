@@ -64,8 +64,11 @@ _STRUCK_RE = re.compile(
     r"(?i:bị\s+(?P<verb>bãi bỏ|thay thế)\s+(?:bởi|tại|theo))" + _PROVISION + r"\s*(?i:của\s+)?$"
 )
 _AMENDING_LAW_RE = re.compile(r"(?i:luật\s+sửa đổi,\s*bổ sung\s+một số điều\s+của)\s+(?P<title>Luật\s+[^\d;.]{3,120}?)\s*(?i:số)?\s*$")
+_PROVISION_WORDS = r"(?:\s+(?i:điểm|khoản|điều|mục|tiết|phụ lục)\s+[\w.]+(?:\s*(?:,|và)\s*[\w.]+)*)*"
 _ADJUSTED_PLAN_RE = re.compile(
     r"(?i:điều chỉnh\s+(?:cục bộ\s+)?quy hoạch)[^.;]{0,300}?(?i:được\s+(?:[^.;]{0,60}\s)?phê duyệt\s+tại)\s*$"
+    # "chấp thuận điều chỉnh tiến độ thực hiện dự án quy định tại Điều 1 Quyết định B": what B set
+    r"|(?i:điều chỉnh)\s+(?!theo\b)[^.;]{0,120}?(?<!theo )(?<!các )(?i:quy định\s+tại)" + _PROVISION_WORDS + r"\s*(?i:của\s+)?$"
 )
 _OPERATIVE_RE = re.compile(r"(?i:\b(?:quyết định|nghị quyết|kế hoạch|thông tư|nghị định|chỉ thị|quy định) này\b)")
 _REPLACE_RE = prefiltered(r"\bthay thế\b", re.IGNORECASE)  # prefiltered: these scan the whole text
@@ -102,6 +105,30 @@ def _bare_head(text: str, prev: DocMention, d: DocMention) -> bool:
     return _BARE_HEAD_RE.fullmatch(text[prev.end : d.code_start]) is not None
 
 
+def _rank(d: DocMention) -> int:
+    """Place in the hierarchy of legal documents: laws and National Assembly resolutions 0,
+    ordinances 1, decrees and Government resolutions 2, all others 3."""
+    if d.type_code == "Luật" or d.issuer.startswith("QH"):
+        return 0
+    return {"PL": 1, "NĐ": 2}.get(d.type_code, 2 if d.type_code == "NQ" and d.issuer == "CP" else 3)
+
+
+def _changed_of_rank(found: tuple[DocMention, ...], i: int, sentence_start: int) -> DocMention | None:
+    """In ``B … được sửa đổi, bổ sung theo A``, a document never amends one above it: "Nghị định
+    số 37/2019/NĐ-CP … quy định chi tiết … của Luật Quy hoạch đã được sửa đổi, bổ sung … theo Nghị
+    định số 58/2023/NĐ-CP": the decree amends the decree whose title names the law, the nearest
+    earlier document of the sentence not above it. None when the previous one is not above it."""
+    d, prev = found[i], found[i - 1]
+    if _rank(prev) >= _rank(d):
+        return None
+    for p in reversed(found[: i - 1]):
+        if p.start < sentence_start:
+            break
+        if _rank(p) >= _rank(d) and p.key != d.key:
+            return p
+    return None
+
+
 def _emit(emitter: Emitter, seen: set, a: DocMention, p, b: DocMention, span: Span) -> None:
     if a.key == b.key or (a.key, p, b.key) in seen:
         return
@@ -114,7 +141,7 @@ def _pairwise(text: str, found: tuple[DocMention, ...], main: DocMention | None,
     subject_of: dict[int, DocMention] = {}
     changed_of: dict[int, DocMention] = {}
     for i, d in enumerate(found):
-        s, _e = mentions.sentence_at(text, d.start)
+        s, _e = mentions.wrapped_sentence_at(text, d.start)
         prev = found[i - 1] if i > 0 else None
         same = prev is not None and prev.end <= d.start and prev.start >= s
         between = text[prev.end : d.start] if same else text[max(s, d.start - 200) : d.start]
@@ -130,8 +157,9 @@ def _pairwise(text: str, found: tuple[DocMention, ...], main: DocMention | None,
                     break
             continue
         if same and len(between) < 400 and _PASSIVE_RE.search(between) and ";" not in between[-120:]:
-            changed_of[i] = prev
-            _emit(emitter, seen, d, ELI.amends, prev, Span(prev.start, d.end))
+            changed = _changed_of_rank(found, i, s) or prev
+            changed_of[i] = changed
+            _emit(emitter, seen, d, ELI.amends, changed, Span(changed.start, d.end))
             continue
         if same and (i - 1) in changed_of and _CHAIN_RE.search(between) and _bare_head(text, prev, d):
             # "B được sửa đổi, bổ sung theo Luật số A1, Luật số A2 và Luật số A3": each amends B
@@ -236,6 +264,8 @@ def _by_main(
         for x in found[_bisect(starts, s) :]:
             if x.end > t.start():
                 break
+            if text.count("(", s, x.start) > text.count(")", s, x.start):
+                continue  # "(thực hiện điểm a khoản 2 Điều 28 Luật Thủ đô)": an aside names its basis
             _emit(emitter, seen, main, ELI.repeals, x, Span(x.start, t.end()))
 
 
