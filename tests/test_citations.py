@@ -43,7 +43,7 @@ def _corpus(prefix: str):
         ("Quyết định 128/QĐ-SKHĐT ngày 25-01-2024", "qd-skhdt/2024/128", "128/QĐ-SKHĐT", "2024-01-25"),
         ("Nghị quyết 78/NQ-CP ngày 20 tháng 7 năm 2021", "nq-cp/2021/78", "78/NQ-CP", "2021-07-20"),
         ("Báo cáo số 6112 / BC - HĐTĐ ngày 26/8/2022", "bc-hdtd/2022/6112", "6112/BC-HĐTĐ", "2022-08-26"),
-        ("Công văn số 1234/BKHĐT-QLQH ngày 2/3/2023", "cv-bkhdt/2023/1234", "1234/BKHĐT-QLQH", "2023-03-02"),
+        ("Công văn số 1234/BKHĐT-QLQH ngày 2/3/2023", "cv-bkhdt-qlqh/2023/1234", "1234/BKHĐT-QLQH", "2023-03-02"),
     ],
 )
 def test_document_number_forms(text, key, id_local, day):

@@ -637,7 +637,7 @@ def _mistyped_issuers(found: tuple[DocMention, ...], ctx: ExtractionContext) -> 
 
 def _one_letter_apart(a: str, b: str) -> bool:
     """Same length and one letter different (a typing slip: "CO" for "CP")."""
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _qualify_provincial(
