@@ -79,7 +79,7 @@ from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.loaders.reference.agencies import agency_data
 from quyhoach.namespaces import ID, QH, SKOS
-from quyhoach.text import slugify
+from quyhoach.text import VI_UPPER, slugify
 
 #: Role verbs, most specific first.
 ROLE_VERBS: list[tuple[str, str]] = [
@@ -152,7 +152,7 @@ COLLECTIVES: list[tuple[str, str]] = [
     (r"đơn vị tư vấn", "collective"),
     # a kind of body with one office per port or region, named without its place in a national text
     # ("Cảng vụ hàng không có trách nhiệm …"): every such body
-    (r"Cảng vụ\s+(?:hàng không|hàng hải|đường thủy nội địa)(?!\s+(?:miền\s+)?(?-i:[A-ZĐÀ-Ỹ]))", "collective"),
+    (r"Cảng vụ\s+(?:hàng không|hàng hải|đường thủy nội địa)(?!\s+(?:miền\s+)?(?-i:[" + VI_UPPER + "]))", "collective"),
     (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
 ]
 _COLLECTIVE_RE = alternation([p for p, _ in COLLECTIVES], "c", re.IGNORECASE)
