@@ -684,7 +684,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         title = structure.title if structure is not None else doc.title
         named = _provinces(ctx, title or doc.title or "", day)
         own_province = named[0] if named else ctx.scope_unit
-    if day is None and _FORMER_UNIT_RE.search(text):
+    if day is None and " cũ" in text and _FORMER_UNIT_RE.search(text):
         # an undated page calling a province "tỉnh X cũ" was written after the 2025 merger
         day = MERGER_DAY
     for f in found:
