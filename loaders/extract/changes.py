@@ -1,6 +1,8 @@
 """Changes between documents: amendment, replacement, repeal (and plan adjustments).
 
-Rules (all on the document mentions :func:`citations.resolve_documents` found, left to right):
+Rules (all on the document mentions :func:`citations.resolve_documents` found, left to right; a
+statement's sentence runs across the soft line breaks of a table cell printed over several lines,
+:func:`mentions.wrapped_sentence_at`):
 
 * **active amendment** — ``A … sửa đổi, bổ sung (một số điều | Điều N | khoản …) (của) B``
   in one sentence: ``A eli:amends B``; ``và C`` / ``, C`` right after B extends the list.
@@ -8,7 +10,9 @@ Rules (all on the document mentions :func:`citations.resolve_documents` found, l
 * **passive amendment** — ``B … được sửa đổi, bổ sung (một số điều) bởi/tại A`` and
   ``B …, được (phê duyệt) điều chỉnh (cục bộ) tại A``: ``A eli:amends B``; every further
   document of the list written by its type and number only (``…, Luật số A2, Luật số A3 và Luật
-  số A4``) amends B too; a titled one (``, Luật Quy hoạch số …``) ends the list.
+  số A4``) amends B too; a titled one (``, Luật Quy hoạch số …``) ends the list. A document never
+  amends one above it (law > ordinance > decree > the rest): after ``Nghị định B … quy định chi tiết
+  … Luật X đã được sửa đổi … theo Nghị định A``, A amends B, the nearest earlier one not above it.
 * **change items** — after a lead line about ``sửa đổi`` / ``bổ sung`` ending with ``:``, a list
   item that opens with the change (``- Sửa đổi, bổ sung khoản 4 Điều 45 Luật X số B …``,
   ``2. Bổ sung … vào … kèm theo Luật Y số C``): the main document amends the first document the
@@ -18,13 +22,15 @@ Rules (all on the document mentions :func:`citations.resolve_documents` found, l
   way round.
 * **plan adjustment** — ``(phê duyệt) điều chỉnh Quy hoạch … được phê duyệt tại Quyết định B``:
   the document that speaks (the previous mention in the sentence, else the main document)
-  amends B, the decision that approved the plan.
+  amends B, the decision that approved the plan; so does adjusting what a decision set
+  (``chấp thuận điều chỉnh tiến độ … quy định tại Điều 1 Quyết định B``; not ``theo quy định tại``).
 * **replacement and repeal by the main document** — an operative sentence (inside an article,
   or one saying ``Quyết định này / Kế hoạch này …``) with ``thay thế`` or ``bãi bỏ``: the main
   document ``qh:replaces`` / ``eli:repeals`` every document listed after the word (to the end
   of the sentence, or of the article when the word opens a list with ``:``); a listed document
   is one preceded by a list separator (``;``, ``,``, ``và``, ``1.``) or the first after the word.
-  ``B … hết hiệu lực`` in such a sentence: the main document repeals B. Only text before the
+  ``B … hết hiệu lực`` in such a sentence: the main document repeals B (not a document named in
+  brackets inside B's title, ``(thực hiện … Luật Thủ đô)``). Only text before the
   signature block is the main document's own (appendices and portal lists after it are not); a
   consolidated text (VBHN) speaks for the document it consolidates.
 """

@@ -5,7 +5,13 @@ A document number is read from its code: ``1161/QĐ-TTg`` (number / type - issue
 the National Assembly: the type comes from the word before it), ``4286/TTr- UBND`` (spaces
 around ``/`` and ``-`` tolerated). The word before the code (``Quyết định số``, ``Luật``…) and
 the date after it (``ngày 11/10/2024``, ``ngày 07 tháng 12 năm 2023``) complete the mention.
-Named laws without a number (``Luật Quy hoạch``) come from a list of law titles.
+Named laws without a number (``Luật Quy hoạch``) come from a list of law titles, and from the list
+of laws an amending law changes (``Luật số 56/2024/QH15 … sửa đổi, bổ sung một số điều của Luật Chứng
+khoán, Luật Kế toán, …``), keyed by their titles. An official letter is keyed by its whole code
+(``4368/SNV-VTLT`` -> ``cv-snv-vtlt-{province}/2021/4368``). A law's date may follow its passing
+(``… được Quốc hội … thông qua ngày …``) or an unreadable code (``số 21/2017/QD14 ngày …``); a code
+mistyped beside the right one on the page (``114/2021/NĐ-CO``) is that document; a document dated
+twice keeps the date of its number's year.
 
 The document the text *is* or reports on becomes ``ctx.main_document``: the decision a text
 is attached to ("Kèm theo Quyết định số …"), the one just signed or issued ("vừa ký Quyết

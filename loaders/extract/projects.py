@@ -19,6 +19,14 @@ Where a project is named (vocabulary in ``projects.yaml``: kind word -> ontology
   gives elsewhere. Works quoted in a numbered definition (``5. X là …``) and project boards
   (``Ban Quản lý dự án …``) are not projects.
 
+A prose project's block also takes the list items after a short lead paragraph ending with ``:``
+that names nothing (``Trong đó, có một số nội dung như sau:``), and the paragraphs of its section that
+open by naming it again under another writing of its kind (``sân bay Ninh Bình`` for ``Cảng hàng
+không quốc tế Ninh Bình``: their places, and their scale when its block has none); ``tỉnh X cũ`` is
+the province before the 2025 merger (an undated page saying so speaks after it). A kind numbered
+within a unit (``unit_named_kinds``: ``đường Vành đai 4 TP HCM``) keeps the unit after the number;
+a site area in m² after ``quy mô`` is read in ha.
+
 A kind word opens a name only when a capitalised word or a number follows within three words
 (``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind,
 and never when a class word follows it (``Cầu loại 1 - Cầu cạn``, ``cảng biển loại I``: a list of
