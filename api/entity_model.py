@@ -200,6 +200,9 @@ async def build_page(state: AppState, iri: str) -> EntityPage | None:
     ])
     if not out_all.rows and not in_all.rows:
         return None
+    if state.index is not None:  # the labels of the values shown, in one look-up
+        state.index.entries.prefetch(t.value for rows in (out_all, in_all, timeline_rows, map_rows)
+                                     for row in rows.rows for t in row if t is not None and t.kind == "iri")
     out_counts = None if out_all.truncated else _counted(out_all)
     in_counts = None if in_all.truncated else _counted(in_all)
     labels = [v for p, v in out_all.rows if p is not None and v is not None and p.value == RDFS_LABEL]

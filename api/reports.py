@@ -182,10 +182,23 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     truncated: bool = False
+    _about: dict[str, list[Finding]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         """Findings by severity."""
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+    def about(self, iri: str) -> list[Finding]:
+        """The findings that concern ``iri``, by severity then key (an index built on first use)."""
+        if self._about is None:
+            about: dict[str, list[Finding]] = {}
+            for finding in self.findings:
+                for entity_iri in dict.fromkeys(e.iri for e in finding.entities):
+                    about.setdefault(entity_iri, []).append(finding)
+            for found in about.values():
+                found.sort(key=lambda f: (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.key))
+            self._about = about
+        return self._about.get(iri, [])
 
     def by_entity(self) -> list[tuple[Entity, list[Finding]]]:
         """Entities with their findings, most findings first."""
@@ -298,13 +311,18 @@ async def filtered_report(state: AppState, where: str, check: str | None, entity
 async def findings_about(state: AppState, iri: str, limit: int = 50) -> list[Finding]:
     """Findings of the last run that concern ``iri`` (for the badges of entity pages).
 
-    A read-only store without saved findings is asked once, not on every page.
+    A read-only store without saved findings is asked once, not on every page; one with saved
+    findings answers from the whole report it keeps (:func:`cached_report`, read once), unless
+    that was truncated.
     """
     if not state.settings.token:
         if state.has_findings is None:
             state.has_findings = (await state.executor.rows(f"ASK {{ GRAPH {F} {{ ?f a <{QH.Finding}> }} }}")).boolean
         if not state.has_findings:
             return []
+        whole = await cached_report(state, "")
+        if not whole.truncated:
+            return whole.about(iri)[:limit]
     query = _findings_query(f"?finding <{QH.concerns}> <{iri}> .") + " ORDER BY ?severity ?key"
     rows = await state.executor.rows(query, max_rows=limit)
     out = [

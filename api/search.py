@@ -62,17 +62,54 @@ class Hit:
     matched: str
 
 
-class _Entries:
-    """``index.entries``: a read-only mapping IRI -> :class:`Entry`, looked up in the database."""
+#: Look-ups (found or not) a read-only index keeps in memory, least recently used dropped first.
+CACHED_ENTRIES = 8192
 
-    def __init__(self, index: LabelIndex) -> None:
+
+class _Entries:
+    """``index.entries``: a read-only mapping IRI -> :class:`Entry`, looked up in the database
+    (a read-only index keeps the last :data:`CACHED_ENTRIES` look-ups)."""
+
+    def __init__(self, index: LabelIndex, cached: bool = False) -> None:
+        import threading
+        from collections import OrderedDict
+
         self.index = index
+        self._cache: OrderedDict[str, Entry | None] | None = OrderedDict() if cached else None
+        self._lock = threading.Lock()
 
     def get(self, iri: str, default: Entry | None = None) -> Entry | None:
-        """The entry of ``iri`` (one indexed look-up), or ``default``."""
+        """The entry of ``iri`` (one indexed look-up, or none when kept), or ``default``."""
+        cache = self._cache
+        if cache is not None:
+            with self._lock:
+                if iri in cache:
+                    cache.move_to_end(iri)
+                    entry = cache[iri]
+                    return entry if entry is not None else default
         row = self.index.db.execute(
             "SELECT iri, label_vi, label_en, other, type FROM entry WHERE iri = ?", (iri,)).fetchone()
-        return Entry(*row) if row else default
+        entry = Entry(*row) if row else None
+        self._keep({iri: entry})
+        return entry if entry is not None else default
+
+    def prefetch(self, iris) -> None:
+        """Look up every IRI of ``iris`` not kept yet in one statement (a read-only index; else nothing)."""
+        if self._cache is None:
+            return
+        with self._lock:
+            missing = list(dict.fromkeys(i for i in iris if i not in self._cache))[:CACHED_ENTRIES // 2]
+        if missing:
+            found = self.many(missing)
+            self._keep({iri: found.get(iri) for iri in missing})
+
+    def _keep(self, entries: dict[str, Entry | None]) -> None:
+        if self._cache is None:
+            return
+        with self._lock:
+            self._cache.update(entries)
+            while len(self._cache) > CACHED_ENTRIES:
+                self._cache.popitem(last=False)
 
     def many(self, iris: list[str]) -> dict[str, Entry]:
         """The entries of ``iris`` that exist, by IRI (one statement through the primary key)."""
@@ -140,7 +177,7 @@ class LabelIndex:
             self.db = sqlite3.connect(path or ":memory:", check_same_thread=False)
             self.db.executescript(SCHEMA)
             self.db.execute(KEY_TEXT)
-        self.entries = _Entries(self)
+        self.entries = _Entries(self, cached=bool(path and readonly))
         self._size: int | None = None
 
     def add(self, iri: str, prop: str, label: str, lang: str | None, rdf_type: str | None) -> None:

@@ -252,6 +252,23 @@ def test_search_order_is_the_exact_ranking(monkeypatch, candidates):
     assert index.search("tinh y", 1)[0].matched == "tinh y"
 
 
+def test_read_only_index_keeps_a_bounded_number_of_lookups(tmp_path, monkeypatch):
+    from quyhoach.api import search
+
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    writer = LabelIndex(str(tmp_path / "labels.sqlite"))
+    writer.add_many([(f"http://x/{i}", label, f"Tên {i}", "vi", None) for i in range(40)])
+    writer.db.close()
+    monkeypatch.setattr(search, "CACHED_ENTRIES", 10)
+    index = LabelIndex(str(tmp_path / "labels.sqlite"), readonly=True)
+    index.entries.prefetch([f"http://x/{i}" for i in range(5)] + ["http://x/none"])
+    assert index.entries.get("http://x/3").label == "Tên 3" and index.entries.get("http://x/none") is None
+    for i in range(40):
+        assert index.entries.get(f"http://x/{i}").label == f"Tên {i}"
+    assert len(index.entries._cache) == 10 and "http://x/39" in index.entries._cache
+    assert "http://x/none" not in index.entries and index.entries["http://x/0"].iri == "http://x/0"
+
+
 @pytest.mark.parametrize("name", sorted(results.ROW_MARKERS))
 def test_row_markers_never_undercount(name):
     """However the engine's output is cut into writes, the marker count bounds the rows from above."""
