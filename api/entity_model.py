@@ -200,6 +200,8 @@ async def build_page(state: AppState, iri: str) -> EntityPage | None:
     ])
     if not out_all.rows and not in_all.rows:
         return None
+    if state.index is not None:  # the labels of the values shown, in one look-up
+        state.index.entries.prefetch(_shown_iris(out_all, in_all, timeline_rows, map_rows))
     out_counts = None if out_all.truncated else _counted(out_all)
     in_counts = None if in_all.truncated else _counted(in_all)
     labels = [v for p, v in out_all.rows if p is not None and v is not None and p.value == RDFS_LABEL]
@@ -287,6 +289,23 @@ async def _first_values(state: AppState, iri: str, out: tuple, incoming: tuple) 
     for values in (*result[0].values(), *result[1].values()):
         values.sort(key=_shown_order)
     return result
+
+
+def _shown_iris(out_all: Rows, in_all: Rows, timeline_rows: Rows, map_rows: Rows) -> list[str]:
+    """The IRIs whose labels the first round's rows show: the first :data:`PAGE_SIZE` values of
+    each property (of a direction read whole), and the timeline's and the map's things."""
+    shown: list[str] = []
+    for rows in (out_all, in_all):
+        if rows.truncated:
+            continue
+        per_property: dict[str, int] = {}
+        for p, v in rows.rows:
+            if p is not None and v is not None and v.kind == "iri" and per_property.get(p.value, 0) < PAGE_SIZE:
+                per_property[p.value] = per_property.get(p.value, 0) + 1
+                shown.append(v.value)
+    shown += [t.value for rows in (timeline_rows, map_rows) for row in rows.rows for t in row
+              if t is not None and t.kind == "iri"]
+    return shown
 
 
 def _shown_order(value: Value) -> tuple[str, str]:

@@ -82,7 +82,7 @@ async def search(
     state = get_state(request)
     if len(q.split()) > MAX_SEARCH_WORDS:
         raise HTTPException(400, f"search for at most {MAX_SEARCH_WORDS} words")
-    # (a scan of the whole label index: in a thread, so the event loop keeps serving)
+    # (indexed SQLite reads, best candidates first: in a thread, so the event loop keeps serving)
     hits = await run_in_threadpool(state.index.search, q, limit) if state.index and q.strip() else []
     if _wants_json(request, format):
         return JSONResponse({

@@ -8,6 +8,7 @@ never a stale file. Entity pages use :func:`findings_about` for their badges.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,13 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"), "info": ("thông tin", "info")}
 #: Most findings a report page reads from the store.
 MAX_FINDINGS = 5000
+#: Findings shown on one HTML page of a report (its counts are always those of the whole report).
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+#: Rendered report pages a read-only server keeps per serving process: at most this many, of
+#: at most :data:`CACHED_PAGE_BYTES` together, least recently used dropped first.
+CACHED_PAGES = 64
+CACHED_PAGE_BYTES = 32 * 1024 * 1024
 _IRI_OK = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]+$")
 _CHECK_OK = re.compile(r"^[\w.-]+$")
 
@@ -174,10 +182,23 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     truncated: bool = False
+    _about: dict[str, list[Finding]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         """Findings by severity."""
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+    def about(self, iri: str) -> list[Finding]:
+        """The findings that concern ``iri``, by severity then key (an index built on first use)."""
+        if self._about is None:
+            about: dict[str, list[Finding]] = {}
+            for finding in self.findings:
+                for entity_iri in dict.fromkeys(e.iri for e in finding.entities):
+                    about.setdefault(entity_iri, []).append(finding)
+            for found in about.values():
+                found.sort(key=lambda f: (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.key))
+            self._about = about
+        return self._about.get(iri, [])
 
     def by_entity(self) -> list[tuple[Entity, list[Finding]]]:
         """Entities with their findings, most findings first."""
@@ -290,13 +311,18 @@ async def filtered_report(state: AppState, where: str, check: str | None, entity
 async def findings_about(state: AppState, iri: str, limit: int = 50) -> list[Finding]:
     """Findings of the last run that concern ``iri`` (for the badges of entity pages).
 
-    A read-only store without saved findings is asked once, not on every page.
+    A read-only store without saved findings is asked once, not on every page; one with saved
+    findings answers from the whole report it keeps (:func:`cached_report`, read once), unless
+    that was truncated.
     """
     if not state.settings.token:
         if state.has_findings is None:
             state.has_findings = (await state.executor.rows(f"ASK {{ GRAPH {F} {{ ?f a <{QH.Finding}> }} }}")).boolean
         if not state.has_findings:
             return []
+        whole = await cached_report(state, "")
+        if not whole.truncated:
+            return whole.about(iri)[:limit]
     query = _findings_query(f"?finding <{QH.concerns}> <{iri}> .") + " ORDER BY ?severity ?key"
     rows = await state.executor.rows(query, max_rows=limit)
     out = [
@@ -306,6 +332,74 @@ async def findings_about(state: AppState, iri: str, limit: int = 50) -> list[Fin
         if f is not None
     ]
     return sorted(out, key=lambda f: SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9)
+
+
+@dataclass
+class Section:
+    """A group of a report page (a check, or an entity and its findings): the group's findings on
+    this page (``shown``), all of them (``findings``, for the exact count) and its place."""
+
+    head: object
+    findings: list[Finding]
+    shown: list[Finding]
+    #: Position of the group among all groups (1-based: the ``entity-N`` anchors).
+    number: int
+    #: Position of the first shown finding within the group (0-based).
+    first: int
+
+
+@dataclass
+class Paged:
+    """One page of a report's groups."""
+
+    page: int
+    pages: int
+    sections: list[Section]
+    #: The page on which each group starts, in group order (for the summary table's links).
+    starts: list[int]
+
+
+def paginate(groups: list[tuple[object, list[Finding]]], page: int, size: int = PAGE_SIZE) -> Paged:
+    """Page ``groups`` (in order, each with its findings) into pages of ``size`` findings.
+
+    A group split over pages is shown on each with the findings that fall there; a group without
+    findings stays on the page of the findings before it. ``page`` past the last: no sections.
+    """
+    total = sum(len(fs) for _, fs in groups)
+    pages = max(1, math.ceil(total / size))
+    low, high = (page - 1) * size, page * size
+    sections, starts, offset = [], [], 0
+    for number, (head, findings) in enumerate(groups, 1):
+        start = offset // size + 1 if findings else max(1, math.ceil(offset / size))
+        starts.append(min(start, pages))
+        shown = findings[max(0, low - offset):max(0, high - offset)]
+        if shown or (not findings and start == page):
+            sections.append(Section(head, findings, shown, number, max(0, low - offset)))
+        offset += len(findings)
+    return Paged(page, pages, sections, starts)
+
+
+def _cached_page(state: AppState, key: tuple) -> Response | None:
+    """A rendered report page of a read-only server, if kept (:data:`CACHED_PAGES`)."""
+    if state.settings.token:
+        return None
+    kept = state.report_pages.get(key)
+    if kept is None:
+        return None
+    state.report_pages.move_to_end(key)
+    body, media_type = kept
+    return Response(body, media_type=media_type)
+
+
+def _keep_page(state: AppState, key: tuple, response: Response) -> Response:
+    """Keep a successful rendered page of a read-only server (bounded by count and bytes)."""
+    if state.settings.token or response.status_code != 200 or len(response.body) > CACHED_PAGE_BYTES // 4:
+        return response
+    cache: OrderedDict = state.report_pages
+    cache[key] = (response.body, response.media_type)
+    while len(cache) > CACHED_PAGES or sum(len(body) for body, _ in cache.values()) > CACHED_PAGE_BYTES:
+        cache.popitem(last=False)
+    return response
 
 
 def report_link(finding: Finding, entity: str | None = None) -> str:
@@ -329,9 +423,13 @@ async def latest_report(
     check: str | None = Query(None, max_length=200, description="Only this check, e.g. overdue-deadlines"),
     entity: str | None = Query(None, max_length=2000, description="Only findings that concern this IRI"),
     severity: str | None = Query(None, pattern="^(error|warning|info)$"),
+    page: int = Query(1, ge=1, le=100_000, description="Page of the HTML report"),
+    size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Findings per HTML page"),
     format: str | None = Query(None, pattern="^(json|html)$"),
 ) -> Response:
-    """HTML; JSON with ``Accept: application/json`` or ``format=json``."""
+    """HTML, a page of findings at a time (the counts are the whole report's); the whole report as
+    JSON with ``Accept: application/json`` or ``format=json``. A read-only server keeps the
+    rendered pages (:data:`CACHED_PAGES`)."""
     state = get_state(request)
     where = []
     if check:
@@ -345,26 +443,44 @@ async def latest_report(
         where.append(f"?finding <{QH.concerns}> <{entity}> .")
     if severity:
         where.append(f"?finding <{QH.severity}> <{ID}severity/{severity}> .")
+    wants_json = _wants_json(request, format)
+    key = (by, check, entity, severity, 0 if wants_json else (page, size), wants_json, state.index is not None)
+    if (kept := _cached_page(state, key)) is not None:
+        return kept
     report = await filtered_report(state, " ".join(where), check, entity, severity)
     if check or entity or severity:  # show only the checks that have findings left
         report = replace(report, checks=[c for c in report.checks if c.findings])
-    if _wants_json(request, format):
+    if wants_json:
         if report.run is None:
             return JSONResponse({"run": None, "message": "no saved check run: run `quyhoach check`"}, status_code=404)
-        return JSONResponse({
+        return _keep_page(state, key, JSONResponse({
             "run": report.run, "started": report.started, "referenceDate": report.today,
             "counts": report.counts(), "truncated": report.truncated,
             "checks": [{"name": c.name, "title": {"vi": c.title_vi, "en": c.title_en}, "counts": c.counts()}
                        for c in report.checks],
             "findings": [f.as_dict() for f in report.findings],
-        })
+        }))
     entity_label = None
     if entity:
         entry = state.index.entries.get(entity) if state.index else None
         entity_label = entry.label if entry else entity
-    return render(request, "report.html", {
+    groups = report.by_entity() if by == "entity" else [(c, c.findings) for c in report.checks]
+    paged = paginate(groups, page, size)
+    if page > paged.pages:
+        raise HTTPException(404, f"no page {page}: this report has {paged.pages} page(s)")
+
+    def page_href(number: int, anchor: str = "") -> str:
+        """This report (same grouping and filter) at page ``number``, at ``anchor``."""
+        query = {k: v for k, v in (("by", by), ("check", check), ("entity", entity), ("severity", severity)) if v}
+        if size != PAGE_SIZE:
+            query["size"] = size
+        if number > 1:
+            query["page"] = number
+        return f"/reports/latest?{urlencode(query)}" + (f"#{anchor}" if anchor else "")
+
+    return _keep_page(state, key, render(request, "report.html", {
         "report": report, "by": by, "check": check, "entity": entity, "entity_label": entity_label,
         "severity": severity, "severity_labels": SEVERITY_LABELS, "severities": SEVERITIES,
         "editor_link": editor_link, "filtered": bool(check or entity or severity),
-        "urlencode": urlencode,
-    })
+        "urlencode": urlencode, "groups": groups, "paged": paged, "page_href": page_href,
+    }))

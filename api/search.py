@@ -62,17 +62,54 @@ class Hit:
     matched: str
 
 
-class _Entries:
-    """``index.entries``: a read-only mapping IRI -> :class:`Entry`, looked up in the database."""
+#: Look-ups (found or not) a read-only index keeps in memory, least recently used dropped first.
+CACHED_ENTRIES = 8192
 
-    def __init__(self, index: LabelIndex) -> None:
+
+class _Entries:
+    """``index.entries``: a read-only mapping IRI -> :class:`Entry`, looked up in the database
+    (a read-only index keeps the last :data:`CACHED_ENTRIES` look-ups)."""
+
+    def __init__(self, index: LabelIndex, cached: bool = False) -> None:
+        import threading
+        from collections import OrderedDict
+
         self.index = index
+        self._cache: OrderedDict[str, Entry | None] | None = OrderedDict() if cached else None
+        self._lock = threading.Lock()
 
     def get(self, iri: str, default: Entry | None = None) -> Entry | None:
-        """The entry of ``iri`` (one indexed look-up), or ``default``."""
+        """The entry of ``iri`` (one indexed look-up, or none when kept), or ``default``."""
+        cache = self._cache
+        if cache is not None:
+            with self._lock:
+                if iri in cache:
+                    cache.move_to_end(iri)
+                    entry = cache[iri]
+                    return entry if entry is not None else default
         row = self.index.db.execute(
             "SELECT iri, label_vi, label_en, other, type FROM entry WHERE iri = ?", (iri,)).fetchone()
-        return Entry(*row) if row else default
+        entry = Entry(*row) if row else None
+        self._keep({iri: entry})
+        return entry if entry is not None else default
+
+    def prefetch(self, iris) -> None:
+        """Look up every IRI of ``iris`` not kept yet in one statement (a read-only index; else nothing)."""
+        if self._cache is None:
+            return
+        with self._lock:
+            missing = list(dict.fromkeys(i for i in iris if i not in self._cache))[:CACHED_ENTRIES // 2]
+        if missing:
+            found = self.many(missing)
+            self._keep({iri: found.get(iri) for iri in missing})
+
+    def _keep(self, entries: dict[str, Entry | None]) -> None:
+        if self._cache is None:
+            return
+        with self._lock:
+            self._cache.update(entries)
+            while len(self._cache) > CACHED_ENTRIES:
+                self._cache.popitem(last=False)
 
     def many(self, iris: list[str]) -> dict[str, Entry]:
         """The entries of ``iris`` that exist, by IRI (one statement through the primary key)."""
@@ -101,9 +138,10 @@ CREATE TABLE IF NOT EXISTS key (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KE
 CREATE TABLE IF NOT EXISTS label_key (key TEXT PRIMARY KEY, iris INTEGER NOT NULL, place INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hit (key TEXT NOT NULL, rank INTEGER NOT NULL, iri TEXT NOT NULL,
     PRIMARY KEY (key, rank, iri)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, tokenize='trigram');
 """
-#: Most distinct candidate keys read from the database per search (per way of finding them) before ranking.
+#: The trigram index of the distinct keys (:data:`RANK_TEXT`).
+KEY_TEXT = "CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, tokenize='trigram')"
+#: Most distinct candidate keys read from the database per search (per way of finding them).
 CANDIDATES = 5000
 
 #: The ranks of a key's resources (``hit.rank``), written by :meth:`LabelIndex.build_text_index`: a
@@ -114,6 +152,11 @@ INSERT INTO hit SELECT k.key, (CASE WHEN COALESCE(e.key_vi, e.key_other, e.key_e
 """
 #: One row per distinct key: how many resources have it and the best place rank among them.
 RANK_KEYS = "INSERT INTO label_key SELECT key, COUNT(*), MIN(rank % 4) FROM hit GROUP BY key"
+#: The trigram index of the distinct keys, its rowids in search order within a match quality (the
+#: best place rank among a key's resources, key length, key): a match read in rowid order comes
+#: best first, so a search stops after the keys it uses instead of ranking every match.
+RANK_TEXT = ("INSERT INTO key_text(rowid, key)"
+             " SELECT ROW_NUMBER() OVER (ORDER BY place, length(key), key), key FROM label_key")
 
 
 class LabelIndex:
@@ -121,7 +164,8 @@ class LabelIndex:
 
     On disk (``path``) or in memory (no path). A search reads candidates through indexes (the
     key itself, its prefix range, and a trigram full-text index for words inside keys), never
-    every label: at most :data:`CANDIDATES` keys are ranked per search.
+    every label: at most :data:`CANDIDATES` keys are read per way of finding them, and a search
+    reads them best first and stops when it has its answers (:meth:`_ranked_keys`).
     """
 
     def __init__(self, path: str | None = None, readonly: bool = False) -> None:
@@ -132,7 +176,8 @@ class LabelIndex:
         else:
             self.db = sqlite3.connect(path or ":memory:", check_same_thread=False)
             self.db.executescript(SCHEMA)
-        self.entries = _Entries(self)
+            self.db.execute(KEY_TEXT)
+        self.entries = _Entries(self, cached=bool(path and readonly))
         self._size: int | None = None
 
     def add(self, iri: str, prop: str, label: str, lang: str | None, rdf_type: str | None) -> None:
@@ -178,61 +223,113 @@ class LabelIndex:
         the ranked ``hit`` rows of each key, all from ``key`` and ``entry``."""
         self.db.create_function("place_rank", 1, _place_rank, deterministic=True)
         with self.db:
-            for table in ("key_text", "label_key", "hit"):
+            for table in ("label_key", "hit"):
                 self.db.execute(f"DELETE FROM {table}")
+            # written anew (deleted rows of a full-text table stay in its segments and slow every match)
+            self.db.execute("DROP TABLE IF EXISTS key_text")
+            self.db.execute(KEY_TEXT)
             self.db.execute(RANK_HITS)
             self.db.execute(RANK_KEYS)
-            self.db.execute("INSERT INTO key_text(key) SELECT key FROM label_key")
+            self.db.execute(RANK_TEXT)
 
-    def _ranked_keys(self, query: str, words: list[str], limit: int) -> list[tuple[str, int]]:
-        """The best ``limit`` distinct keys for ``query``, as ``(key, score)``, ranked in SQL.
+    def _prefix_keys(self, prefix: str) -> list[tuple[str, int]]:
+        """``(key, place)`` of at most :data:`CANDIDATES` keys that start with ``prefix`` (one index range)."""
+        return self.db.execute("SELECT key, place FROM label_key WHERE key >= ? AND key < ? LIMIT ?",
+                               (prefix, prefix + "\U0010ffff", CANDIDATES)).fetchall()
 
-        Candidates come through indexes (the prefix range of the query, a trigram match of its
-        long words, or the prefix range of its first word when every word is short), at most
-        :data:`CANDIDATES` of each; the database scores and orders them: match quality (0 the
-        key is the query, 1 starts with it, 2 a word starts with it, 3 contains it, 4 every word
-        starts a word of the key), the best place rank among the key's resources, key length, key.
+    def _matching_keys(self, match: str):
+        """Keys of the trigram index that match ``match``, best place rank first (``key_text`` rowid
+        order, :data:`RANK_TEXT`), read lazily: at most :data:`CANDIDATES`."""
+        cursor = self.db.execute("SELECT key FROM key_text WHERE key_text MATCH ? ORDER BY rowid LIMIT ?",
+                                 (match, CANDIDATES))
+        try:
+            for (key,) in cursor:
+                yield key
+        finally:
+            cursor.close()
+
+    def _ranked_keys(self, query: str, words: list[str]):
+        """Distinct keys for ``query``, best first, as ``(key, score)``: a lazy stream, so a search
+        reads only as many candidates as it uses.
+
+        The order is match quality (:func:`_score`), then the best place rank among the key's
+        resources, key length, key. Tier by tier: the key itself and keys that start with the
+        query (one prefix range, ranked here); then, for a query with a word of three letters or
+        more, keys containing the query, read from the trigram index in rank order (its rowids,
+        :data:`RANK_TEXT`), those where it starts a word first (2), then the others (3); then keys
+        in which every word starts a word (4), from a trigram match of the long words. A query
+        of short words only takes its other candidates from the prefix range of its first word.
+        At most :data:`CANDIDATES` keys are read per way of finding them.
         """
-        sources = ["SELECT key FROM (SELECT key FROM label_key WHERE key >= ? AND key < ? LIMIT ?)"]
-        params: list = [query, query + "\U0010ffff", CANDIDATES]
+        first = self._prefix_keys(query)
+        contains: list[tuple[int, str]] | None = None  # keys containing the query, when read for score 1
+        if len(first) < CANDIDATES or len(query) < 3:
+            first.sort(key=lambda row: (row[0] != query, row[1], len(row[0]), row[0]))
+            for key, _ in first:
+                yield key, 0 if key == query else 1
+        else:  # more keys start with the query than one range read takes: read them best first
+            if self.db.execute("SELECT 1 FROM label_key WHERE key = ?", (query,)).fetchone():
+                yield query, 0
+            contains = []
+            for key in self._matching_keys(_phrase(query)):
+                score = _score(key, query, words)
+                if score == 1:
+                    yield key, 1
+                elif score in (2, 3):
+                    contains.append((score, key))
+            contains.sort(key=lambda pair: pair[0])  # stable: rank order within a score
         long_words = [w for w in words if len(w) >= 3]
-        if long_words:
-            sources.append("SELECT key FROM (SELECT key FROM key_text WHERE key_text MATCH ? LIMIT ?)")
-            params += [" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words), CANDIDATES]
-        elif query != words[0]:  # only short words: keys that start with the first one
-            sources.append("SELECT key FROM (SELECT key FROM label_key WHERE key >= ? AND key < ? LIMIT ?)")
-            params += [words[0], words[0] + "\U0010ffff", CANDIDATES]
-        every_word = " AND ".join(["instr(' ' || c.key, ' ' || ?) > 0"] * len(words))
-        sql = (f"WITH c(key) AS ({' UNION '.join(sources)}),"
-               " s(key, score) AS (SELECT c.key, CASE WHEN c.key = ? THEN 0 WHEN substr(c.key, 1, length(?)) = ?"
-               " THEN 1 WHEN instr(' ' || c.key, ' ' || ?) > 0 THEN 2 WHEN instr(c.key, ?) > 0 THEN 3"
-               f" WHEN {every_word} THEN 4 END FROM c)"
-               " SELECT s.key, s.score FROM s JOIN label_key k ON k.key = s.key WHERE s.score IS NOT NULL"
-               " ORDER BY s.score, k.place, length(s.key), s.key LIMIT ?")
-        params += [query] * 5 + words + [4 * limit]  # spare keys: resources found under two keys count once
-        return self.db.execute(sql, params).fetchall()
+        if not long_words:
+            if query != words[0]:  # only short words: keys that start with the first one
+                scored = [(score, place, len(key), key) for key, place in self._prefix_keys(words[0])
+                          if (score := _score(key, query, words)) is not None and score > 1]
+                for score, _, _, key in sorted(scored):
+                    yield key, score
+            return
+        if contains is not None:
+            yield from ((key, score) for score, key in contains)
+        else:
+            inside: list[str] = []  # score 3, in rank order, after every score 2
+            for key in self._matching_keys(_phrase(query)):
+                score = _score(key, query, words)
+                if score == 2:
+                    yield key, 2
+                elif score == 3:
+                    inside.append(key)
+            for key in inside:
+                yield key, 3
+        if len(words) > 1:
+            for key in self._matching_keys(" AND ".join(map(_phrase, long_words))):
+                if _score(key, query, words) == 4:
+                    yield key, 4
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Entries whose labels contain every word of ``text`` (accents and case ignored), best first.
 
-        Distinct keys are ranked first (:meth:`_ranked_keys`); only the best keys are then
-        expanded to their resources, each key's in ``hit.rank`` order (own label first, then
-        places, then by IRI), until ``limit`` resources are found: the work of a search is
-        bounded by :data:`CANDIDATES` keys and ``limit`` resources, however many resources
-        share a label.
+        Distinct keys come best first (:meth:`_ranked_keys`), at most ``4 * limit`` of them (spare
+        keys: resources found under two keys count once); each is expanded to its resources in
+        ``hit.rank`` order (own label first, then places, then by IRI) until ``limit`` resources
+        are found: the work of a search is bounded by :data:`CANDIDATES` keys and ``limit``
+        resources, however many resources share a label, and usually stops after the first keys.
         """
         query = ascii_key(text)
         words = query.split()
         if not words or limit < 1:
             return []
         found: dict[str, tuple[int, str]] = {}
-        for key, score in self._ranked_keys(query, words, limit):
-            for (iri,) in self.db.execute("SELECT iri FROM hit WHERE key = ? ORDER BY rank, iri LIMIT ?",
-                                          (key, limit)).fetchall():
-                if iri not in found:  # a resource under several keys: at its best one
-                    found[iri] = (score, key)
-            if len(found) >= limit:
-                break
+        keys = self._ranked_keys(query, words)
+        try:
+            for n, (key, score) in enumerate(keys):
+                if n >= 4 * limit:
+                    break
+                for (iri,) in self.db.execute("SELECT iri FROM hit WHERE key = ? ORDER BY rank, iri LIMIT ?",
+                                              (key, limit)).fetchall():
+                    if iri not in found:  # a resource under several keys: at its best one
+                        found[iri] = (score, key)
+                if len(found) >= limit:
+                    break
+        finally:
+            keys.close()
         found = dict(list(found.items())[:limit])
         entries = self.entries.many(list(found))  # one statement for every hit
         return [Hit(entries.get(iri) or Entry(iri), score, key) for iri, (score, key) in found.items()]
@@ -241,6 +338,28 @@ class LabelIndex:
         if self._size is None:
             self._size = self.db.execute("SELECT COUNT(*) FROM entry").fetchone()[0]
         return self._size
+
+
+def _score(key: str, query: str, words: list[str]) -> int | None:
+    """How well ``key`` matches ``query`` (lower is better): 0 the key is the query, 1 starts with
+    it, 2 a word starts with it, 3 contains it, 4 every word starts a word of the key; else ``None``."""
+    if key == query:
+        return 0
+    if key.startswith(query):
+        return 1
+    spaced = " " + key
+    if " " + query in spaced:
+        return 2
+    if query in key:
+        return 3
+    if all(" " + word in spaced for word in words):
+        return 4
+    return None
+
+
+def _phrase(text: str) -> str:
+    """``text`` as one FTS5 string (a substring match in the trigram index)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))

@@ -31,6 +31,8 @@ class AppState:
     background: object | None = None
     #: ``/reports/latest`` answers of a read-only store, by filter (``quyhoach.api.reports.cached_report``).
     reports: OrderedDict = field(default_factory=OrderedDict)
+    #: Rendered ``/reports/latest`` pages of a read-only store (``quyhoach.api.reports.CACHED_PAGES``).
+    report_pages: OrderedDict = field(default_factory=OrderedDict)
     #: Whether a read-only store holds saved findings (asked once); ``None`` until asked.
     has_findings: bool | None = None
 

@@ -173,6 +173,102 @@ def test_search_ranks_distinct_keys_when_many_resources_share_a_label(monkeypatc
     assert [h.entry.iri for h in index.search("qu", limit=2)] == ["http://x/id/plan/p000", "http://x/id/plan/p001"]
 
 
+def _exact_search(index: LabelIndex, text: str, limit: int) -> list[tuple[str, int, str]]:
+    """Reference ranking of every key of ``index`` (no candidate bound), written independently of
+    :mod:`quyhoach.api.search`: match quality, best place rank, key length, key; then each key's
+    resources in ``hit`` order until ``limit`` resources are found."""
+    from quyhoach.text import ascii_key
+
+    query = ascii_key(text)
+    words = query.split()
+    ranked = []
+    for key, place in index.db.execute("SELECT key, place FROM label_key"):
+        padded = " " + key
+        if key == query:
+            quality = 0
+        elif key[:len(query)] == query:
+            quality = 1
+        elif padded.find(" " + query) >= 0:
+            quality = 2
+        elif key.find(query) >= 0:
+            quality = 3
+        elif all(padded.find(" " + w) >= 0 for w in words):
+            quality = 4
+        else:
+            continue
+        if all(len(w) < 3 for w in words) and quality > 1 and (query == words[0] or not key.startswith(words[0])):
+            continue  # short words only: keys that start with the first word
+        ranked.append((quality, place, len(key), key))
+    found: dict[str, tuple[int, str]] = {}
+    for quality, _, _, key in sorted(ranked)[:4 * limit]:
+        for (iri,) in index.db.execute("SELECT iri FROM hit WHERE key = ? ORDER BY rank, iri", (key,)):
+            found.setdefault(iri, (quality, key))
+        if len(found) >= limit:
+            break
+    return [(iri, quality, key) for iri, (quality, key) in list(found.items())[:limit]]
+
+
+def _ranking_rows() -> list[tuple]:
+    """Labels of places and other things sharing words, alphabetical order unlike rank order."""
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    words = ["Lạng Sơn", "Cao Bằng", "Hà Nội", "Hà Nam", "giao thông", "quy hoạch", "tỉnh", "kế hoạch", "Đồng Nai"]
+    rows = []
+    for i in range(240):
+        a, b, c = words[i % 9], words[(i * 4 + 1) % 9], words[(i * 7 + 2) % 9]
+        kind = ("id/unit/province/", "id/unit/district/", "id/unit/commune/", "id/task/", "id/plan/")[i % 5]
+        rows.append((f"http://x/{kind}{i:03d}", label, f"{a} {b} {c} {i % 13}"[: 8 + i % 30], "vi", None))
+        if i % 3 == 0:
+            rows.append((f"http://x/{kind}{i:03d}", label, f"{c} {a}", "en", None))
+    return rows
+
+
+@pytest.mark.parametrize("candidates", [10_000, 7])
+def test_search_order_is_the_exact_ranking(monkeypatch, candidates):
+    """Searches read candidates best first and stop early; the hits are those of ranking every key
+    (with few candidates per read, too, where a best key is read before the others)."""
+    from quyhoach.api import search
+
+    monkeypatch.setattr(search, "CANDIDATES", candidates)
+    index = LabelIndex()
+    index.add_many(_ranking_rows())
+    index.add_many([("http://x/id/unit/province/99", "http://www.w3.org/2000/01/rdf-schema#label", "Tỉnh Ý", "vi",
+                     None)])  # the index written a second time: same answers
+    queries = ["tinh", "tin", "ha noi", "ha n", "lang son", "quy h", "giao thong ha", "son", "oach", "ha", "h",
+               "nai tinh", "dong nai 1", "ke", "tinh y", "zzz"]
+    checked = 0
+    for text in queries:
+        for limit in (1, 3, 10, 50):
+            got = [(h.entry.iri, h.score, h.matched) for h in index.search(text, limit)]
+            if candidates >= 10_000:
+                assert got == _exact_search(index, text, limit), (text, limit)
+                checked += bool(got)
+            else:  # bounded reads: still in rank order, every hit a match
+                scores = [score for _, score, _ in got]
+                assert scores == sorted(scores) and len({iri for iri, _, _ in got}) == len(got)
+    assert candidates < 10_000 or checked > 40
+    # the province's key is alphabetically last of the keys starting with "tinh" but ranks first
+    # (a place): found however few keys one read takes
+    assert index.search("tinh", 1)[0].entry.iri == "http://x/id/unit/province/99"
+    assert index.search("tinh y", 1)[0].matched == "tinh y"
+
+
+def test_read_only_index_keeps_a_bounded_number_of_lookups(tmp_path, monkeypatch):
+    from quyhoach.api import search
+
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    writer = LabelIndex(str(tmp_path / "labels.sqlite"))
+    writer.add_many([(f"http://x/{i}", label, f"Tên {i}", "vi", None) for i in range(40)])
+    writer.db.close()
+    monkeypatch.setattr(search, "CACHED_ENTRIES", 10)
+    index = LabelIndex(str(tmp_path / "labels.sqlite"), readonly=True)
+    index.entries.prefetch([f"http://x/{i}" for i in range(5)] + ["http://x/none"])
+    assert index.entries.get("http://x/3").label == "Tên 3" and index.entries.get("http://x/none") is None
+    for i in range(40):
+        assert index.entries.get(f"http://x/{i}").label == f"Tên {i}"
+    assert len(index.entries._cache) == 10 and "http://x/39" in index.entries._cache
+    assert "http://x/none" not in index.entries and index.entries["http://x/0"].iri == "http://x/0"
+
+
 @pytest.mark.parametrize("name", sorted(results.ROW_MARKERS))
 def test_row_markers_never_undercount(name):
     """However the engine's output is cut into writes, the marker count bounds the rows from above."""
