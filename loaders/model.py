@@ -211,7 +211,9 @@ class Emitter:
         About a third of the emitted triples repeat earlier ones (a type or label stated at every
         mention); an RDF graph is a set, so they are dropped here.
         """
-        return "".join(dict.fromkeys(self._lines)).encode("utf-8")
+        # each line encoded on its own: most lines are ASCII (copied as they are) and no one string
+        # of the whole document (two bytes a character once one line holds Vietnamese) is built
+        return b"".join([line.encode("utf-8") for line in dict.fromkeys(self._lines)])
 
     def release(self) -> None:
         """Drop what the emitter holds (and its reference cycle with :attr:`triples`); it is empty after."""
