@@ -55,7 +55,7 @@ def test_prefiltered_keeps_an_inline_ignorecase_pattern_as_it_is():
     assert pattern.pattern == r"(?i:\bthay thế\b)"
     assert pattern.search("Quyết định này THAY THẾ Quyết định số 1")
     led = lead_by_first_chars(re.compile(r"\bthay thế\b", re.IGNORECASE))
-    assert led.pattern.startswith("(?=[") and led.search("THAY THẾ")
+    assert led.pattern.startswith(r"\b(?=[") and led.search("THAY THẾ")  # every match starts at \b
 
 
 def test_hint_in_tells_spans_without_a_hint_word():
@@ -78,3 +78,72 @@ def test_role_verbs_one_phrase_per_alternative_find_what_the_grouped_pattern_fin
     expected = [(m.span(), tasks.ROLE_VERBS[int(m.lastgroup[1:])][1]) for m in grouped.finditer(text)]
     found = [(m.span(), tasks._VERB_PHRASES[alternative(m)][1]) for m in tasks._VERB_RE.finditer(text)]
     assert found == expected and len(found) >= 10
+
+
+def test_a_boundary_lead_only_when_every_match_starts_at_a_boundary():
+    assert prefiltered(r"\bthay thế\b", re.IGNORECASE).pattern.startswith(r"\b(?=[")
+    assert prefiltered(r"(?<!x )\bthay\b|\bbãi bỏ", re.IGNORECASE).pattern.startswith(r"\b(?=[")
+    assert prefiltered(r"\bthay|bãi bỏ", re.IGNORECASE).pattern.startswith("(?=[")
+    assert prefiltered(r"(?a:\bthay)", re.IGNORECASE).pattern.startswith("(?=[")  # another \b
+    assert tasks._VERB_RE.pattern.startswith(r"\b(?=[")
+    assert not tasks._COLLECTIVE_RE.pattern.startswith(r"\b")
+    text = "x_thay thế, THAY THẾ;thay thếx (thay thế)"
+    for pattern in (r"\bthay thế\b", r"(?<!x )\bthay thế|\bbãi bỏ"):
+        assert [m.span() for m in prefiltered(pattern, re.IGNORECASE).finditer(text)] == [
+            m.span() for m in re.finditer(pattern, text, re.IGNORECASE)
+        ]
+
+
+def _corpus_texts() -> list[str]:
+    from pathlib import Path
+
+    from quyhoach.loaders.documents.pipeline import read_source
+    from quyhoach.loading import bundled_corpus
+
+    root = Path(__file__).parent / "fixtures"
+    paths = sorted(bundled_corpus().glob("*.txt")) + sorted((root / "corpus-dev").glob("*.md"))
+    return [read_source(p).text for p in paths]
+
+
+ODD = (
+    "x_Hà Nội–Lạng Sơn. TP. Hà Nội, Tp. Huế. TX. Sơn Tây;\nBan Quản lý dự án, Ban quản lý Dự án, BAN QUẢN LÝ DỰ ÁN "
+    "aDự án ĐDự án dự án  Dự Án\n\n\nLuật Đất đai 2024, Bộ luật Dân sự năm 2015, xLuật Đầu tư; 12.3/QĐ-TTg, "
+    "a1/2024/NĐ-CP, 1161/QĐ-UBND. Kết thúc!  “Mở” ? (Một) … Hai.\tBa ıK dı \u212a"
+)
+
+
+def test_fast_forms_find_what_their_plain_forms_find():
+    from quyhoach.loaders.extract import _shared, citations, mentions, projects
+    from quyhoach.text import UPPER_CLASS
+
+    stops = "".join(rf"(?<!\b{a}\.)" for a in _shared.NAME_ABBREVIATIONS)
+    pairs = [
+        (_shared._CAPITAL_WORD_RE, rf"(?<![^\W\d_])[{UPPER_CLASS}][\w]*"),
+        (mentions._CAPITAL_WORD_RE, rf"(?<![^\W\d_])[{UPPER_CLASS}][^\W\d_]*"),
+        (mentions._SENTENCE_END, r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ(\"“])|\n+"),
+        (_shared._SENT_END, rf"(?<=[.!?…]){stops}\s+(?=[A-ZÀ-ỸĐ\"“(])|\n+"),
+        (projects._PROSE_PROJECT_RE, r"(?<!Ban Quản lý )(?<!Ban quản lý )(?i:dự án)\s+"),
+        (citations.CODE_RE, citations.CODE_RE.pattern.removeprefix(r"(?=\d)")),
+        (citations._LAW_RE, citations._LAW_RE.pattern.removeprefix("(?=[BL])")),
+        (projects._EXAMPLES_RE, r"\((?:như|gồm|bao gồm)?:?\s*|\b(?:như|gồm|bao gồm):\s*"),
+    ]
+    texts = [ODD, *_corpus_texts()]
+    assert len(texts) > 100
+    for fast, plain_pattern in pairs:
+        plain = re.compile(plain_pattern, fast.flags)
+        assert fast.pattern != plain.pattern
+        total = 0
+        for text in texts:
+            want = [(m.span(), m.groups()) for m in plain.finditer(text)]
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == want, plain_pattern[:40]
+            total += len(want)
+            for start in range(0, min(len(text), 3000), 97):  # windows: a scan from inside a text
+                assert [m.span() for m in fast.finditer(text, start, start + 150)] == [
+                    m.span() for m in plain.finditer(text, start, start + 150)
+                ]
+        assert total, plain_pattern[:40]
+
+
+def test_an_ignore_case_d_is_d_or_capital_d():
+    everything = "".join(map(chr, range(0x110000)))
+    assert re.findall("(?i:d)", everything) == ["D", "d"]

@@ -91,7 +91,13 @@ NAME_ABBREVIATIONS = ("TP", "Tp", "TX", "Tx", "TT")
 NOT_ABBREVIATION_STOP = "".join(rf"(?<!\b{a}\.)" for a in NAME_ABBREVIATIONS)
 #: A full stop that ends a clause (not the one of "TP.").
 FULL_STOP = "".join(rf"(?<!\b{a})" for a in NAME_ABBREVIATIONS) + r"\."
-_SENT_END = re.compile(rf"(?<=[.!?…]){NOT_ABBREVIATION_STOP}\s+(?=[A-ZÀ-ỸĐ\"“(])|\n+")
+# The same matches as ``(?<=[.!?…]){NOT_ABBREVIATION_STOP}\s+(?=…)|\n+``, written with the first
+# space or line break first (the look-behinds then reach over it) so that the regex engine skips
+# to the next space in C.
+_SENT_END = re.compile(
+    r"\s(?:(?<=[.!?…]\s)" + "".join(rf"(?<!\b{a}\.\s)" for a in NAME_ABBREVIATIONS)
+    + r"\s*(?=[A-ZÀ-ỸĐ\"“(])|(?<=\n)\n*)"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -161,7 +167,9 @@ def province_code(ctx: ExtractionContext) -> str | None:
 _WORD_RE = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 #: The words of ``_WORD_RE`` that start with a capital and not right after a letter (the only
 #: ones a dash sequence can start at), so a scan skips the lower-case words in the regex engine.
-_CAPITAL_WORD_RE = re.compile(rf"(?<![^\W\d_])[{UPPER_CLASS}][\w]*")
+#: (Written capital first, the look-behind after it, so the regex engine skips to the next capital
+#: in C; the same matches as ``(?<![^\W\d_])[{UPPER_CLASS}][\w]*``.)
+_CAPITAL_WORD_RE = re.compile(rf"[{UPPER_CLASS}](?<![^\W\d_](?s:.))[\w]*")
 _SEQ_SEP = re.compile(rf"\s*{D}\s*")
 _DASH = re.compile(D)
 _DOT_GAP = re.compile(r"\.[ \u00a0]*")
@@ -317,6 +325,34 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
     return chars, True
 
 
+def _starts_at_boundary(items) -> bool:
+    """Whether every match of a parsed regex sequence starts at a word boundary (``\\b`` among the
+    zero-width assertions it opens with, in every branch)."""
+    from re import _constants as c
+
+    for op, av in items:
+        if op is c.AT:
+            if av is c.AT_BOUNDARY:
+                return True
+            continue
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width at the same position: look further
+        if op is c.SUBPATTERN:
+            if (av[1] | av[2]) & (re.ASCII | re.LOCALE | re.UNICODE):
+                return False  # an inline flag would change what ``\b`` means
+            return _starts_at_boundary(av[-1])
+        if op is c.BRANCH:
+            return all(_starts_at_boundary(branch) for branch in av[1])
+        return False
+    return False
+
+
+def _boundary_lead(parsed) -> str:
+    """``\\b`` when every match of ``parsed`` starts at a word boundary, else nothing: tested first,
+    it skips the positions inside words before the look-ahead is tried (the same matches)."""
+    return r"\b" if _starts_at_boundary(parsed) else ""
+
+
 def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile(pattern, flags)``, led by a look-ahead on the characters a match can start with.
 
@@ -328,11 +364,12 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
         from re import _parser
     except ImportError:  # Python < 3.11
         return re.compile(pattern, flags)
-    first = _first_chars(_parser.parse(pattern, flags))
+    parsed = _parser.parse(pattern, flags)
+    first = _first_chars(parsed)
     if first is None or first[1] or not first[0]:
         return re.compile(pattern, flags)
     charset = "".join(re.escape(ch) for ch in sorted(first[0]))
-    return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+    return re.compile(f"{_boundary_lead(parsed)}(?=[{charset}])(?:{pattern})", flags)
 
 
 def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
@@ -353,8 +390,9 @@ def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
     except ImportError:  # Python < 3.11
         return prefiltered(plain, flags)
     groups: dict[str, list[int]] = {}
-    for n, pattern in enumerate(patterns):
-        first = _first_chars(_parser.parse(pattern, flags))
+    parsed = [_parser.parse(pattern, flags) for pattern in patterns]
+    for n, tree in enumerate(parsed):
+        first = _first_chars(tree)
         if first is None or first[1] or not first[0]:
             return prefiltered(plain, flags)
         for ch in first[0]:
@@ -372,7 +410,8 @@ def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
         members = "|".join(f"(?P<{prefix}{n}_{k}>{patterns[n]})" for n in sorted(groups[key]))
         branches.append(f"(?=[{re.escape(key)}])(?:{members})")
     leads = "".join(re.escape(key) for key in keys)
-    return re.compile(f"(?=[{leads}])(?:{'|'.join(branches)})", flags)
+    boundary = r"\b" if all(_starts_at_boundary(p) for p in parsed) else ""
+    return re.compile(f"{boundary}(?=[{leads}])(?:{'|'.join(branches)})", flags)
 
 
 def top_level_alternatives(pattern: str) -> list[str]:

@@ -78,8 +78,8 @@ _TYPE_ALT = "TTLT|TTr|QĐ|QD|NĐ|ND|NQ|KH|TT|CV|BC|CT|TB|CĐ|HD|PL"
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
 #: An official letter's code: issuer and the drafting unit ("UBND-XDCT", "TTg-CN", "BXD-KHTC").
 _LETTER_ISSUER = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*-[A-ZĐ][A-Za-zĐđ0-9&]*")
-CODE_RE = re.compile(
-    rf"(?<![\w/.])(?P<num>\d{{1,5}})(?P<sub>\.\d{{1,2}})?\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
+CODE_RE = re.compile(  # led by its first digit's look-ahead: tested before the look-behind
+    rf"(?=\d)(?<![\w/.])(?P<num>\d{{1,5}})(?P<sub>\.\d{{1,2}})?\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
     rf"(?:(?P<type>{_TYPE_ALT})\s?-\s?)?(?P<issuer>{_ISSUER}(?:\s?-\s?{_ISSUER})?)(?![\w/])"
 )
 _HEAD_RE = re.compile(
@@ -107,8 +107,8 @@ LAW_NAMES = (
     "Dân quân tự vệ", "Công an nhân dân", "Cảnh sát biển Việt Nam", "Biên phòng Việt Nam", "Thanh tra",
     "Bảo vệ và phát triển rừng", "Tần số vô tuyến điện", "Bưu chính", "Thống kê", "Kiến trúc",
 )
-_LAW_RE = re.compile(
-    r"(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
+_LAW_RE = re.compile(  # the look-ahead on the head's first letter is tested before the look-behind
+    r"(?=[BL])(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
     + "|".join(re.escape(n) for n in sorted(LAW_NAMES, key=len, reverse=True))
     + r"))(?!\w)(?:(?P<amending>\s+sửa đổi(?:,?\s*bổ sung)?)?\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
 )
