@@ -50,10 +50,16 @@ def test_alternation_falls_back_when_a_first_character_is_unknown():
     assert [m.group() for m in grouped.finditer("Tăng 5 năm")] == ["Tăng", "5 năm"]
 
 
-def test_prefiltered_keeps_an_inline_ignorecase_pattern_as_it_is():
+def test_prefiltered_leads_an_inline_ignorecase_pattern_by_a_look_ahead_ignoring_case():
     pattern = prefiltered(r"(?i:\bthay thế\b)")
-    assert pattern.pattern == r"(?i:\bthay thế\b)"
+    assert pattern.pattern == r"\b(?=(?i:[t]))(?:(?i:\bthay thế\b))"
     assert pattern.search("Quyết định này THAY THẾ Quyết định số 1")
+    mixed = prefiltered(r"(?<!x)(?i:dự án|Quy)|Ab")
+    assert mixed.pattern.startswith("(?=[A]|(?i:[Qd]))")
+    text = "xdự án, Dự án; DỰ ÁN quy QUY ab Ab aB"
+    assert [m.span() for m in mixed.finditer(text)] == [
+        m.span() for m in re.finditer(r"(?<!x)(?i:dự án|Quy)|Ab", text)
+    ]
     led = lead_by_first_chars(re.compile(r"\bthay thế\b", re.IGNORECASE))
     assert led.pattern.startswith(r"\b(?=[") and led.search("THAY THẾ")  # every match starts at \b
 
@@ -112,6 +118,10 @@ ODD = (
 )
 
 
+#: The look-ahead (and word boundary) that ``prefiltered`` and ``alternation`` put before a pattern.
+_LEAD = re.compile(r"(?:\\b)?\(\?=(?:\[(?:\\.|[^\]\\])*\]|\(\?i:\[(?:\\.|[^\]\\])*\]\)|\|)+\)\(\?:")
+
+
 def test_fast_forms_find_what_their_plain_forms_find():
     from quyhoach.loaders.extract import _shared, citations, mentions, projects
     from quyhoach.text import UPPER_CLASS
@@ -127,6 +137,14 @@ def test_fast_forms_find_what_their_plain_forms_find():
         (citations._LAW_RE, citations._LAW_RE.pattern.removeprefix("(?=[BL])")),
         (projects._EXAMPLES_RE, r"\((?:như|gồm|bao gồm)?:?\s*|\b(?:như|gồm|bao gồm):\s*"),
     ]
+    from quyhoach.loaders.extract import events, funding, infrastructure, plans
+
+    vocab = projects._vocab()
+    for led in (events._MEETING_RE, events._COMMITTEE_RE, plans._QH_RE, funding._TOTAL_RE, infrastructure._EXPRESSWAY,
+                infrastructure._PARK, tasks._PURPOSE, tasks._VERB_RE, vocab.opener_re, vocab.group_re):
+        lead = _LEAD.match(led.pattern)
+        assert lead, led.pattern[:40]
+        pairs.append((led, led.pattern[lead.end() : -1]))
     texts = [ODD, *_corpus_texts()]
     assert len(texts) > 100
     for fast, plain_pattern in pairs:

@@ -278,40 +278,42 @@ def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items:
     return out
 
 
-def _first_chars(items) -> tuple[set[str], bool] | None:
-    """Characters a parsed regex sequence can start with, and whether it can match empty (None: unknown)."""
+def _first_chars(items, ignore: bool = False) -> tuple[set[tuple[str, bool]], bool] | None:
+    """Characters a parsed regex sequence can start with, each with whether it is compared ignoring
+    case (inside an inline ``(?i:…)``, or everywhere with ``ignore``), and whether the sequence can
+    match empty (None: unknown)."""
     try:
         from re import _constants as c
     except ImportError:  # Python < 3.11
         return None
-    chars: set[str] = set()
+    chars: set[tuple[str, bool]] = set()
     for op, av in items:
         if op is c.LITERAL:
-            chars.add(chr(av))
+            chars.add((chr(av), ignore))
             return chars, False
         if op is c.IN:
             for item_op, item_av in av:
                 if item_op is c.LITERAL:
-                    chars.add(chr(item_av))
+                    chars.add((chr(item_av), ignore))
                 elif item_op is c.RANGE and item_av[1] - item_av[0] < 512:
-                    chars.update(chr(n) for n in range(item_av[0], item_av[1] + 1))
+                    chars.update((chr(n), ignore) for n in range(item_av[0], item_av[1] + 1))
                 else:
                     return None
             return chars, False
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: look further
         if op is c.SUBPATTERN:
-            if av[1] & re.IGNORECASE:
-                return None  # an inline (?i:…): the look-ahead would not ignore case
-            inner = _first_chars(av[-1])
+            # a (?-i:…) inside an ignore-case pattern is still tested ignoring case: a look-ahead
+            # that lets more characters through changes no match
+            inner = _first_chars(av[-1], ignore or bool(av[1] & re.IGNORECASE))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            inner = _first_chars(av[2])
+            inner = _first_chars(av[2], ignore)
             if inner is not None and av[0] == 0:
                 inner = (inner[0], True)
         elif op is c.BRANCH:
             inner = (set(), False)
             for branch in av[1]:
-                sub = _first_chars(branch)
+                sub = _first_chars(branch, ignore)
                 if sub is None:
                     return None
                 inner = (inner[0] | sub[0], inner[1] or sub[1])
@@ -323,6 +325,22 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
         if not inner[1]:
             return chars, False
     return chars, True
+
+
+def _lead(chars: set[tuple[str, bool]], flags: int) -> str:
+    """A look-ahead accepting exactly the characters of :func:`_first_chars` (an inline ``(?i:[…])``
+    for those compared ignoring case in a pattern that is not; ``(?i:[x])`` and ``(?i:x)`` accept
+    the same characters)."""
+    if flags & re.IGNORECASE:
+        return f"(?=[{_class(ch for ch, _ in chars)}])"
+    exact = [ch for ch, ignore in chars if not ignore]
+    folded = [ch for ch, ignore in chars if ignore]
+    parts = ([f"[{_class(exact)}]"] if exact else []) + ([f"(?i:[{_class(folded)}])"] if folded else [])
+    return f"(?={'|'.join(parts)})"
+
+
+def _class(chars) -> str:
+    return "".join(re.escape(ch) for ch in sorted(set(chars)))
 
 
 def _starts_at_boundary(items) -> bool:
@@ -365,11 +383,10 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
     except ImportError:  # Python < 3.11
         return re.compile(pattern, flags)
     parsed = _parser.parse(pattern, flags)
-    first = _first_chars(parsed)
+    first = _first_chars(parsed, bool(parsed.state.flags & re.IGNORECASE))
     if first is None or first[1] or not first[0]:
         return re.compile(pattern, flags)
-    charset = "".join(re.escape(ch) for ch in sorted(first[0]))
-    return re.compile(f"{_boundary_lead(parsed)}(?=[{charset}])(?:{pattern})", flags)
+    return re.compile(f"{_boundary_lead(parsed)}{_lead(first[0], flags)}(?:{pattern})", flags)
 
 
 def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
@@ -391,11 +408,12 @@ def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
         return prefiltered(plain, flags)
     groups: dict[str, list[int]] = {}
     parsed = [_parser.parse(pattern, flags) for pattern in patterns]
+    ignore = bool(flags & re.IGNORECASE)
     for n, tree in enumerate(parsed):
-        first = _first_chars(tree)
-        if first is None or first[1] or not first[0]:
-            return prefiltered(plain, flags)
-        for ch in first[0]:
+        first = _first_chars(tree, ignore)
+        if first is None or first[1] or not first[0] or any(folded != ignore for _ch, folded in first[0]):
+            return prefiltered(plain, flags)  # (an inline (?i:…) in a case-sensitive alternation)
+        for ch, _folded in first[0]:
             key = ch.lower() if flags & re.IGNORECASE else ch
             members = groups.setdefault(key, [])
             if n not in members:

@@ -91,10 +91,10 @@ def _vocab() -> _Vocab:
         lead_re=re.compile(rf"^(?:(?i:{lead})[\s,]+)+"),
         field_re=re.compile(rf"(?im)^[\s\-+*]*(?:\d+\.\s*)?(?:{fields})\s*:\s*"),
         stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
-        group_re=re.compile(rf"(?i:{heads})(?![\wÀ-ỹ])"),
+        group_re=prefiltered(rf"(?i:{heads})(?![\wÀ-ỹ])"),  # prefiltered: it scans clauses
         groups=groups,
         strict=frozenset(k.lower() for k in data.get("strict_kinds", [])),
-        opener_re=re.compile(
+        opener_re=prefiltered(
             r"(?<!kêu gọi )(?<!thu hút )(?<!xúc tiến )(?<![\wÀ-ỹ])(?i:"
             + "|".join(re.escape(w) for w in sorted(data.get("prose_openers", []), key=len, reverse=True))
             + r")\s+"
