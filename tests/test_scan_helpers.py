@@ -114,7 +114,8 @@ def _corpus_texts() -> list[str]:
 ODD = (
     "x_Hà Nội–Lạng Sơn. TP. Hà Nội, Tp. Huế. TX. Sơn Tây;\nBan Quản lý dự án, Ban quản lý Dự án, BAN QUẢN LÝ DỰ ÁN "
     "aDự án ĐDự án dự án  Dự Án\n\n\nLuật Đất đai 2024, Bộ luật Dân sự năm 2015, xLuật Đầu tư; 12.3/QĐ-TTg, "
-    "a1/2024/NĐ-CP, 1161/QĐ-UBND. Kết thúc!  “Mở” ? (Một) … Hai.\tBa ıK dı \u212a"
+    "a1/2024/NĐ-CP, 1161/QĐ-UBND, 123456/QĐ, 1.2.2024, 01/02/2024, /3/4/2025, 4/6, x4/6, 20/6.5 "
+    "ngày 5 tháng 6 năm 2024, NGÀY 1 THÁNG 2, 2023, tháng 7/2025. Kết thúc!  “Mở” ? (Một) … Hai.\tBa ıK dı \u212a"
 )
 
 
@@ -123,7 +124,7 @@ _LEAD = re.compile(r"(?:\\b)?\(\?=(?:\[(?:\\.|[^\]\\])*\]|\(\?i:\[(?:\\.|[^\]\\]
 
 
 def test_fast_forms_find_what_their_plain_forms_find():
-    from quyhoach.loaders.extract import _shared, citations, mentions, projects
+    from quyhoach.loaders.extract import _shared, citations, dates, mentions, projects
     from quyhoach.text import UPPER_CLASS
 
     stops = "".join(rf"(?<!\b{a}\.)" for a in _shared.NAME_ABBREVIATIONS)
@@ -133,7 +134,9 @@ def test_fast_forms_find_what_their_plain_forms_find():
         (mentions._SENTENCE_END, r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ(\"“])|\n+"),
         (_shared._SENT_END, rf"(?<=[.!?…]){stops}\s+(?=[A-ZÀ-ỸĐ\"“(])|\n+"),
         (projects._PROSE_PROJECT_RE, r"(?<!Ban Quản lý )(?<!Ban quản lý )(?i:dự án)\s+"),
-        (citations.CODE_RE, citations.CODE_RE.pattern.removeprefix(r"(?=\d)")),
+        (citations.CODE_RE, citations.CODE_RE.pattern.replace(r"(?P<num>\d(?<![\w/.]\d)\d{0,4})", r"(?<![\w/.])(?P<num>\d{1,5})")),
+        (dates._NUMERIC, dates._NUMERIC.pattern.replace(r"(?P<d>\d(?<![\d/.\-]\d)\d?)", r"(?<![\d/.\-])(?P<d>\d{1,2})")),
+        (dates._SHORT, dates._SHORT.pattern.replace(r"(?P<d>\d(?<![\d/.\-\w]\d)\d?)", r"(?<![\d/.\-\w])(?P<d>\d{1,2})")),
         (citations._LAW_RE, citations._LAW_RE.pattern.removeprefix("(?=[BL])")),
         (projects._EXAMPLES_RE, r"\((?:như|gồm|bao gồm)?:?\s*|\b(?:như|gồm|bao gồm):\s*"),
     ]
@@ -141,7 +144,8 @@ def test_fast_forms_find_what_their_plain_forms_find():
 
     vocab = projects._vocab()
     for led in (events._MEETING_RE, events._COMMITTEE_RE, plans._QH_RE, funding._TOTAL_RE, infrastructure._EXPRESSWAY,
-                infrastructure._PARK, tasks._PURPOSE, tasks._VERB_RE, vocab.opener_re, vocab.group_re):
+                infrastructure._PARK, tasks._PURPOSE, tasks._VERB_RE, vocab.opener_re, vocab.group_re, dates._WORDS,
+                dates._MONTH, tasks._MINISTRY_LIST):
         lead = _LEAD.match(led.pattern)
         assert lead, led.pattern[:40]
         pairs.append((led, led.pattern[lead.end() : -1]))

@@ -78,8 +78,8 @@ _TYPE_ALT = "TTLT|TTr|QĐ|QD|NĐ|ND|NQ|KH|TT|CV|BC|CT|TB|CĐ|HD|PL"
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
 #: An official letter's code: issuer and the drafting unit ("UBND-XDCT", "TTg-CN", "BXD-KHTC").
 _LETTER_ISSUER = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*-[A-ZĐ][A-Za-zĐđ0-9&]*")
-CODE_RE = re.compile(  # led by its first digit's look-ahead: tested before the look-behind
-    rf"(?=\d)(?<![\w/.])(?P<num>\d{{1,5}})(?P<sub>\.\d{{1,2}})?\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
+CODE_RE = re.compile(  # the first digit before the look-behind (the regex engine skips to it in C)
+    rf"(?P<num>\d(?<![\w/.]\d)\d{{0,4}})(?P<sub>\.\d{{1,2}})?\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
     rf"(?:(?P<type>{_TYPE_ALT})\s?-\s?)?(?P<issuer>{_ISSUER}(?:\s?-\s?{_ISSUER})?)(?![\w/])"
 )
 _HEAD_RE = re.compile(
