@@ -1,6 +1,7 @@
 """The scanning helpers of the extractors find what the plain patterns find."""
 
 import re
+from functools import lru_cache
 
 from quyhoach.loaders.extract import targets, tasks
 from quyhoach.loaders.extract._shared import (
@@ -100,7 +101,8 @@ def test_a_boundary_lead_only_when_every_match_starts_at_a_boundary():
         ]
 
 
-def _corpus_texts() -> list[str]:
+@lru_cache(maxsize=1)
+def _corpus_texts() -> tuple[str, ...]:
     from pathlib import Path
 
     from quyhoach.loaders.documents.pipeline import read_source
@@ -108,7 +110,7 @@ def _corpus_texts() -> list[str]:
 
     root = Path(__file__).parent / "fixtures"
     paths = sorted(bundled_corpus().glob("*.txt")) + sorted((root / "corpus-dev").glob("*.md"))
-    return [read_source(p).text for p in paths]
+    return tuple(read_source(p).text for p in paths)
 
 
 ODD = (
@@ -166,6 +168,23 @@ def test_fast_forms_find_what_their_plain_forms_find():
         assert total, plain_pattern[:40]
 
 
-def test_an_ignore_case_d_is_d_or_capital_d():
+def test_an_ignore_case_ascii_letter_is_itself_or_its_capital_but_for_i_k_s():
     everything = "".join(map(chr, range(0x110000)))
-    assert re.findall("(?i:d)", everything) == ["D", "d"]
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        found = re.findall(f"(?i:{letter})", everything)
+        assert (found == [letter.upper(), letter]) == (letter not in "iks"), letter
+
+
+def test_a_word_phrase_finds_what_the_plain_pattern_finds():
+    from quyhoach.loaders.extract import changes
+    from quyhoach.loaders.extract._shared import word_phrase
+
+    text = ODD + " thay thế, Thay Thế; xthay thế thay thếx _thay thế (THAY THẾ) bãi bỏ, BÃI BỎ hết hiệu lực. ík"
+    for pattern in (changes._REPLACE_RE, changes._REPEAL_RE, changes._EXPIRED_RE):
+        assert pattern.pattern.startswith("[")
+    for phrase in ("thay thế", "bãi bỏ", "hết hiệu lực", "ík", "Kết"):
+        fast = word_phrase(phrase)
+        plain = re.compile(rf"\b{phrase}\b", re.IGNORECASE)
+        for source in (text, *_corpus_texts()[:40]):
+            assert [m.span() for m in fast.finditer(source)] == [m.span() for m in plain.finditer(source)], phrase
+            assert [m.span() for m in fast.finditer(source, 0, 200)] == [m.span() for m in plain.finditer(source, 0, 200)]

@@ -389,6 +389,21 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
     return re.compile(f"{_boundary_lead(parsed)}{_lead(first[0], flags)}(?:{pattern})", flags)
 
 
+def word_phrase(phrase: str) -> re.Pattern:
+    """``re.compile(rf"\\b{phrase}\\b", re.IGNORECASE)`` for a phrase (a regex) that opens with a
+    letter, written with that letter first so that the regex engine skips to it in C.
+
+    ``(?i:x)`` accepts exactly ``x`` and ``X`` for the ASCII letters other than ``i``, ``k`` and
+    ``s`` (``tests/test_scan_helpers.py`` checks it over all of Unicode); for those and the others
+    the pattern is :func:`prefiltered`.
+    """
+    first = phrase[:1]
+    if first.isascii() and first.isalpha() and first.lower() not in "iks":
+        letter = f"[{first.lower()}{first.upper()}]"
+        return re.compile(rf"{letter}(?<!\w{letter})(?i:{phrase[1:]})\b")
+    return prefiltered(rf"\b{phrase}\b", re.IGNORECASE)
+
+
 def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
     """``(?P<{prefix}0>p0)|(?P<{prefix}1>p1)|…`` compiled so that at a position only the alternatives
     that can start with its character are tried, in their order (the same matches, each by the
