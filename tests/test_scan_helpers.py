@@ -117,6 +117,7 @@ ODD = (
     "x_Hà Nội–Lạng Sơn. TP. Hà Nội, Tp. Huế. TX. Sơn Tây;\nBan Quản lý dự án, Ban quản lý Dự án, BAN QUẢN LÝ DỰ ÁN "
     "aDự án ĐDự án dự án  Dự Án\n\n\nLuật Đất đai 2024, Bộ luật Dân sự năm 2015, xLuật Đầu tư; 12.3/QĐ-TTg, "
     "a1/2024/NĐ-CP, 1161/QĐ-UBND, 123456/QĐ, 1.2.2024, 01/02/2024, /3/4/2025, 4/6, x4/6, 20/6.5 "
+    "xBan Chỉ đạo, Ban chỉ đạo; Ban Chỉ đạox phiên họp thứ hai, xCuộc họp, Hội nghị trực tuyến, buổi làm việc\n"
     "xQuy hoạch, QUY HOẠCH  Quy  hoạch QUy hoạch qUY HOẠCH quy hoạch\n"
     "ngày 5 tháng 6 năm 2024, NGÀY 1 THÁNG 2, 2023, tháng 7/2025. Kết thúc!  “Mở” ? (Một) … Hai.\tBa ıK dı \u212a"
 )
@@ -146,8 +147,12 @@ def test_fast_forms_find_what_their_plain_forms_find():
     from quyhoach.loaders.extract import events, funding, infrastructure, plans
 
     pairs.append((plans._QH_RE, r"(?<!\w)(?:[Qq]uy hoạch|QUY HOẠCH)\s+"))
+    pairs.append((events._COMMITTEE_RE, r"(?<!\w)Ban [Cc]hỉ đạo(?!\w)"))
+    pairs.append((events._MEETING_RE, events._MEETING_RE.pattern.replace(
+        r"(?P<kind>[PpCcHhBb](?<!\w[PpCcHhBb])(?:(?<=[Pp])hiên họp|(?<=[Cc])uộc họp|(?<=[Hh])ội nghị|(?<=[Bb])uổi làm việc))",
+        r"(?<!\w)(?P<kind>[Pp]hiên họp|[Cc]uộc họp|[Hh]ội nghị|[Bb]uổi làm việc)")))
     vocab = projects._vocab()
-    for led in (events._MEETING_RE, events._COMMITTEE_RE, funding._TOTAL_RE, infrastructure._EXPRESSWAY,
+    for led in (funding._TOTAL_RE, infrastructure._EXPRESSWAY,
                 infrastructure._PARK, tasks._PURPOSE, tasks._VERB_RE, vocab.opener_re, vocab.group_re, dates._WORDS,
                 dates._MONTH, tasks._MINISTRY_LIST):
         lead = _LEAD.match(led.pattern)
