@@ -17,6 +17,11 @@ UPPER_CLASS = "".join(
 ) + "\U00010000-\U0010FFFF"
 
 
+#: The upper-case Latin letters with Vietnamese diacritics and ``Đ`` (a short class for patterns
+#: that need a capital where ``À-Ỹ`` would also take lower-case letters).
+VI_UPPER = "A-Z" + "".join(ch for ch in map(chr, range(0xC0, 0x1F00)) if ch.isupper() and ch.isalpha())
+
+
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode NFC (composed) form."""
     return unicodedata.normalize("NFC", text)

@@ -139,3 +139,73 @@ def test_named_query_lists_the_adjustment(adjustment_store):
     only = nq.run(adjustment_store, query, {"document": "id:doc/qd-ttg/2023/648"})
     assert only.rows and all(nq.plain(r["changed"]).endswith("qd-ttg/2023/648") for r in only.rows)
     assert doc_iri("qd-ttg/2023/648")
+
+
+# --- rules from group G's misses (passages written for the tests, not taken from any page) ---
+
+def test_an_amendment_in_a_table_cell_wrapped_over_lines():
+    # a legal-basis cell printed over several lines: the sentence runs across the line breaks
+    g = _text(
+        "- Nghị định số 31/2021/NĐ-CP ngày\n26/3/2021 của Chính phủ quy định chi tiết Luật Đầu tư.\n"
+        "- Nghị định số 19/2025/NĐ-CP ngày\n10/02/2025 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định\n"
+        "số 31/2021/NĐ-CP ngày 26/3/2021.\n"
+        "- Thông tư số 03/2021/TT-BKHĐT của\nBộ Kế hoạch và Đầu tư: Sửa đổi, bổ sung một số điều của Thông tư số\n"
+        "01/2020/TT-BKHĐT.\n"
+    )
+    amends = _pairs(g, ELI.amends)
+    assert ("nd-cp/2025/19", "nd-cp/2021/31") in amends
+    assert ("tt-bkhdt/2021/3", "tt-bkhdt/2020/1") in amends
+
+
+def test_an_item_mark_or_a_full_stop_ends_a_wrapped_sentence():
+    g = _text(
+        "- Nghị định số 31/2021/NĐ-CP ngày 26/3/2021 của Chính phủ sửa đổi, bổ sung\n"
+        "- Nghị định số 19/2025/NĐ-CP ngày 10/02/2025.\n"
+    )
+    assert not _pairs(g, ELI.amends)
+
+
+def test_an_omnibus_law_amends_every_law_its_title_names():
+    g = _text(
+        "- Luật số 99/2025/QH15 ngày 14/6/2025 sửa đổi, bổ sung một số điều của Luật Tố tụng hành chính, "
+        "Luật Trọng tài\nthương mại, Luật Hòa giải ở cơ sở và Luật Xây dựng.\n"
+        "- Luật Xây dựng số 50/2014/QH13 ngày 18/6/2014.\n"
+    )
+    amends = _pairs(g, ELI.amends)
+    for cited in ("luat/luat-to-tung-hanh-chinh", "luat/luat-trong-tai-thuong-mai", "luat/luat-hoa-giai-o-co-so"):
+        assert ("luat-qh15/2025/99", cited) in amends
+    # a title the page numbers once is that law
+    assert ("luat-qh15/2025/99", "luat-qh13/2014/50") in amends
+
+
+def test_a_decree_amends_the_decree_whose_title_names_a_law():
+    # "B (Nghị định quy định chi tiết Luật X) đã được sửa đổi … theo Nghị định A": A amends B, not Luật X
+    g = _text(
+        "Căn cứ Nghị định số 06/2021/NĐ-CP ngày 26/01/2021 của Chính phủ quy định chi tiết một số nội dung về "
+        "quản lý chất lượng của Luật Xây dựng đã được sửa đổi, bổ sung một số điều theo Nghị định số "
+        "35/2023/NĐ-CP ngày 20/6/2023;\n"
+    )
+    amends = _pairs(g, ELI.amends)
+    assert ("nd-cp/2023/35", "nd-cp/2021/6") in amends
+    assert not {k for k in amends if k[1].startswith("luat")}
+
+
+def test_adjusting_what_a_decision_set_amends_that_decision():
+    g = _text(
+        "Theo khoản 2 Điều 1 Quyết định 1520/QĐ-UBND năm 2025, UBND tỉnh Nghệ An chấp thuận điều chỉnh thời hạn "
+        "hoạt động của dự án quy định tại khoản 4 Điều 1 Quyết định 870/QĐ-UBND năm 2021.\n"
+        "Dự án được điều chỉnh theo quy định tại Nghị định 31/2021/NĐ-CP.\n"
+    )
+    amends = _pairs(g, ELI.amends)
+    assert any(a.endswith("2025/1520") and b.endswith("2021/870") for a, b in amends)
+    assert not any(b.endswith("2021/31") for _a, b in amends)  # "theo quy định tại": a source, not a change
+
+
+def test_a_document_in_an_aside_does_not_expire():
+    g = _text(
+        "Điều 5. Hiệu lực thi hành\n"
+        "2. Quyết định số 12/2023/QĐ-UBND ngày 5 tháng 3 năm 2023 quy định … (thực hiện khoản 3 Điều 9 Luật "
+        "Đường bộ số 35/2024/QH15) hết hiệu lực thi hành kể từ ngày Quyết định này có hiệu lực.\n"
+    )
+    repealed = {b for _a, b in _pairs(g, ELI.repeals)}
+    assert not any("qh15" in b for b in repealed)

@@ -43,7 +43,7 @@ def _corpus(prefix: str):
         ("Quyết định 128/QĐ-SKHĐT ngày 25-01-2024", "qd-skhdt/2024/128", "128/QĐ-SKHĐT", "2024-01-25"),
         ("Nghị quyết 78/NQ-CP ngày 20 tháng 7 năm 2021", "nq-cp/2021/78", "78/NQ-CP", "2021-07-20"),
         ("Báo cáo số 6112 / BC - HĐTĐ ngày 26/8/2022", "bc-hdtd/2022/6112", "6112/BC-HĐTĐ", "2022-08-26"),
-        ("Công văn số 1234/BKHĐT-QLQH ngày 2/3/2023", "cv-bkhdt/2023/1234", "1234/BKHĐT-QLQH", "2023-03-02"),
+        ("Công văn số 1234/BKHĐT-QLQH ngày 2/3/2023", "cv-bkhdt-qlqh/2023/1234", "1234/BKHĐT-QLQH", "2023-03-02"),
     ],
 )
 def test_document_number_forms(text, key, id_local, day):
@@ -209,3 +209,63 @@ def test_new_issuers_dotted_and_zero_padded_numbers():
     assert found["66.2/2025/NQ-CP"].key == "nq-cp/2025/66.2"
     assert found["0123/KH-UBND"].key == "kh-ubnd/123"
     assert found["1234/TTg-CN"].type_code == "CV"
+
+
+# --- rules from group G's misses (passages written for the tests, not taken from any page) ---
+
+def test_a_letter_is_keyed_by_its_whole_code():
+    found = {d.id_local: d for d in find_documents("Văn bản số 512/STC-QLNS ngày 03/4/2023 và văn bản số 512/STC-TCDN ngày 03/4/2023")}
+    assert found["512/STC-QLNS"].key == "cv-stc-qlns/2023/512"
+    assert found["512/STC-TCDN"].key == "cv-stc-tcdn/2023/512"
+    assert found["512/STC-QLNS"].issuer == "STC"  # the issuer stays the first part (its agency, its province)
+
+
+def test_a_law_dated_by_its_passing_after_the_number():
+    found = {d.id_local: d for d in find_documents(
+        "- Luật Hợp tác xã số\n17/2023/QH15 được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam thông qua\n"
+        "ngày 20 tháng 6 năm 2023."
+    ) if d.id_local}
+    assert found["17/2023/QH15"].date.value.isoformat() == "2023-06-20"
+
+
+def test_a_law_with_an_unreadable_code_keeps_its_title_and_date():
+    found = [d for d in find_documents("- Luật Đấu thầu số 22/2023/QQ15 ngày 23/6/2023.")]
+    assert [(d.key, d.date.value.isoformat() if d.date else None) for d in found] == [("luat/luat-dau-thau-2023", "2023-06-23")]
+
+
+def test_a_title_with_the_year_of_the_code_is_one_mention():
+    found = find_documents("- Luật Đầu tư công 2019 số\n39/2019/QH14 ngày 13/6/2019.")
+    assert [d.key for d in found] == ["luat-qh14/2019/39"]
+
+
+def test_a_mistyped_issuer_beside_the_right_one_is_that_document():
+    doc, g = _graph_of(
+        "- Nghị định số 15/2021/NĐ-CP ngày 03/3/2021 của Chính phủ.\n"
+        "- Nghị định số 10/2023/NĐ-CP ngày 03/4/2023 sửa đổi, bổ sung Nghị định số 15/2021/NĐ-CP.\n"
+        "- Nghị định số 35/2023/NĐ-CP sửa đổi Nghị định 15/2021/NĐ-CO ngày 03/3/2021.\n"
+        "- Thông tư số 12/2022/TT-BTC ngày 1/3/2022; Thông tư số 12/2022/TT-BTP ngày 5/4/2022.\n"
+    )
+    docs = {str(s).rsplit("/id/doc/", 1)[1] for s in g.subjects(ELI.id_local, None)}
+    assert "nd-cp/2021/15" in docs and not any(k.startswith("nd-co") for k in docs)
+    assert {"tt-btc/2022/12", "tt-btp/2022/12"} <= docs  # two ministries' codes: no typo
+
+
+def test_a_document_dated_twice_keeps_the_date_of_its_year():
+    doc, g = _graph_of(
+        "- Thông tư số 40/2017/TT-BTC ngày\n28/4/2017 của Bộ Tài chính; Thông tư số 20/2023/TT-BTC ngày 5/5/2023 "
+        "sửa đổi, bổ sung Thông tư số 40/2017/TT-BTC ngày 5/5/2023.\n"
+        "- Nghị định số 50/2024/NĐ-CP ngày 28/02/2025.\n"
+    )
+    dates = {str(o) for o in g.objects(doc_iri("tt-btc/2017/40"), ELI.date_document)}
+    assert dates == {"2017-04-28"}
+    # a date of another year with no date of its own year is kept as written
+    assert {str(o) for o in g.objects(doc_iri("nd-cp/2024/50"), ELI.date_document)} == {"2025-02-28"}
+
+
+def test_a_guidance_implements_the_resolution_it_carries_out():
+    doc, g = _graph_of(
+        "- Quyết định số 77/QĐ-UBND ngày\n12/3/2024 của UBND tỉnh Bến Tre ban hành hướng dẫn triển khai thực hiện\n"
+        "Nghị quyết số 05/2024/NQ-HĐND ngày 01/3/2024 của Hội đồng nhân dân tỉnh Bến Tre.\n"
+    )
+    pairs = {(str(s).rsplit("/id/doc/", 1)[1], str(o).rsplit("/id/doc/", 1)[1]) for s, o in g.subject_objects(QH.implements)}
+    assert any(a.endswith("2024/77") and b.endswith("2024/5") for a, b in pairs)

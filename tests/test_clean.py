@@ -141,3 +141,10 @@ def test_month_only_metadata_date_is_kept_with_its_precision():
     assert doc.published is None
     assert doc.extra["date_precision"] == "month"
     assert str(doc.extra["published_approx"]) == "2024-11-01"
+
+
+def test_a_date_line_after_a_document_number_is_kept():
+    # a table cell wrapped after the code: the date belongs to the number, it is no page stamp
+    result = clean_text("Căn cứ:\n- Bộ luật Dân sự số 91/2015/QH13\nngày 24/11/2015.\n- Luật X.\n\n12/3/2024\n")
+    assert "ngày 24/11/2015." in result.text
+    assert "12/3/2024" not in result.text  # a date alone after other text is still a stamp

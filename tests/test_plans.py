@@ -153,3 +153,17 @@ def test_yen_bai_plan_approved_by_decision_named_after_it():
     assert (prov, QH.approvedBy, doc_iri("qd-ttg/2023/1086")) in g
     assert (doc_iri("kh-ubnd-yen-bai/2024/45"), QH.implements, prov) in g
     assert (doc_iri("kh-ubnd-yen-bai/2024/45"), QH.implements, None) in g
+
+
+def test_a_sector_plan_whose_period_is_written_as_a_stage():
+    # rules from group G's misses (a passage written for the test): "giai đoạn A-B, tầm nhìn …" is the
+    # plan's period; a stage without a vision is a programme's time span, not a plan's period
+    doc = CleanDocument(
+        text=(
+            "Cảng cạn Tân Cảng chưa có trong Quy hoạch phát triển hệ thống cảng cạn giai đoạn 2021 - 2030, tầm nhìn "
+            "đến năm 2050. Tỉnh triển khai quy hoạch phát triển du lịch giai đoạn 2021 - 2025 theo kế hoạch."
+        ),
+        path="x.txt",
+    )
+    found = {(p.kind, p.scope_slug, p.period_key) for p in plans.find_plans(doc, ExtractionContext(resolver=get_resolver()))}
+    assert found == {("sectoral", "phat-trien-he-thong-cang-can", "2021-2030")}

@@ -231,3 +231,51 @@ def test_a_work_containing_what_the_sentence_measures_takes_no_scale(tmp_path):
     projects = _projects(g)
     assert _scales(g, projects["Khu kinh tế Nhơn Hội"]) == set()  # 1.250 ha is the sub-zone's
     assert ("area", Decimal("3000"), "ha") in _scales(g, projects["Khu du lịch Hồ Tràm"])
+
+
+# --- rules from group G's misses (passages written for the tests, not taken from any page) ---
+
+def test_a_ring_road_numbered_within_its_city_with_the_list_after_a_lead(tmp_path):
+    text = ("# Đầu tư đường Vành đai 3 Hà Nội\n\n"
+            "Ngày 10/3/2024, Hội đồng nhân dân Thành phố thông qua chủ trương đầu tư Dự án đầu tư xây dựng đường "
+            "Vành đai 4 Thành phố Hà Nội.\n\n"
+            "Cụ thể, dự án có các nội dung như sau:\n\n"
+            "- Chiều dài toàn tuyến khoảng 112,8 km.\n\n"
+            "- Tổng mức đầu tư khoảng 85.813 tỷ đồng.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    road = projects["Đường Vành đai 4 Thành phố Hà Nội"]
+    assert set(g.objects(road, QH.locatedIn)) == {ID["unit/province/01"]}
+    assert {("length", Decimal("112.8"), "km"), ("investment", Decimal("85813000000000"), "VND")} <= _scales(g, road)
+
+
+def test_a_lead_that_names_another_work_takes_no_list(tmp_path):
+    text = ("Ngày 10/3/2024, tỉnh khởi công Dự án khu công nghiệp Phú Thạnh.\n\n"
+            "Quy mô Dự án Nhà máy X như sau:\n\n"
+            "- Diện tích khoảng 120 ha.\n")
+    g = _text_graph(tmp_path, text)
+    park = _projects(g)["Khu công nghiệp Phú Thạnh"]
+    assert not _scales(g, park)
+
+
+def test_a_commercial_complex_with_its_site_in_square_metres(tmp_path):
+    text = ("Ngày 05/9/2025, UBND tỉnh Quảng Ngãi chấp thuận điều chỉnh quy mô dự án tổ hợp thương mại dịch vụ "
+            "Dung Quất tại Khu kinh tế Dung Quất (Quảng Ngãi) với diện tích khoảng 31.250,5 m², gồm hai khu. "
+            "Diện tích xây dựng nhà điều hành khoảng 1.200 m2.\n")
+    g = _text_graph(tmp_path, text)
+    complex_ = _projects(g)["Tổ hợp thương mại dịch vụ Dung Quất"]
+    assert _scales(g, complex_) == {("area", Decimal("3.12505"), "ha")}  # not the building's floor area
+
+
+def test_a_work_named_again_gives_its_place_and_scale_and_a_former_province(tmp_path):
+    text = ("# Sân bay Tây Ninh dự kiến xây ở đâu?\n\n"
+            "UBND tỉnh Tây Ninh vừa đề xuất đầu tư xây dựng Cảng hàng không quốc tế Tây Ninh (sân bay Tây Ninh).\n\n"
+            "Theo đề xuất, sân bay Tây Ninh dự kiến đặt tại xã Mỹ Quý (thuộc huyện Đức Huệ tỉnh Long An cũ).\n\n"
+            "Quy mô dự kiến, sân bay quốc tế Tây Ninh đạt cấp 4E. Tổng diện tích quy hoạch khoảng 1.200ha.\n\n"
+            "Nhiều địa phương khác như sân bay Tây Ninh của Campuchia có diện tích 300 ha.\n")
+    g = _text_graph(tmp_path, text)
+    airport = _projects(g)["Cảng hàng không quốc tế Tây Ninh"]
+    places = set(g.objects(airport, QH.locatedIn))
+    assert ID["unit/province/80"] in places  # Long An "cũ": the province before the merger
+    assert any("province-2025/" in str(p) for p in places)  # the page speaks after the merger
+    assert _scales(g, airport) == {("area", Decimal("1200"), "ha")}

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 from quyhoach.loaders.documents.pipeline import extract, read_source
 from quyhoach.loaders.extract.citations import find_documents
 from quyhoach.namespaces import ELI, QH
@@ -139,30 +142,14 @@ def test_headings_of_the_capture_end_a_quotation(tmp_path):
 # -- the subject of a page -----------------------------------------------------------------------
 
 
-def test_first_quotation_under_the_questions_is_the_subject(tmp_path):
-    page = (
-        "# Ai lập hồ sơ cắm mốc chỉ giới đường đỏ?\n\n"
-        "**Ai lập hồ sơ cắm mốc chỉ giới đường đỏ? Thời hạn cắm mốc là bao lâu?**\n\n"
-        "**Ai lập hồ sơ cắm mốc chỉ giới đường đỏ?**\n\n"
-        "Căn cứ theo khoản 1 Điều 20 Thông tư 10/2016/TT-BXD có quy định như sau:\n\n"
-        "Ủy ban nhân dân cấp huyện tổ chức lập hồ sơ cắm mốc giới theo quy hoạch.\n"
-    )
-    _doc, g = _page(tmp_path, page)
-    assert _described(g) == {"tt-bxd/2016/10"}
+SUBJECT_CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "quoted-subjects.yaml").read_text(encoding="utf-8"))
 
 
-def test_a_quotation_after_the_pages_own_prose_is_no_subject(tmp_path):
-    page = (
-        "# Đi từ ga Đà Lạt đến hồ Tuyền Lâm thế nào?\n\n"
-        "Du khách có thể đi xe buýt hoặc taxi từ ga Đà Lạt, mất khoảng hai mươi phút để đến hồ Tuyền Lâm. "
-        "Xe buýt chạy từ sáu giờ sáng đến sáu giờ chiều, giá vé rẻ; taxi đón khách ngay trước sân ga, "
-        "còn xe máy có thể thuê ở các cửa hàng trên đường Quang Trung với giá hợp lý.\n\n"
-        "## Quy hoạch khu du lịch hồ Tuyền Lâm ra sao?\n\n"
-        "Tại Điều 1 Quyết định 1444/QĐ-TTg năm 2023 quy định như sau:\n\n"
-        "Khu du lịch quốc gia hồ Tuyền Lâm có diện tích khoảng 3.600 ha.\n"
-    )
-    _doc, g = _page(tmp_path, page)
-    assert _described(g) == set()
+@pytest.mark.parametrize("case", SUBJECT_CASES, ids=[c["case"] for c in SUBJECT_CASES])
+def test_subject_of_a_quoting_page(tmp_path, case):
+    """Which quoted documents a page is about (none when its own prose comes first or a source is in brackets)."""
+    _doc, g = _page(tmp_path, case["page"])
+    assert _described(g) == set(case["subjects"])
 
 
 def test_a_title_naming_the_decision_by_its_bare_number(tmp_path):
@@ -184,16 +171,6 @@ def test_an_annex_opening_with_kem_theo_is_attached(tmp_path):
     )
     _doc, g = _page(tmp_path, page, "annex.md")
     assert {str(o).rsplit("/doc/", 1)[-1] for o in g.objects(None, QH.attachedTo)} == {"qd-bxd/2025/733"}
-
-
-def test_a_source_in_brackets_is_not_the_subject(tmp_path):
-    page = (
-        "# Khu đô thị Phước Thiện ở đâu?\n\n"
-        "Khu đô thị nằm tại phường Long Bình, Thành phố Hồ Chí Minh (theo khoản 3 Điều 1 Nghị quyết "
-        "1685/NQ-UBTVQH15), gần nút giao cao tốc.\n"
-    )
-    _doc, g = _page(tmp_path, page)
-    assert _described(g) == set()
 
 
 def test_a_summary_that_says_this_decree_is_about_its_numbered_decree(tmp_path):
@@ -292,35 +269,6 @@ def test_an_entry_into_force_or_another_years_act_does_not_date_the_subject(tmp_
     _doc, g = _page(tmp_path, page)
     assert _described(g) == {"luat-qh15/2024/61"}
     assert not {o for s, o in g.subject_objects(ELI.date_document) if str(s).endswith("luat-qh15/2024/61")}
-
-
-def test_a_question_page_reports_on_the_decision_of_its_first_paragraph(tmp_path):
-    page = (
-        "# Đến năm 2030 có bao nhiêu trạm sạc xe điện được xây dựng?\n\n"
-        "**Đến năm 2030 có bao nhiêu trạm sạc xe điện được xây dựng? Ai chịu trách nhiệm triển khai mạng lưới "
-        "trạm sạc tại các đô thị và dọc các tuyến quốc lộ? Doanh nghiệp tư nhân được hỗ trợ những gì khi đầu tư "
-        "trạm sạc công cộng?**\n\n"
-        "**Đến năm 2030 có bao nhiêu trạm sạc xe điện được xây dựng?**\n\n"
-        "Tại Điều 1 Quyết định 876/QĐ-TTg năm 2022 của Thủ tướng Chính phủ đã phê duyệt Chương trình hành động "
-        "chuyển đổi năng lượng xanh. Chương trình đặt mục tiêu đến năm 2030.\n\n"
-        "Theo Nghị quyết 55/NQ-TW năm 2020, năng lượng là nền tảng.\n"
-    )
-    _doc, g = _page(tmp_path, page)
-    assert _described(g) == {"qd-ttg/2022/876"}
-
-
-def test_a_paragraph_of_the_pages_own_after_its_questions_names_no_subject(tmp_path):
-    page = (
-        "# Trạm sạc xe điện được xây dựng ở đâu?\n\n"
-        "**Trạm sạc xe điện được xây dựng ở đâu?**\n\n"
-        "Xe điện ngày càng phổ biến tại các đô thị lớn, nhu cầu sạc tăng nhanh ở các chung cư, trung tâm "
-        "thương mại và dọc các tuyến quốc lộ; nhiều doanh nghiệp đã đầu tư mạng lưới trạm sạc công cộng "
-        "tại các tỉnh, thành phố trong cả nước.\n\n"
-        "Theo Quyết định 876/QĐ-TTg năm 2022, các địa phương bố trí quỹ đất cho trạm sạc.\n"
-    )
-    _doc, g = _page(tmp_path, page)
-    assert not _described(g)
-
 
 
 def test_a_full_text_without_its_header_table_is_the_document_of_its_appendix_line(tmp_path):

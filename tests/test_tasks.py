@@ -319,3 +319,31 @@ def test_a_competence_to_set_up_an_appraisal_council_is_not_an_appraisal_duty():
 def test_a_report_on_a_lower_level_is_the_reporters():
     got = national("Ủy ban nhân dân cấp tỉnh báo cáo kết quả sắp xếp đơn vị hành chính cấp xã trên địa bàn.")
     assert got == {("agency/collective/uy-ban-nhan-dan-cap-tinh", "report")}
+
+
+# --- rules from group G's misses (passages written for the tests, not taken from any page) ---
+
+def test_a_port_authority_named_without_its_port_is_a_collective():
+    g = run(
+        "Cảng vụ hàng hải có trách nhiệm kiểm tra, báo cáo Ủy ban nhân dân cấp tỉnh về tình hình sử dụng đất "
+        "cảng biển; phối hợp với Ủy ban nhân dân các cấp để quản lý vùng nước cảng biển.\n"
+        "Cảng vụ Hàng hải Quảng Ninh có trách nhiệm thực hiện việc công bố.\n"
+    )
+    got = pairs(g)
+    assert {("agency/collective/cang-vu-hang-hai", "monitor"), ("agency/collective/cang-vu-hang-hai", "report"),
+            ("agency/collective/cang-vu-hang-hai", "cooperate"),
+            ("agency/collective/uy-ban-nhan-dan-cap", "cooperate")} <= got
+    # a named port authority is one body, not the collective
+    assert not any(a == "agency/collective/cang-vu-hang-hai-quang-ninh" for a, _r in got)
+
+
+def test_an_act_in_progress_or_inside_quotes_is_no_duty():
+    g = run(
+        "Ủy ban nhân dân tỉnh Điện Biên đang khẩn trương xây dựng đề án phát triển cảng hàng không.\n"
+        "Theo Quyết định, Ủy ban nhân dân tỉnh Điện Biên chấp thuận điều chỉnh tiến độ thực hiện dự án được điều "
+        "chỉnh thành: “Hoàn thành xây dựng, đưa vào hoạt động Quý II/2026”.\n"
+        "Ủy ban nhân dân tỉnh Điện Biên chủ trì, phối hợp với các sở, ngành liên quan.\n"
+    )
+    got = pairs(g)
+    assert ("agency/ubnd/11", "lead") in got  # the same body's duty in a sentence of its own is read
+    assert ("agency/ubnd/11", "implement") not in got

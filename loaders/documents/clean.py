@@ -118,6 +118,10 @@ _TIMESTAMP_RE = re.compile(
     rf"(?:\s+\d[\d.,]*)*[\s)|.]*$",
     re.IGNORECASE,
 )
+#: A line "ngày 20/11/2019." right after a line ending with a document number is that number's date
+#: (a table cell wrapped after the code), not a page time-stamp.
+_DATE_OF_NUMBER_RE = re.compile(r"(?i:ngày)\s+\d")
+_ENDS_WITH_NUMBER_RE = re.compile(r"\d{1,5}(?:\.\d{1,2})?/(?:(?:19|20)\d{2}/)?[A-ZĐ][\wĐđ\-]*\s*$|(?i:\bsố)\s*$")
 _UPDATE_RE = re.compile(
     r"^[\s(]*(?:cập nhật|ngày cập nhật|thời gian đăng|ngày đăng|đăng ngày|đăng lúc)\s*[:：]?\s*(?P<stamp>.*?)[\s)]*$",
     re.IGNORECASE,
@@ -234,11 +238,12 @@ def clean_text(raw: str, title: str = "") -> CleanResult:
             result.stamps.append(update.group("stamp").strip())
             removed += 1
             continue
-        if _TIMESTAMP_RE.match(line):
+        dates_number = bool(kept) and _DATE_OF_NUMBER_RE.match(line) is not None and _ENDS_WITH_NUMBER_RE.search(kept[-1]) is not None
+        if _TIMESTAMP_RE.match(line) and not dates_number:
             result.stamps.append(line.strip(" ()|-"))
             removed += 1
             continue
-        if _drop_line(line):
+        if not dates_number and _drop_line(line):
             removed += 1
             continue
         if not first_line:

@@ -1,6 +1,8 @@
 """Changes between documents: amendment, replacement, repeal (and plan adjustments).
 
-Rules (all on the document mentions :func:`citations.resolve_documents` found, left to right):
+Rules (all on the document mentions :func:`citations.resolve_documents` found, left to right; a
+statement's sentence runs across the soft line breaks of a table cell printed over several lines,
+:func:`mentions.wrapped_sentence_at`):
 
 * **active amendment** — ``A … sửa đổi, bổ sung (một số điều | Điều N | khoản …) (của) B``
   in one sentence: ``A eli:amends B``; ``và C`` / ``, C`` right after B extends the list.
@@ -8,7 +10,9 @@ Rules (all on the document mentions :func:`citations.resolve_documents` found, l
 * **passive amendment** — ``B … được sửa đổi, bổ sung (một số điều) bởi/tại A`` and
   ``B …, được (phê duyệt) điều chỉnh (cục bộ) tại A``: ``A eli:amends B``; every further
   document of the list written by its type and number only (``…, Luật số A2, Luật số A3 và Luật
-  số A4``) amends B too; a titled one (``, Luật Quy hoạch số …``) ends the list.
+  số A4``) amends B too; a titled one (``, Luật Quy hoạch số …``) ends the list. A document never
+  amends one above it (law > ordinance > decree > the rest): after ``Nghị định B … quy định chi tiết
+  … Luật X đã được sửa đổi … theo Nghị định A``, A amends B, the nearest earlier one not above it.
 * **change items** — after a lead line about ``sửa đổi`` / ``bổ sung`` ending with ``:``, a list
   item that opens with the change (``- Sửa đổi, bổ sung khoản 4 Điều 45 Luật X số B …``,
   ``2. Bổ sung … vào … kèm theo Luật Y số C``): the main document amends the first document the
@@ -18,13 +22,15 @@ Rules (all on the document mentions :func:`citations.resolve_documents` found, l
   way round.
 * **plan adjustment** — ``(phê duyệt) điều chỉnh Quy hoạch … được phê duyệt tại Quyết định B``:
   the document that speaks (the previous mention in the sentence, else the main document)
-  amends B, the decision that approved the plan.
+  amends B, the decision that approved the plan; so does adjusting what a decision set
+  (``chấp thuận điều chỉnh tiến độ … quy định tại Điều 1 Quyết định B``; not ``theo quy định tại``).
 * **replacement and repeal by the main document** — an operative sentence (inside an article,
   or one saying ``Quyết định này / Kế hoạch này …``) with ``thay thế`` or ``bãi bỏ``: the main
   document ``qh:replaces`` / ``eli:repeals`` every document listed after the word (to the end
   of the sentence, or of the article when the word opens a list with ``:``); a listed document
   is one preceded by a list separator (``;``, ``,``, ``và``, ``1.``) or the first after the word.
-  ``B … hết hiệu lực`` in such a sentence: the main document repeals B. Only text before the
+  ``B … hết hiệu lực`` in such a sentence: the main document repeals B (not a document named in
+  brackets inside B's title, ``(thực hiện … Luật Thủ đô)``). Only text before the
   signature block is the main document's own (appendices and portal lists after it are not); a
   consolidated text (VBHN) speaks for the document it consolidates.
 """
@@ -64,8 +70,11 @@ _STRUCK_RE = re.compile(
     r"(?i:bị\s+(?P<verb>bãi bỏ|thay thế)\s+(?:bởi|tại|theo))" + _PROVISION + r"\s*(?i:của\s+)?$"
 )
 _AMENDING_LAW_RE = re.compile(r"(?i:luật\s+sửa đổi,\s*bổ sung\s+một số điều\s+của)\s+(?P<title>Luật\s+[^\d;.]{3,120}?)\s*(?i:số)?\s*$")
+_PROVISION_WORDS = r"(?:\s+(?i:điểm|khoản|điều|mục|tiết|phụ lục)\s+[\w.]+(?:\s*(?:,|và)\s*[\w.]+)*)*"
 _ADJUSTED_PLAN_RE = re.compile(
     r"(?i:điều chỉnh\s+(?:cục bộ\s+)?quy hoạch)[^.;]{0,300}?(?i:được\s+(?:[^.;]{0,60}\s)?phê duyệt\s+tại)\s*$"
+    # "chấp thuận điều chỉnh tiến độ thực hiện dự án quy định tại Điều 1 Quyết định B": what B set
+    r"|(?i:điều chỉnh)\s+(?!theo\b)[^.;]{0,120}?(?<!theo )(?<!các )(?i:quy định\s+tại)" + _PROVISION_WORDS + r"\s*(?i:của\s+)?$"
 )
 _OPERATIVE_RE = re.compile(r"(?i:\b(?:quyết định|nghị quyết|kế hoạch|thông tư|nghị định|chỉ thị|quy định) này\b)")
 _REPLACE_RE = word_phrase("thay thế")  # word_phrase: these scan the whole text
@@ -102,6 +111,30 @@ def _bare_head(text: str, prev: DocMention, d: DocMention) -> bool:
     return _BARE_HEAD_RE.fullmatch(text[prev.end : d.code_start]) is not None
 
 
+def _rank(d: DocMention) -> int:
+    """Place in the hierarchy of legal documents: laws and National Assembly resolutions 0,
+    ordinances 1, decrees and Government resolutions 2, all others 3."""
+    if d.type_code == "Luật" or d.issuer.startswith("QH"):
+        return 0
+    return {"PL": 1, "NĐ": 2}.get(d.type_code, 2 if d.type_code == "NQ" and d.issuer == "CP" else 3)
+
+
+def _changed_of_rank(found: tuple[DocMention, ...], i: int, sentence_start: int) -> DocMention | None:
+    """In ``B … được sửa đổi, bổ sung theo A``, a document never amends one above it: "Nghị định
+    số 37/2019/NĐ-CP … quy định chi tiết … của Luật Quy hoạch đã được sửa đổi, bổ sung … theo Nghị
+    định số 58/2023/NĐ-CP": the decree amends the decree whose title names the law, the nearest
+    earlier document of the sentence not above it. None when the previous one is not above it."""
+    d, prev = found[i], found[i - 1]
+    if _rank(prev) >= _rank(d):
+        return None
+    for p in reversed(found[: i - 1]):
+        if p.start < sentence_start:
+            break
+        if _rank(p) >= _rank(d) and p.key != d.key:
+            return p
+    return None
+
+
 def _emit(emitter: Emitter, seen: set, a: DocMention, p, b: DocMention, span: Span) -> None:
     if a.key == b.key or (a.key, p, b.key) in seen:
         return
@@ -114,7 +147,7 @@ def _pairwise(text: str, found: tuple[DocMention, ...], main: DocMention | None,
     subject_of: dict[int, DocMention] = {}
     changed_of: dict[int, DocMention] = {}
     for i, d in enumerate(found):
-        s, _e = mentions.sentence_at(text, d.start)
+        s, _e = mentions.wrapped_sentence_at(text, d.start)
         prev = found[i - 1] if i > 0 else None
         same = prev is not None and prev.end <= d.start and prev.start >= s
         between = text[prev.end : d.start] if same else text[max(s, d.start - 200) : d.start]
@@ -130,8 +163,9 @@ def _pairwise(text: str, found: tuple[DocMention, ...], main: DocMention | None,
                     break
             continue
         if same and len(between) < 400 and _PASSIVE_RE.search(between) and ";" not in between[-120:]:
-            changed_of[i] = prev
-            _emit(emitter, seen, d, ELI.amends, prev, Span(prev.start, d.end))
+            changed = _changed_of_rank(found, i, s) or prev
+            changed_of[i] = changed
+            _emit(emitter, seen, d, ELI.amends, changed, Span(changed.start, d.end))
             continue
         if same and (i - 1) in changed_of and _CHAIN_RE.search(between) and _bare_head(text, prev, d):
             # "B được sửa đổi, bổ sung theo Luật số A1, Luật số A2 và Luật số A3": each amends B
@@ -236,6 +270,8 @@ def _by_main(
         for x in found[_bisect(starts, s) :]:
             if x.end > t.start():
                 break
+            if text.count("(", s, x.start) > text.count(")", s, x.start):
+                continue  # "(thực hiện điểm a khoản 2 Điều 28 Luật Thủ đô)": an aside names its basis
             _emit(emitter, seen, main, ELI.repeals, x, Span(x.start, t.end()))
 
 

@@ -5,7 +5,13 @@ A document number is read from its code: ``1161/QĐ-TTg`` (number / type - issue
 the National Assembly: the type comes from the word before it), ``4286/TTr- UBND`` (spaces
 around ``/`` and ``-`` tolerated). The word before the code (``Quyết định số``, ``Luật``…) and
 the date after it (``ngày 11/10/2024``, ``ngày 07 tháng 12 năm 2023``) complete the mention.
-Named laws without a number (``Luật Quy hoạch``) come from a list of law titles.
+Named laws without a number (``Luật Quy hoạch``) come from a list of law titles, and from the list
+of laws an amending law changes (``Luật số 56/2024/QH15 … sửa đổi, bổ sung một số điều của Luật Chứng
+khoán, Luật Kế toán, …``), keyed by their titles. An official letter is keyed by its whole code
+(``4368/SNV-VTLT`` -> ``cv-snv-vtlt-{province}/2021/4368``). A law's date may follow its passing
+(``… được Quốc hội … thông qua ngày …``) or an unreadable code (``số 21/2017/QD14 ngày …``); a code
+mistyped beside the right one on the page (``114/2021/NĐ-CO``) is that document; a document dated
+twice keeps the date of its number's year.
 
 The document the text *is* or reports on becomes ``ctx.main_document``: the decision a text
 is attached to ("Kèm theo Quyết định số …"), the one just signed or issued ("vừa ký Quyết
@@ -83,8 +89,9 @@ CODE_RE = re.compile(  # the first digit before the look-behind (the regex engin
     rf"(?:(?P<type>{_TYPE_ALT})\s?-\s?)?(?P<issuer>{_ISSUER}(?:\s?-\s?{_ISSUER})?)(?![\w/])"
 )
 _HEAD_RE = re.compile(
-    r"(?<!\w)(?P<head>(?i:thông tư liên tịch|quyết định|nghị định|nghị quyết|kế hoạch|tờ trình|thông tư|công văn|"
-    r"văn bản|báo cáo|bộ luật|chỉ thị|thông báo|công điện|hướng dẫn|pháp lệnh)|Luật)"
+    # words of a head may be split by a line break of a wrapped table cell ("Nghị\nquyết số 02/2025/NQ-HĐND")
+    r"(?<!\w)(?P<head>(?i:thông\s+tư\s+liên\s+tịch|quyết\s+định|nghị\s+định|nghị\s+quyết|kế\s+hoạch|tờ\s+trình|"
+    r"thông\s+tư|công\s+văn|văn\s+bản|báo\s+cáo|bộ\s+luật|chỉ\s+thị|thông\s+báo|công\s+điện|hướng\s+dẫn|pháp\s+lệnh)|Luật)"
     r"(?:\s+(?i:số|so))?\s*[:.]?\s*$"
 )
 
@@ -106,10 +113,13 @@ LAW_NAMES = (
     "Thuế thu nhập doanh nghiệp", "Chuyển giao công nghệ", "Khoa học và công nghệ", "Cán bộ, công chức",
     "Dân quân tự vệ", "Công an nhân dân", "Cảnh sát biển Việt Nam", "Biên phòng Việt Nam", "Thanh tra",
     "Bảo vệ và phát triển rừng", "Tần số vô tuyến điện", "Bưu chính", "Thống kê", "Kiến trúc",
+    "Lưu trữ", "Chứng khoán", "Kế toán", "Kiểm toán độc lập", "Kiểm toán nhà nước", "Quản lý thuế",
+    "Thuế thu nhập cá nhân", "Thuế giá trị gia tăng", "Dự trữ quốc gia", "Xử lý vi phạm hành chính",
+    "Bảo hiểm xã hội", "Bảo hiểm y tế", "Hải quan", "Lao động", "Việc làm", "Phí và lệ phí",
 )
 _LAW_RE = re.compile(  # the look-ahead on the head's first letter is tested before the look-behind
     r"(?=[BL])(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
-    + "|".join(re.escape(n) for n in sorted(LAW_NAMES, key=len, reverse=True))
+    + "|".join(re.escape(n).replace("\\ ", r"\s+") for n in sorted(LAW_NAMES, key=len, reverse=True))
     + r"))(?!\w)(?:(?P<amending>\s+sửa đổi(?:,?\s*bổ sung)?)?\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
 )
 
@@ -134,6 +144,10 @@ _IMPLEMENTS_RE = re.compile(
     r"(?i:(?:triển khai\s+)?thực hiện|thi hành|cụ thể hóa|cụ thể hoá)"
     r"(?:\s+(?i:có hiệu quả|hiệu quả|nghiêm túc|đầy đủ|tốt|kịp thời))?\s*$"
 )
+#: A document that guides the carrying out of the next one: "… hướng dẫn (triển khai) thực hiện".
+_GUIDES_RE = re.compile(r"(?i:hướng dẫn)\s+(?i:triển khai\s+)?(?i:thực hiện|thi hành)\s*$")
+
+
 @dataclass
 class DocMention:
     """One mention of a legal document in a text."""
@@ -154,6 +168,7 @@ class DocMention:
     key: str = ""
     number_suffix: str = ""  # ".2" of "66.2/2025/NQ-CP"
     province: URIRef | None = None  # the issuing province of a provincial body's document
+    unit: str = ""  # the drafting unit of an official letter's code: "VTLT" of "4368/SNV-VTLT"
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -184,15 +199,18 @@ def _norm_code(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _key(type_code: str, issuer: str, year: int | None, number: int | str, suffix: str = "", place: str = "") -> str:
-    """IRI key of a document: type, issuer (with the province of a provincial body), year, number."""
-    prefix = f"{TYPES[type_code][0]}-{slugify(issuer)}" + (f"-{place}" if place else "")
+def _key(
+    type_code: str, issuer: str, year: int | None, number: int | str, suffix: str = "", place: str = "", unit: str = ""
+) -> str:
+    """IRI key of a document: type, issuer (and the drafting unit of a letter's two-part code, with
+    the province of a provincial body), year, number: ``cv-snv-vtlt-dong-nai/2021/4368``."""
+    prefix = f"{TYPES[type_code][0]}-{slugify(issuer)}" + (f"-{slugify(unit)}" if unit else "") + (f"-{place}" if place else "")
     number = f"{number}{suffix}"
     return f"{prefix}/{year}/{number}" if year else f"{prefix}/{number}"
 
 
 def _doc_key(d: DocMention, place: str = "") -> str:
-    return _key(d.type_code, d.issuer, d.year, d.number, d.number_suffix, place)
+    return _key(d.type_code, d.issuer, d.year, d.number, d.number_suffix, place, d.unit)
 
 
 def find_documents(text: str, default_year: int | None = None) -> tuple[DocMention, ...]:
@@ -205,11 +223,13 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
         head_type, name, start = "", "", m.start()
         head = _HEAD_RE.search(before)
         if head:
-            head_type = HEAD_WORDS[head["head"].lower()]
+            head_type = HEAD_WORDS[" ".join(head["head"].lower().split())]
             start = m.start() - (len(before) - head.start())
         else:
             for law in _LAW_RE.finditer(before):
-                if re.fullmatch(r"\s+(?:(?i:số)\s*)?", before[law.end() :]) and not law["year"]:
+                # "Luật Ngân sách nhà nước 2015 số 83/2015/QH13": a year equal to the code's is part of the head
+                same_year = law["year"] is not None and law["year"] == m["year"]
+                if re.fullmatch(r"\s+(?:(?i:số)\s*)?", before[law.end() :]) and (not law["year"] or same_year):
                     head_type, name = "Luật", _law_title(law["name"])
                     start = m.start() - (len(before) - law.start())
         if not type_code:
@@ -230,6 +250,9 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
         if year is None and (after := _YEAR_AFTER_RE.match(text, code_end)):
             year_after, code_end = int(after["year"]), after.end()
         when = date_at(text, code_end, default_year)
+        if when is None and (type_code in ("Luật", "NQ", "PL")) and (passed := _PASSED_AFTER_RE.match(text, code_end)):
+            # "Luật Doanh nghiệp số 59/2020/QH14 được Quốc hội … thông qua ngày 17 tháng 6 năm 2020"
+            when = date_at(text, passed.end(), default_year)
         if when is not None and when.inferred_year:
             when = None
         end = when.end if when else code_end
@@ -240,7 +263,11 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
             id_local = f"{written}/{issuer}"
         else:
             id_local = f"{written}/{year}/{type_code}-{issuer}" if year else f"{written}/{type_code}-{issuer}"
-        issuer_key = issuer.split("-")[0] if m["type"] is None and not re.fullmatch(r"QH\d*", issuer) else issuer
+        issuer_key, unit = issuer, ""
+        if m["type"] is None and not re.fullmatch(r"QH\d*", issuer):
+            # a letter's code "4368/SNV-VTLT": the issuer is the first part; the whole code keys it,
+            # since each drafting unit's letters are a series of their own on the page
+            issuer_key, _sep, unit = issuer.partition("-")
         found.append(
             DocMention(
                 start=start,
@@ -256,6 +283,7 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 date=when,
                 name=name,
                 number_suffix=m["sub"] or "",
+                unit=unit,
             )
         )
     # years from dates, then from another mention of the same number that has one
@@ -286,6 +314,9 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
         amended_by_other = re.search(r"(?i:sửa đổi|bổ sung)[^.;]{0,60}$", text[max(0, m.start() - 80) : m.start()])
         if year is None and not amended_by_other:
             when = date_at(text, m.end(), default_year)
+            if when is None and (bad := _UNREAD_CODE_RE.match(text, m.end())):
+                # "Luật Quy hoạch số 21/2017/QD14 ngày 24/11/2017": no valid code, the date is the law's
+                when = date_at(text, bad.end(), default_year)
             if when is not None and not when.inferred_year:
                 year = when.value.year
             else:
@@ -307,9 +338,63 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 date=when,
             )
         )
+    found.extend(_amended_titles(text, found))
     _same_law(found)
     found.sort(key=lambda d: d.start)
     return tuple(found)
+
+
+#: The passing of a law written after its number: "… được Quốc hội (nước …) thông qua (vào)".
+_PASSED_AFTER_RE = re.compile(r"\s*,?\s*(?i:được|do)\s+(?i:Quốc hội)[^.;\d]{0,90}?(?i:thông qua)(?:\s+(?i:vào))?")
+#: A document code the code pattern did not read as a document ("số 21/2017/QD14": no issuer type).
+_UNREAD_CODE_RE = re.compile(r"\s+(?i:số)\s*\d{1,5}/(?:\d{4}/)?[A-ZĐ][\w\-]*(?![\w/])")
+#: What follows an amending law's number: "(ngày …) sửa đổi, bổ sung một số điều của" + a list of laws.
+_AMENDS_LAWS_RE = re.compile(r"[^.;\n]{0,40}?(?i:sửa đổi,?\s*bổ sung)\s+(?i:một số điều\s+)?(?i:của\s+)(?=(?:Bộ luật|Luật)\s)")
+#: One item of such a list: "Luật " and its title, up to the next item, the end of the sentence or a new list item.
+_LIST_TITLE_RE = re.compile(
+    r"(?P<head>Bộ luật|Luật)\s+(?!này\b)(?P<name>[^\W\d_][^.;:()\d\n]*?(?:\n[a-zđà-ỹ][^.;:()\d\n]*?)*)"
+    r"(?=\s*,\s*(?:Bộ luật|Luật)\s|\s+và\s+(?:Bộ luật|Luật)\s|\s*[.;]|\s*\n(?![a-zđà-ỹ])|\s*$)"
+)
+
+
+def _amended_titles(text: str, found: list[DocMention]) -> list[DocMention]:
+    """Laws named by title only in the list an amending law changes.
+
+    "Luật số 56/2024/QH15 ngày 29/11/2024 sửa đổi, bổ sung một số điều của Luật Chứng khoán, Luật Kế
+    toán, …, Luật Xử lý vi phạm hành chính": each title of the list is a law (keyed by its title,
+    ``luat/luat-chung-khoan``, as laws without a number are), also when the title list of
+    :data:`LAW_NAMES` does not hold it. Only after a numbered law's code, so no pass over the text.
+    """
+    taken = [(d.start, d.end) for d in found]
+    added: list[DocMention] = []
+    for d in list(found):
+        if d.type_code != "Luật" or not d.id_local:
+            continue
+        lead = _AMENDS_LAWS_RE.match(text, d.end)
+        if lead is None:
+            continue
+        pos = lead.end()
+        for _ in range(30):  # an omnibus law names a few dozen laws at most
+            item = _LIST_TITLE_RE.match(text, pos)
+            if item is None:
+                break
+            known = _LAW_RE.match(text, pos)
+            end = known.end("name") if known else item.end()
+            if known and re.match(r"\s*(?:,|và\b)", text[end:]) is None and re.match(r"\s*[.;\n]|\s*$", text[end:]) is None:
+                end = item.end()
+            if not any(a <= pos < b for a, b in taken):
+                title = _law_title(" ".join(text[item.start("name") : end].split()))
+                added.append(
+                    DocMention(
+                        start=pos, end=end, code_start=pos, code_end=end, type_code="Luật", issuer="", number=None,
+                        number_text="", year=None, id_local="", name=title, key=_law_key(title, None),
+                    )
+                )
+            sep = re.match(r"\s*(?:,|và)\s*(?=(?:Bộ luật|Luật)\s)", text[end:])
+            if sep is None:
+                break
+            pos = end + sep.end()
+    return added
 
 
 def _same_law(found: list[DocMention]) -> None:
@@ -320,7 +405,8 @@ def _same_law(found: list[DocMention]) -> None:
     """
     by_title: dict[str, set[str]] = {}
     for d in found:
-        if d.type_code == "Luật" and d.number is None and d.year is not None:
+        if d.type_code == "Luật" and d.name and (d.year is not None or d.number is not None):
+            # dated ("Luật Quy hoạch ngày 24/11/2017") or numbered ("Luật Doanh nghiệp số 59/2020/QH14")
             title = re.sub(r" năm \d{4}$", "", d.name)
             by_title.setdefault(title.lower(), set()).add(d.key)
     for d in found:
@@ -331,6 +417,7 @@ def _same_law(found: list[DocMention]) -> None:
 
 
 def _law_title(name: str) -> str:
+    name = " ".join(name.split())
     for title in LAW_NAMES:
         if title.lower() == name.lower():
             return title
@@ -494,6 +581,7 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
     approx = doc.published or doc.extra.get("published_approx")
     default_year = approx.year if isinstance(approx, date) else None
     found = find_documents(doc.text, default_year)
+    _mistyped_issuers(found, ctx)
     main, why = choose_main(doc, found)
     header = doc.structure.header
     if main is not None and main.date is None and why == "self" and header is not None and header.date is not None:
@@ -524,6 +612,38 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
     result = (found, main, why)
     doc.extra["_documents"] = result
     return result
+
+
+#: Issuer codes of national bodies the agency resolver is not asked about.
+_NATIONAL_ISSUERS = frozenset({"TTg", "CP", "VPCP", "UBTVQH"})
+
+
+def _mistyped_issuers(found: tuple[DocMention, ...], ctx: ExtractionContext) -> None:
+    """A code whose issuer no agency has, one letter away from the issuer of the same type,
+    number and year written more often on the page, is that document mistyped: the page's
+    "114/2021/NĐ-CO" among its "114/2021/NĐ-CP" is Nghị định 114/2021/NĐ-CP. Without such a twin,
+    or when the odd issuer is an agency's code (BTP beside BTC), the code stays as written."""
+    groups: dict[tuple, dict[str, list[DocMention]]] = {}
+    for d in found:
+        if d.id_local and d.year is not None and d.issuer:
+            groups.setdefault((d.type_code, d.number, d.number_suffix, d.year), {}).setdefault(d.issuer, []).append(d)
+    for by_issuer in groups.values():
+        if len(by_issuer) < 2:
+            continue
+        ranked = sorted(by_issuer.items(), key=lambda kv: -len(kv[1]))
+        common, twins = ranked[0]
+        for issuer, odd in ranked[1:]:
+            if len(odd) >= len(twins) or not _one_letter_apart(issuer, common):
+                continue
+            if issuer in _NATIONAL_ISSUERS or _PROVINCIAL_ISSUERS.fullmatch(issuer) or mentions.agency(ctx, issuer) is not None:
+                continue
+            for d in odd:
+                d.issuer, d.key = common, twins[0].key
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Same length and one letter different (a typing slip: "CO" for "CP")."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _qualify_provincial(
@@ -788,7 +908,11 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     g = emitter.triples
     source = doc.iri
     declared: set[str] = set()
-    for d in found:
+    # a document dated twice keeps the date of its number's year: "Thông tư số 40/2017/TT-BTC ngày
+    # 19/3/2025" inside the title of the circular amending it repeats the amending one's date
+    dated_in_year = {d.key for d in found if d.date is not None and d.year == d.date.value.year}
+    # a numbered mention declares its document first (a bare title may name the same law earlier)
+    for d in sorted(found, key=lambda d: not d.id_local):
         iri = doc_iri(d.key)
         span = Span(d.start, d.end)
         if d.key not in declared:
@@ -812,7 +936,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
                 emitter.add(iri, OWL.sameAs, doc_iri(alias), span)
         else:
             emitter.cite(iri, span)
-        if d.date is not None:
+        if d.date is not None and (d.year == d.date.value.year or d.key not in dated_in_year):
             emitter.add(iri, ELI.date_document, Literal(d.date.value, datatype=XSD.date), span)
         emitter.add(source, QH.mentions, iri, span)
 
@@ -960,6 +1084,12 @@ def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ..
             implemented.add(i)
             emitter.add(doc_iri(main.key), QH.implements, doc_iri(d.key), span)
             continue
+        if previous is not None and previous.key != d.key and d.start - previous.end < 200:
+            # "Quyết định số 480/QĐ-UBND ngày … ban hành hướng dẫn triển khai thực hiện Nghị quyết số …"
+            # (a list of legal bases, a cell wrapped over lines): the guidance implements the resolution
+            between = text[previous.end : d.start]
+            if _GUIDES_RE.search(between) and not re.search(r"[.;:]\s|\n\s*[-+•]", between):
+                emitter.add(doc_iri(previous.key), QH.implements, doc_iri(d.key), Span(previous.start, d.end))
 
 
 def quoted_document(doc: CleanDocument, ctx: ExtractionContext, pos: int) -> URIRef | None:

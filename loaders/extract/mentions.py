@@ -76,6 +76,50 @@ def sentence_at(text: str, pos: int) -> tuple[int, int]:
     return 0, len(text)
 
 
+#: What opens a line that continues the line before it in a hard-wrapped capture (a table cell
+#: printed over several lines): a lower-case word, or a document number or date ("15/9/2024").
+_CONTINUES_RE = re.compile(r"[a-zđà-ỹ]|\d{1,5}(?:\.\d{1,2})?\s?/\s?\d")
+
+
+def _continues(text: str, line_start: int) -> bool:
+    """True when the line at ``line_start`` goes on with the sentence of the line before it."""
+    if _CONTINUES_RE.match(text, line_start):
+        return True
+    # "… Luật Kế toán,\nLuật Kiểm toán độc lập, …", "… Nghị định số 22/2025/NĐ-CP của\nChính phủ: …":
+    # a line ending with a comma or a word that cannot end a sentence, unless an item follows
+    if _ITEM_OPEN_RE.match(text, line_start) is not None:
+        return False
+    return text[line_start - 2] == "," or _OPEN_END_RE.search(text, max(0, line_start - 12), line_start - 1) is not None
+
+
+_OPEN_END_RE = re.compile(r"(?<!\w)(?i:của|và|số|ngày|tại|theo|về|với|cho|bởi|các|những|do)$")
+
+
+_ITEM_OPEN_RE = re.compile(r"\s*(?:[-+•*]|\d+(?:\.\d+)*\.|[a-zđ]\))\s")
+
+
+def wrapped_sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """The sentence holding ``pos`` across the soft line breaks of a hard-wrapped capture.
+
+    :func:`sentence_at` ends a sentence at every line break; in a table cell printed over several
+    lines ("… Nghị định số 114/2024/NĐ-CP ngày\n15/9/2024 của Chính phủ sửa đổi …") one sentence
+    runs over several lines. A single line break continues the sentence when the line before it
+    ends without sentence punctuation and the next line opens with a lower-case word or a number
+    code or date, or the line before ends with a comma; an item mark (``-``, ``1.``), a capital
+    after a line without a comma or an empty line ends it.
+    """
+    start, end = sentence_at(text, pos)
+    for _ in range(20):  # bounded: a cell is a few lines
+        if start < 2 or text[start - 1] != "\n" or text[start - 2] in ".;:!?…\n" or not _continues(text, start):
+            break
+        start = sentence_at(text, start - 2)[0]
+    for _ in range(20):
+        if end >= len(text) - 1 or text[end] != "\n" or text[end - 1 : end] in (".", ";", ":", "!", "?", "…", "\n") or not _continues(text, end + 1):
+            break
+        end = sentence_at(text, end + 1)[1]
+    return start, end
+
+
 def _title_case(word: str) -> str:
     return word[:1] + word[1:].lower()
 

@@ -74,6 +74,8 @@ UNITS = [
     "ha",
     "km",
     "mw",
+    "m²",
+    "m2",
 ]
 
 _D = f"[{DASHES}-]"

@@ -50,7 +50,9 @@ _NATIONAL_RE = re.compile(r"tổng thể quốc gia(?!\w)", re.IGNORECASE)
 _SECTOR_RE = re.compile(
     r"(?P<sector>(?:sử dụng đất|mạng lưới|hệ thống|tổng thể phát triển|tổng thể|phát triển|kết cấu hạ tầng|"
     r"bảo tồn|bảo vệ|thăm dò|khai thác|không gian biển|điện lực|năng lượng|tài nguyên nước|lâm nghiệp|"
-    r"thủy lợi|phòng, chống thiên tai|đê điều)[^.;:()\n]{0,90}?)\s*,?\s*(?=thời kỳ)",
+    r"thủy lợi|phòng, chống thiên tai|đê điều)[^.;:()\n]{0,90}?)\s*,?\s*"
+    # "… giai đoạn 2021-2030, tầm nhìn đến năm 2050": a plan's period written as a stage
+    r"(?=thời kỳ|giai đoạn\s+(?:19|20)\d{2}\s*[-–—]\s*(?:19|20)\d{2}\s*,?\s*tầm nhìn)",
     re.IGNORECASE,
 )
 #: Inside a sector plan's name: the start of the next plan of a list that shares its period.

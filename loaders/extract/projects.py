@@ -19,6 +19,14 @@ Where a project is named (vocabulary in ``projects.yaml``: kind word -> ontology
   gives elsewhere. Works quoted in a numbered definition (``5. X là …``) and project boards
   (``Ban Quản lý dự án …``) are not projects.
 
+A prose project's block also takes the list items after a short lead paragraph ending with ``:``
+that names nothing (``Trong đó, có một số nội dung như sau:``), and the paragraphs of its section that
+open by naming it again under another writing of its kind (``sân bay Ninh Bình`` for ``Cảng hàng
+không quốc tế Ninh Bình``: their places, and their scale when its block has none); ``tỉnh X cũ`` is
+the province before the 2025 merger (an undated page saying so speaks after it). A kind numbered
+within a unit (``unit_named_kinds``: ``đường Vành đai 4 TP HCM``) keeps the unit after the number;
+a site area in m² after ``quy mô`` is read in ha.
+
 A kind word opens a name only when a capitalised word or a number follows within three words
 (``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind,
 and never when a class word follows it (``Cầu loại 1 - Cầu cạn``, ``cảng biển loại I``: a list of
@@ -43,6 +51,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -56,7 +65,7 @@ from quyhoach.loaders.extract.citations import main_mention
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH
-from quyhoach.text import slugify
+from quyhoach.text import VI_UPPER, slugify
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class _Vocab:
     routes: frozenset[str]
     class_words: frozenset[str]
     writings: tuple[tuple[re.Pattern, str], ...]
+    unit_named: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +112,7 @@ def _vocab() -> _Vocab:
         routes=frozenset(data.get("routes_need_scale", [])),
         class_words=frozenset(w.lower() for w in data.get("class_words", [])),
         writings=tuple((re.compile(rf"(?<![\wÀ-ỹ]){p}(?![\wÀ-ỹ])"), w) for p, w in data.get("same_writings", {}).items()),
+        unit_named=frozenset(w.lower() for w in data.get("unit_named_kinds", [])),
     )
 
 
@@ -179,8 +190,14 @@ def _delimited_end(text: str, start: int, limit: int) -> int:
 _NAME_WORD = re.compile(r"[ \t\u00a0]*(?:[-–—][ \t\u00a0]*)?([\wÀ-ỹ]+)")
 
 
-def _capitalised_end(text: str, start: int, limit: int) -> int:
-    """End of a kind word's proper name in prose: capitalised words, numbers, dashes, ``kV``."""
+def _unit_named(text: str, start: int, kind_end: int) -> bool:
+    """Whether the kind word at ``text[start:kind_end]`` is numbered within a unit (``unit_named_kinds``)."""
+    return " ".join(text[start:kind_end].lower().split()) in _vocab().unit_named
+
+
+def _capitalised_end(text: str, start: int, limit: int, unit_named: bool = False) -> int:
+    """End of a kind word's proper name in prose: capitalised words, numbers, dashes, ``kV``; for a
+    kind numbered within a unit (``unit_named``), the unit right after the number too."""
     i = start
     end = start
     pending_lower = 0
@@ -190,6 +207,12 @@ def _capitalised_end(text: str, start: int, limit: int) -> int:
             break
         w = m.group(1)
         if end > start and (w in _UNIT_ABBREVIATIONS or _UNIT_WORDS.match(text, m.start(1))):
+            if unit_named and text[end - 1 : end].isdigit():
+                # "đường Vành đai 4 TP HCM": the ring road's number counts within the city
+                unit_named = False
+                unit = _UNIT_WORDS.match(text, m.start(1))
+                end = i = (unit.end() - 1) if unit is not None else m.end()
+                continue
             break  # "khu công nghiệp Đông Anh TP Hà Nội": the unit after the name is its place
         unit = _UNIT_WORDS.match(text, m.start(1)) if end == start else None
         if unit is not None and _NAME_WORD.match(text, unit.end() - 1):
@@ -235,10 +258,24 @@ _FOLLOWING_ITEM = re.compile(r"\n+[ \t]*(?:[-+•]|\(?\d+[.)]|[a-zđ]\))[^\n]*")
 _PLACE_ITEM = re.compile(r"(?i:đi qua|qua địa bàn|địa điểm|vị trí|điểm đầu|điểm cuối)")
 
 
+#: A short paragraph that only introduces the list after it ("Trong đó, có một số nội dung như sau:").
+_LEAD_PARAGRAPH = re.compile(r"\n+[ \t]*[^\n\d]{3,80}:[ \t]*(?=\n)")
+
+
+def _names_something(lead: str) -> bool:
+    """A capitalised word past a paragraph's first: the lead names something of its own."""
+    return any(w[:1].isupper() for w in _WORD_RE.findall(lead)[1:])
+
+
 def _introduced_block(text: str, s0: int, s1: int) -> tuple[int, int]:
-    """The sentence ``text[s0:s1]``, with the list items that follow it when it ends with a colon."""
+    """The sentence ``text[s0:s1]``, with the list items that follow it when it ends with a colon,
+    or when the paragraph right after it is a short lead that ends with one (``Trong đó, có một số
+    nội dung như sau:``) and names nothing of its own (no capitalised word past its first)."""
     if not text[s0:s1].rstrip().endswith(":"):
-        return s0, s1
+        lead = _LEAD_PARAGRAPH.match(text, s1)
+        if lead is None or _names_something(lead.group()) or not _FOLLOWING_ITEM.match(text, lead.end()):
+            return s0, s1
+        s1 = lead.end()
     end = s1
     while (m := _FOLLOWING_ITEM.match(text, end)) is not None:
         end = m.end()
@@ -298,7 +335,7 @@ def find_projects(text: str) -> list[Found]:
             continue
         sentence = mentions.sentence_at(text, m.start())
         s0, s1 = _introduced_block(text, *sentence)
-        end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
+        end = _capitalised_end(text, k[0], min(len(text), k[0] + 120), _unit_named(text, s, k[0]))
         if end > k[0] and not _in_definition(text, m.start()):
             add(s, end, k[1], (s0, s1), False)
             if s1 > sentence[1] and out and out[-1].start == s:
@@ -317,7 +354,7 @@ def find_projects(text: str) -> list[Found]:
         container = _CONTAINER_RE.search(text, max(s0, m.start() - 40), m.start()) is not None
         # a list in the sentence: "đầu tư xây dựng nhà máy điện A, cảng hàng không B; khu công nghiệp C"
         while k is not None:
-            end = _capitalised_end(text, k[0], min(len(text), k[0] + 120))
+            end = _capitalised_end(text, k[0], min(len(text), k[0] + 120), _unit_named(text, s, k[0]))
             if end == k[0]:
                 break  # a kind without a name ("quy hoạch chi tiết xây dựng khu công nghiệp (nếu cần)")
             if k[1] not in _vocab().routes or _scales(text, s0, s1):
@@ -440,7 +477,7 @@ def table_projects(text: str, structure) -> list[Found]:
     return out
 
 
-_MEASURES = {"km": "length", "ha": "area", "mw": "capacity", "gw": "capacity"}
+_MEASURES = {"km": "length", "ha": "area", "m²": "area", "m2": "area", "mw": "capacity", "gw": "capacity"}
 _INVEST_RE = re.compile(r"(?i:(?:tổng\s+)?vốn đầu tư|tổng mức đầu tư|chi phí đầu tư)")
 _PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng)")
 _PERIOD_RE = re.compile(r"(?i:thời kỳ|giai đoạn|tầm nhìn|năm \d{4})")
@@ -479,6 +516,12 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
         return None
     if measure == "area" and not re.search(r"(?i:diện tích|quy mô)", near):
         return None
+    if unit in ("m²", "m2"):
+        # the site of the work ("quy mô dự án … với diện tích khoảng 52.858,7 m²" = 5,28587 ha), not
+        # the floor area of one of its buildings ("Diện tích xây dựng nhà ga … 2.668 m2")
+        if not re.search(r"(?i:quy mô)", before) or re.search(r"(?i:xây dựng|sàn|nhà ga|công trình)", near[-40:]):
+            return None
+        return measure, "ha", Decimal("0.0001")
     factor = Decimal(1000) if unit == "gw" else Decimal(1)
     return measure, "MW" if measure == "capacity" else unit, factor
 
@@ -565,6 +608,55 @@ def _merge_writings(text: str, found: list[Found]) -> None:
             f.label = label
 
 
+#: The day the 2025 reorganisation of provinces took effect.
+MERGER_DAY = date(2025, 7, 1)
+#: A province named as former: "tỉnh Hà Nam cũ", "thuộc Thành phố Phủ Lý tỉnh Hà Nam cũ trước đây".
+_FORMER_UNIT_RE = re.compile(rf"(?<![\wÀ-ỹ])(?i:tỉnh)\s+(?P<name>(?:[{VI_UPPER}][\wÀ-ỹ]*\s+){{1,3}}?)cũ(?![\wÀ-ỹ])")
+
+
+def _former_provinces(ctx: ExtractionContext, part: str) -> list[URIRef]:
+    """The provinces ``part`` names as former (``tỉnh Hà Nam cũ``), as they were before the merger."""
+    if "cũ" not in part:
+        return []
+    out: list[URIRef] = []
+    for m in _FORMER_UNIT_RE.finditer(part):
+        for unit in _provinces(ctx, "tỉnh " + m["name"].strip(), MERGER_DAY - timedelta(days=1)):
+            if unit not in out:
+                out.append(unit)
+    return out
+
+
+#: What may stand before a paragraph's subject: item marks, one lead clause ("Quy mô dự kiến, ",
+#: "Theo báo cáo của UBND tỉnh X trình Bộ Y, ").
+_SUBJECT_LEAD_RE = re.compile(r"[\s*\-+•]*(?:[^,.;:\n]{0,80},\s*)?")
+
+
+def _later_paragraphs(text: str, f: Found, label: str) -> list[tuple[int, int]]:
+    """Paragraphs of the work's section, after it, that open by naming it again under another
+    writing of its kind (``sân bay Ninh Bình`` for ``Cảng hàng không quốc tế Ninh Bình``): their
+    places and, when its own block has none, their scale are the work's."""
+    kinds = [k for k, c in _vocab().kinds if c == f.cls and label.lower().startswith(k + " ")]
+    if not kinds or f.cls == "Project":
+        return []
+    proper = label[len(kinds[0]) + 1 :].strip()
+    proper = re.sub(r"^(?i:quốc tế|quốc gia)\s+", "", proper)
+    if len(proper) < 3 or not proper[:1].isupper():
+        return []
+    alt = "|".join(re.escape(k) for k, c in _vocab().kinds if c == f.cls)
+    named = re.compile(rf"(?i:{alt})\s+(?:(?i:quốc tế|quốc gia)\s+)?{re.escape(proper)}(?![\wÀ-ỹ])")
+    out: list[tuple[int, int]] = []
+    end = _block_end(text, f.end)
+    for m in named.finditer(text, f.block[1], end):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _SUBJECT_LEAD_RE.fullmatch(text, line_start, m.start()) is None:
+            continue  # named in passing, not the paragraph's subject
+        line_end = text.find("\n", m.end())
+        line_end = end if line_end < 0 else min(line_end, end)
+        if not out or out[-1][1] < line_start:
+            out.append((line_start, line_end))
+    return out
+
+
 def project_iri(label: str) -> URIRef:
     """``id/project/{slug}`` of a project label."""
     return ID[f"project/{slugify(label)}"]
@@ -606,6 +698,9 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         title = structure.title if structure is not None else doc.title
         named = _provinces(ctx, title or doc.title or "", day)
         own_province = named[0] if named else ctx.scope_unit
+    if day is None and " cũ" in text and _FORMER_UNIT_RE.search(text):
+        # an undated page calling a province "tỉnh X cũ" was written after the 2025 merger
+        day = MERGER_DAY
     for f in found:
         span = Span(f.start, f.end)
         if structure is not None and structure.is_furniture(span):
@@ -622,12 +717,19 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         else:
             parts = [text[b0 : f.start], text[f.end : p1]]
         parts += [text[a:b] for a, b in f.place_items]
+        later = [] if f.listed else _later_paragraphs(text, f, label)
+        parts += [text[a:b] for a, b in later]
         places = list(dict.fromkeys(u for part in parts for u in _provinces(ctx, part, day)))
+        places += [u for part in parts for u in _former_provinces(ctx, part) if u not in places]
         if not places and f.listed and own_province is not None:
             places = [own_province]
         for unit in places:
             emitter.add(iri, QH.locatedIn, unit, Span(b0, b1))
-        for sc in _scales(text, b0, b1) if f.scaled else ():
+        scales = _scales(text, b0, b1) if f.scaled else []
+        if f.scaled and not scales:
+            for a, b in later:
+                scales += [sc for sc in _scales(text, a, b) if sc.measure not in {x.measure for x in scales}]
+        for sc in scales:
             node = ID[f"scale/{slugify(label)}/{sc.measure}/{sc.start}"]
             qspan = Span(sc.start, sc.end)
             emitter.add(iri, QH.hasScale, node, qspan)

@@ -25,7 +25,10 @@ or ``và`` (``Bộ Quốc phòng, Bộ Công an cập nhật …``) share the ve
 several; ``các Bộ: Xây dựng, Công Thương, Nông nghiệp và Môi trường`` names each ministry. A numbered
 heading's section ends at the next number of its list, heading or not. Bodies guided, checked or
 directed (``hướng dẫn các địa phương thực hiện``, ``Chỉ đạo các Ban Quản lý dự án, đơn vị tư vấn …``),
-agencies after ``trước`` / ``do``, subjects in the past (``… đã chấp thuận``) and questions get no task.
+agencies after ``trước`` / ``do``, subjects in the past (``… đã chấp thuận``) or in progress (``… đang
+xây dựng đề án``), verbs inside typographic quotes (a quoted content: ``được điều chỉnh thành: “Hoàn
+thành xây dựng …”``) and questions get no task. A kind of body with one office per port named without
+its place (``Cảng vụ hàng không``) is a collective.
 
 Roles come from verbs (:data:`ROLE_VERBS`): chủ trì / chỉ đạo -> lead, phối hợp / (có trách nhiệm) giúp
 -> cooperate, báo cáo -> report (not after ``lập``: ``lập báo cáo``, ``lập kế hoạch``, ``lập hồ sơ`` -> implement),
@@ -76,7 +79,7 @@ from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.loaders.reference.agencies import agency_data
 from quyhoach.namespaces import ID, QH, SKOS
-from quyhoach.text import slugify
+from quyhoach.text import VI_UPPER, slugify
 
 #: Role verbs, most specific first.
 ROLE_VERBS: list[tuple[str, str]] = [
@@ -102,7 +105,7 @@ _VERB_PHRASES = [(phrase, role) for pattern, role in ROLE_VERBS for phrase in to
 _VERB_RE = alternation([f"\\b(?:{phrase})\\b" for phrase, _ in _VERB_PHRASES], "v", re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
-    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
 #: A verb used as a noun: "hướng dẫn của Bộ Tài chính", "theo dõi của …".
@@ -117,7 +120,7 @@ _OBJECT_BEFORE = re.compile(
 )
 _COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{0,80}?(?:,|\s+và)\s*(?:các\s+)?)?$", re.IGNORECASE)
 #: A subject in the past ("Thủ tướng Chính phủ đã chấp thuận …"): a report of an act, not a duty.
-_PAST_AFTER = re.compile(r"\s+(?:đã|vừa|từng)\b", re.IGNORECASE)
+_PAST_AFTER = re.compile(r"\s+(?:đã|vừa|từng|đang)\b", re.IGNORECASE)  # "đang …": what it is doing
 #: "Chỉ đạo các Ban Quản lý dự án …" opening a clause: the bodies are directed, the duty is the directing.
 _DIRECT_OPENING = re.compile(r"\W*(?:\(\d+\)\s*|[a-zđ]\)\s*|-\s*)?(?:đồng thời,\s*)?chỉ đạo\s+(?:các\s+)?(?:[^;.:]{0,80}?,\s*(?:các\s+)?)?$", re.IGNORECASE)
 _GIVE_BEFORE = re.compile(r"\b(?:giao|yêu cầu|đề nghị)\s*$", re.IGNORECASE)
@@ -147,6 +150,9 @@ COLLECTIVES: list[tuple[str, str]] = [
     (r"(?:các\s+)?huyện,\s*thành phố(?:,\s*các ngành)?", "collective"),
     (r"các\s+địa phương(?:\s+(?:có liên quan|liên quan))?|địa phương\s+(?:có liên quan|liên quan)", "collective"),
     (r"đơn vị tư vấn", "collective"),
+    # a kind of body with one office per port or region, named without its place in a national text
+    # ("Cảng vụ hàng không có trách nhiệm …"): every such body
+    (r"Cảng vụ\s+(?:hàng không|hàng hải|đường thủy nội địa)(?!\s+(?:miền\s+)?(?-i:[" + VI_UPPER + "]))", "collective"),
     (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
 ]
 _COLLECTIVE_RE = alternation([p for p, _ in COLLECTIVES], "c", re.IGNORECASE)
@@ -306,6 +312,7 @@ def _ministry_list(text: str, pos: int, end: int, ctx: ExtractionContext) -> lis
 #: checks it): a text without them names no collective.
 COLLECTIVE_HINTS = (
     "ngang bộ", "ngành", "huyện", "địa phương", "đơn vị tư vấn", "ban cán sự", "cơ quan", "ủy ban nhân dân", "ubnd",
+    "cảng vụ",
 )
 _COLLECTIVE_HINT_RE = prefiltered("|".join(COLLECTIVE_HINTS), re.IGNORECASE)
 
@@ -444,6 +451,12 @@ def _directed_acts(text: str, verbs: list[tuple[int, int, str]], subjects: list[
 _PHRASE_END = re.compile(r"[,;.]")
 
 
+def _in_quotes(text: str, start: int, pos: int) -> bool:
+    """True inside typographic quotes opened in ``text[start:pos]``: the words of a quoted content
+    ("… được điều chỉnh thành: “Hoàn thành xây dựng, đưa vào hoạt động Quý IV/2027”") are no act."""
+    return text.count("“", start, pos) > text.count("”", start, pos)
+
+
 def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             default: AgencyRef | tuple[AgencyRef, ...] | None
             ) -> tuple[list[tuple[AgencyRef, str]], tuple[AgencyRef, ...] | None]:
@@ -458,7 +471,10 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
     for cs, ce in _clauses(text, start, end):
         earlier = explicit  # the subjects of the sentence's previous clauses, if any
         mentions = _mentions(text, cs, ce, ctx)
-        verbs = [v for v in _verbs(text, cs, ce) if not any(mt.start <= v[0] < mt.end for mt in mentions)]
+        verbs = [
+            v for v in _verbs(text, cs, ce)
+            if not any(mt.start <= v[0] < mt.end for mt in mentions) and not _in_quotes(text, cs, v[0])
+        ]
         purpose = _PURPOSE.search(text, cs, ce)
         subjects: list[tuple[int, int, AgencyRef]] = []
         recipients: list[tuple[int, AgencyRef]] = []
