@@ -174,19 +174,21 @@ class Emitter:
     Triples are kept as N-Triples statements in the order added (repeats allowed; an RDF graph
     is a set): :meth:`ntriples` hands the distinct ones to the store as one N-Triples document
     (parsed in the engine, no Python object per triple), :attr:`graph` gives the same triples as
-    an rdflib graph.
+    an rdflib graph. The statements of an evidence node (one per span, so never repeated) are
+    kept apart and not compared with the others.
     """
 
     def __init__(self, document: CleanDocument) -> None:
         self.document = document
         self.triples = TripleSink(self)
         self._lines: list[str] = []
+        self._unique: list[str] = []  # evidence blocks: made once per span
         self._evidence: dict[tuple[int, int], tuple[URIRef, str]] = {}
         self._subject_predicates: set[tuple[Node, Node]] = set()
         self._key = document.key
         self._source = to_ntriples(document.iri)
         self._graph: Graph | None = None
-        self._in_graph = 0
+        self._in_graph = (0, 0)
         self._named: dict[URIRef, str] = {}
 
     # -- output --------------------------------------------------------------------------
@@ -197,30 +199,36 @@ class Emitter:
             self._graph = Graph()
             for prefix, ns in PREFIXES.items():
                 self._graph.bind(prefix, ns)
-        if self._in_graph < len(self._lines):
+        lines, unique = self._in_graph
+        if lines < len(self._lines) or unique < len(self._unique):
             add = self._graph.add
-            data = "".join(dict.fromkeys(self._lines[self._in_graph :])).encode("utf-8")
-            for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+            new = [*dict.fromkeys(self._lines[lines:]), *self._unique[unique:]]
+            for q in ox.parse("".join(new).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
                 add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-            self._in_graph = len(self._lines)
+            self._in_graph = (len(self._lines), len(self._unique))
         return self._graph
 
     def ntriples(self) -> bytes:
-        """The distinct triples emitted so far as an N-Triples document (UTF-8), in first-added order.
+        """The distinct triples emitted so far as an N-Triples document (UTF-8), in first-added order
+        (the statements, then the evidence blocks).
 
         About a third of the emitted triples repeat earlier ones (a type or label stated at every
-        mention); an RDF graph is a set, so they are dropped here.
+        mention); an RDF graph is a set, so they are dropped here. The evidence blocks (never
+        repeated, and most of the text: quotes and their context) follow, not compared.
         """
-        return "".join(dict.fromkeys(self._lines)).encode("utf-8")
+        # each line encoded on its own: most lines are ASCII (copied as they are) and no one string
+        # of the whole document (two bytes a character once one line holds Vietnamese) is built
+        return b"".join([line.encode("utf-8") for line in (*dict.fromkeys(self._lines), *self._unique)])
 
     def release(self) -> None:
         """Drop what the emitter holds (and its reference cycle with :attr:`triples`); it is empty after."""
         self.triples = None
         self._lines = []
+        self._unique = []
         self._evidence = {}
         self._subject_predicates = set()
         self._graph = None
-        self._in_graph = 0
+        self._in_graph = (0, 0)
         self._named = {}
 
     def has(self, subject: Node, predicate: Node) -> bool:
@@ -265,7 +273,7 @@ class Emitter:
         node = f"<{iri}>"
         quote = f"_:q{key}{start}x{end}"
         pos = f"_:p{key}{start}x{end}"
-        self._lines.append(
+        self._unique.append(
             f"{node} {_TYPE} {_EVIDENCE} .\n"
             f"{node} {_HAS_SOURCE} {self._source} .\n"
             f"{node} {_HAS_SELECTOR} {quote} .\n"

@@ -1,6 +1,17 @@
 """IRIs of the project: ontology terms, data resources, named graphs, reused vocabularies."""
 
-from rdflib import Namespace
+from rdflib import Namespace as _RdflibNamespace
+from rdflib import URIRef
+
+
+class Namespace(_RdflibNamespace):
+    """An rdflib ``Namespace`` whose attribute terms (``QH.Plan``) are made once and kept on the
+    instance: extractors name the same few terms tens of thousands of times per document."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
 
 #: Ontology terms (prefix ``qh:``).
 QH = Namespace("https://w3id.org/quyhoach/ontology#")

@@ -91,7 +91,13 @@ NAME_ABBREVIATIONS = ("TP", "Tp", "TX", "Tx", "TT")
 NOT_ABBREVIATION_STOP = "".join(rf"(?<!\b{a}\.)" for a in NAME_ABBREVIATIONS)
 #: A full stop that ends a clause (not the one of "TP.").
 FULL_STOP = "".join(rf"(?<!\b{a})" for a in NAME_ABBREVIATIONS) + r"\."
-_SENT_END = re.compile(rf"(?<=[.!?…]){NOT_ABBREVIATION_STOP}\s+(?=[A-ZÀ-ỸĐ\"“(])|\n+")
+# The same matches as ``(?<=[.!?…]){NOT_ABBREVIATION_STOP}\s+(?=…)|\n+``, written with the first
+# space or line break first (the look-behinds then reach over it) so that the regex engine skips
+# to the next space in C.
+_SENT_END = re.compile(
+    r"\s(?:(?<=[.!?…]\s)" + "".join(rf"(?<!\b{a}\.\s)" for a in NAME_ABBREVIATIONS)
+    + r"\s*(?=[A-ZÀ-ỸĐ\"“(])|(?<=\n)\n*)"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -161,7 +167,9 @@ def province_code(ctx: ExtractionContext) -> str | None:
 _WORD_RE = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 #: The words of ``_WORD_RE`` that start with a capital and not right after a letter (the only
 #: ones a dash sequence can start at), so a scan skips the lower-case words in the regex engine.
-_CAPITAL_WORD_RE = re.compile(rf"(?<![^\W\d_])[{UPPER_CLASS}][\w]*")
+#: (Written capital first, the look-behind after it, so the regex engine skips to the next capital
+#: in C; the same matches as ``(?<![^\W\d_])[{UPPER_CLASS}][\w]*``.)
+_CAPITAL_WORD_RE = re.compile(rf"[{UPPER_CLASS}](?<![^\W\d_](?s:.))[\w]*")
 _SEQ_SEP = re.compile(rf"\s*{D}\s*")
 _DASH = re.compile(D)
 _DOT_GAP = re.compile(r"\.[ \u00a0]*")
@@ -270,40 +278,42 @@ def dash_sequences(text: str, start: int = 0, end: int | None = None, min_items:
     return out
 
 
-def _first_chars(items) -> tuple[set[str], bool] | None:
-    """Characters a parsed regex sequence can start with, and whether it can match empty (None: unknown)."""
+def _first_chars(items, ignore: bool = False) -> tuple[set[tuple[str, bool]], bool] | None:
+    """Characters a parsed regex sequence can start with, each with whether it is compared ignoring
+    case (inside an inline ``(?i:…)``, or everywhere with ``ignore``), and whether the sequence can
+    match empty (None: unknown)."""
     try:
         from re import _constants as c
     except ImportError:  # Python < 3.11
         return None
-    chars: set[str] = set()
+    chars: set[tuple[str, bool]] = set()
     for op, av in items:
         if op is c.LITERAL:
-            chars.add(chr(av))
+            chars.add((chr(av), ignore))
             return chars, False
         if op is c.IN:
             for item_op, item_av in av:
                 if item_op is c.LITERAL:
-                    chars.add(chr(item_av))
+                    chars.add((chr(item_av), ignore))
                 elif item_op is c.RANGE and item_av[1] - item_av[0] < 512:
-                    chars.update(chr(n) for n in range(item_av[0], item_av[1] + 1))
+                    chars.update((chr(n), ignore) for n in range(item_av[0], item_av[1] + 1))
                 else:
                     return None
             return chars, False
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: look further
         if op is c.SUBPATTERN:
-            if av[1] & re.IGNORECASE:
-                return None  # an inline (?i:…): the look-ahead would not ignore case
-            inner = _first_chars(av[-1])
+            # a (?-i:…) inside an ignore-case pattern is still tested ignoring case: a look-ahead
+            # that lets more characters through changes no match
+            inner = _first_chars(av[-1], ignore or bool(av[1] & re.IGNORECASE))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            inner = _first_chars(av[2])
+            inner = _first_chars(av[2], ignore)
             if inner is not None and av[0] == 0:
                 inner = (inner[0], True)
         elif op is c.BRANCH:
             inner = (set(), False)
             for branch in av[1]:
-                sub = _first_chars(branch)
+                sub = _first_chars(branch, ignore)
                 if sub is None:
                     return None
                 inner = (inner[0] | sub[0], inner[1] or sub[1])
@@ -317,6 +327,50 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
     return chars, True
 
 
+def _lead(chars: set[tuple[str, bool]], flags: int) -> str:
+    """A look-ahead accepting exactly the characters of :func:`_first_chars` (an inline ``(?i:[…])``
+    for those compared ignoring case in a pattern that is not; ``(?i:[x])`` and ``(?i:x)`` accept
+    the same characters)."""
+    if flags & re.IGNORECASE:
+        return f"(?=[{_class(ch for ch, _ in chars)}])"
+    exact = [ch for ch, ignore in chars if not ignore]
+    folded = [ch for ch, ignore in chars if ignore]
+    parts = ([f"[{_class(exact)}]"] if exact else []) + ([f"(?i:[{_class(folded)}])"] if folded else [])
+    return f"(?={'|'.join(parts)})"
+
+
+def _class(chars) -> str:
+    return "".join(re.escape(ch) for ch in sorted(set(chars)))
+
+
+def _starts_at_boundary(items) -> bool:
+    """Whether every match of a parsed regex sequence starts at a word boundary (``\\b`` among the
+    zero-width assertions it opens with, in every branch)."""
+    from re import _constants as c
+
+    for op, av in items:
+        if op is c.AT:
+            if av is c.AT_BOUNDARY:
+                return True
+            continue
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width at the same position: look further
+        if op is c.SUBPATTERN:
+            if (av[1] | av[2]) & (re.ASCII | re.LOCALE | re.UNICODE):
+                return False  # an inline flag would change what ``\b`` means
+            return _starts_at_boundary(av[-1])
+        if op is c.BRANCH:
+            return all(_starts_at_boundary(branch) for branch in av[1])
+        return False
+    return False
+
+
+def _boundary_lead(parsed) -> str:
+    """``\\b`` when every match of ``parsed`` starts at a word boundary, else nothing: tested first,
+    it skips the positions inside words before the look-ahead is tried (the same matches)."""
+    return r"\b" if _starts_at_boundary(parsed) else ""
+
+
 def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile(pattern, flags)``, led by a look-ahead on the characters a match can start with.
 
@@ -328,11 +382,26 @@ def prefiltered(pattern: str, flags: int = 0) -> re.Pattern:
         from re import _parser
     except ImportError:  # Python < 3.11
         return re.compile(pattern, flags)
-    first = _first_chars(_parser.parse(pattern, flags))
+    parsed = _parser.parse(pattern, flags)
+    first = _first_chars(parsed, bool(parsed.state.flags & re.IGNORECASE))
     if first is None or first[1] or not first[0]:
         return re.compile(pattern, flags)
-    charset = "".join(re.escape(ch) for ch in sorted(first[0]))
-    return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+    return re.compile(f"{_boundary_lead(parsed)}{_lead(first[0], flags)}(?:{pattern})", flags)
+
+
+def word_phrase(phrase: str) -> re.Pattern:
+    """``re.compile(rf"\\b{phrase}\\b", re.IGNORECASE)`` for a phrase (a regex) that opens with a
+    letter, written with that letter first so that the regex engine skips to it in C.
+
+    ``(?i:x)`` accepts exactly ``x`` and ``X`` for the ASCII letters other than ``i``, ``k`` and
+    ``s`` (``tests/test_scan_helpers.py`` checks it over all of Unicode); for those and the others
+    the pattern is :func:`prefiltered`.
+    """
+    first = phrase[:1]
+    if first.isascii() and first.isalpha() and first.lower() not in "iks":
+        letter = f"[{first.lower()}{first.upper()}]"
+        return re.compile(rf"{letter}(?<!\w{letter})(?i:{phrase[1:]})\b")
+    return prefiltered(rf"\b{phrase}\b", re.IGNORECASE)
 
 
 def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
@@ -353,11 +422,13 @@ def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
     except ImportError:  # Python < 3.11
         return prefiltered(plain, flags)
     groups: dict[str, list[int]] = {}
-    for n, pattern in enumerate(patterns):
-        first = _first_chars(_parser.parse(pattern, flags))
-        if first is None or first[1] or not first[0]:
-            return prefiltered(plain, flags)
-        for ch in first[0]:
+    parsed = [_parser.parse(pattern, flags) for pattern in patterns]
+    ignore = bool(flags & re.IGNORECASE)
+    for n, tree in enumerate(parsed):
+        first = _first_chars(tree, ignore)
+        if first is None or first[1] or not first[0] or any(folded != ignore for _ch, folded in first[0]):
+            return prefiltered(plain, flags)  # (an inline (?i:…) in a case-sensitive alternation)
+        for ch, _folded in first[0]:
             key = ch.lower() if flags & re.IGNORECASE else ch
             members = groups.setdefault(key, [])
             if n not in members:
@@ -372,7 +443,8 @@ def alternation(patterns: list[str], prefix: str, flags: int = 0) -> re.Pattern:
         members = "|".join(f"(?P<{prefix}{n}_{k}>{patterns[n]})" for n in sorted(groups[key]))
         branches.append(f"(?=[{re.escape(key)}])(?:{members})")
     leads = "".join(re.escape(key) for key in keys)
-    return re.compile(f"(?=[{leads}])(?:{'|'.join(branches)})", flags)
+    boundary = r"\b" if all(_starts_at_boundary(p) for p in parsed) else ""
+    return re.compile(f"{boundary}(?=[{leads}])(?:{'|'.join(branches)})", flags)
 
 
 def top_level_alternatives(pattern: str) -> list[str]:

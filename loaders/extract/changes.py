@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 
 from quyhoach.loaders.extract import mentions
-from quyhoach.loaders.extract._shared import prefiltered
+from quyhoach.loaders.extract._shared import prefiltered, word_phrase
 from quyhoach.loaders.extract.citations import (
     DocMention,
     QuoteRegion,
@@ -77,9 +77,9 @@ _ADJUSTED_PLAN_RE = re.compile(
     r"|(?i:điều chỉnh)\s+(?!theo\b)[^.;]{0,120}?(?<!theo )(?<!các )(?i:quy định\s+tại)" + _PROVISION_WORDS + r"\s*(?i:của\s+)?$"
 )
 _OPERATIVE_RE = re.compile(r"(?i:\b(?:quyết định|nghị quyết|kế hoạch|thông tư|nghị định|chỉ thị|quy định) này\b)")
-_REPLACE_RE = prefiltered(r"\bthay thế\b", re.IGNORECASE)  # prefiltered: these scan the whole text
-_REPEAL_RE = prefiltered(r"\bbãi bỏ\b", re.IGNORECASE)
-_EXPIRED_RE = prefiltered(r"\bhết hiệu lực\b", re.IGNORECASE)
+_REPLACE_RE = word_phrase("thay thế")  # word_phrase: these scan the whole text
+_REPEAL_RE = word_phrase("bãi bỏ")
+_EXPIRED_RE = word_phrase("hết hiệu lực")
 _LIST_SEP_RE = re.compile(
     r"(?:[;,]|\svà|\d+\.|:)\s*(?:(?:\d+\.|[a-zđ]\))\s*)?(?i:và\s+)?(?i:các\s+)?\s*(?i:số\s*)?$"
 )

@@ -84,8 +84,8 @@ _TYPE_ALT = "TTLT|TTr|QĐ|QD|NĐ|ND|NQ|KH|TT|CV|BC|CT|TB|CĐ|HD|PL"
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
 #: An official letter's code: issuer and the drafting unit ("UBND-XDCT", "TTg-CN", "BXD-KHTC").
 _LETTER_ISSUER = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*-[A-ZĐ][A-Za-zĐđ0-9&]*")
-CODE_RE = re.compile(
-    rf"(?<![\w/.])(?P<num>\d{{1,5}})(?P<sub>\.\d{{1,2}})?\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
+CODE_RE = re.compile(  # the first digit before the look-behind (the regex engine skips to it in C)
+    rf"(?P<num>\d(?<![\w/.]\d)\d{{0,4}})(?P<sub>\.\d{{1,2}})?\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?"
     rf"(?:(?P<type>{_TYPE_ALT})\s?-\s?)?(?P<issuer>{_ISSUER}(?:\s?-\s?{_ISSUER})?)(?![\w/])"
 )
 _HEAD_RE = re.compile(
@@ -117,8 +117,8 @@ LAW_NAMES = (
     "Thuế thu nhập cá nhân", "Thuế giá trị gia tăng", "Dự trữ quốc gia", "Xử lý vi phạm hành chính",
     "Bảo hiểm xã hội", "Bảo hiểm y tế", "Hải quan", "Lao động", "Việc làm", "Phí và lệ phí",
 )
-_LAW_RE = re.compile(
-    r"(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
+_LAW_RE = re.compile(  # the look-ahead on the head's first letter is tested before the look-behind
+    r"(?=[BL])(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
     + "|".join(re.escape(n).replace("\\ ", r"\s+") for n in sorted(LAW_NAMES, key=len, reverse=True))
     + r"))(?!\w)(?:(?P<amending>\s+sửa đổi(?:,?\s*bổ sung)?)?\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
 )

@@ -11,15 +11,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_NUMERIC = re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{2})(?![\d/])")
-_WORDS = re.compile(
+from quyhoach.loaders.extract._shared import prefiltered
+
+# The first digit comes before the look-behind (``(?<![\d/.\-])(?P<d>\d{1,2})`` written as
+# ``(?P<d>\d(?<![\d/.\-]\d)\d?)``, the same matches): the regex engine skips to the next digit in C.
+_NUMERIC = re.compile(r"(?P<d>\d(?<![\d/.\-]\d)\d?)\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>(?:19|20)\d{2})(?![\d/])")
+_WORDS = prefiltered(  # prefiltered (as _MONTH): both scan every window that holds a digit
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*(?:,\s*)?năm\s+(?P<y>(?:19|20)\d{2})",
     re.IGNORECASE,
 )
 #: Day and month without a year: "4/6", "(4/6)", "ngày 20/6". Not inside a longer number or code.
-_SHORT = re.compile(r"(?<![\d/.\-\w])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/\-]|\.\d)")
+_SHORT = re.compile(r"(?P<d>\d(?<![\d/.\-\w]\d)\d?)/(?P<m>\d{1,2})(?![\d/\-]|\.\d)")
 _DIGIT = re.compile(r"\d")
-_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|\s+năm\s+)(?P<y>(?:19|20)\d{2})", re.IGNORECASE)
+_MONTH = prefiltered(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|\s+năm\s+)(?P<y>(?:19|20)\d{2})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,12 @@ SURNAMES = frozenset(
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
 #: The words of ``_WORD_RE`` that start with a capital (a name's syllables are among them).
-_CAPITAL_WORD_RE = re.compile(rf"(?<![^\W\d_])[{UPPER_CLASS}][^\W\d_]*")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ(\"“])|\n+")
+# capital first, the look-behind after it: the regex engine skips to the next capital in C (the
+# same matches as a look-behind before the capital)
+_CAPITAL_WORD_RE = re.compile(rf"[{UPPER_CLASS}](?<![^\W\d_](?s:.))[^\W\d_]*")
+# (the first space or line break is matched first, then what lies before it, so that the regex
+# engine skips to the next space in C: the same matches as ``(?<=[.!?…])\s+(?=…)|\n+``)
+_SENTENCE_END = re.compile(r"\s(?:(?<=[.!?…]\s)\s*(?=[A-ZĐÀ-Ỹ(\"“])|(?<=\n)\n*)")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -60,7 +60,7 @@ import yaml
 from rdflib import RDF, Literal, URIRef
 
 from quyhoach.loaders.extract import mentions
-from quyhoach.loaders.extract._shared import decimal_literal
+from quyhoach.loaders.extract._shared import decimal_literal, prefiltered
 from quyhoach.loaders.extract.citations import main_mention
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
@@ -101,10 +101,10 @@ def _vocab() -> _Vocab:
         lead_re=re.compile(rf"^(?:(?i:{lead})[\s,]+)+"),
         field_re=re.compile(rf"(?im)^[\s\-+*]*(?:\d+\.\s*)?(?:{fields})\s*:\s*"),
         stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
-        group_re=re.compile(rf"(?i:{heads})(?![\wÀ-ỹ])"),
+        group_re=prefiltered(rf"(?i:{heads})(?![\wÀ-ỹ])"),  # prefiltered: it scans clauses
         groups=groups,
         strict=frozenset(k.lower() for k in data.get("strict_kinds", [])),
-        opener_re=re.compile(
+        opener_re=prefiltered(
             r"(?<!kêu gọi )(?<!thu hút )(?<!xúc tiến )(?<![\wÀ-ỹ])(?i:"
             + "|".join(re.escape(w) for w in sorted(data.get("prose_openers", []), key=len, reverse=True))
             + r")\s+"
@@ -293,6 +293,12 @@ def _block_end(text: str, pos: int, limit: int = 3000) -> int:
     return h.start() if h else min(len(text), pos + limit)
 
 
+#: ``dự án`` in prose, not in ``Ban Quản lý dự án``: the same matches as
+#: ``(?<!Ban Quản lý )(?<!Ban quản lý )(?i:dự án)\s+``, written with its first letter before the
+#: look-behinds so that the regex engine skips to the next ``d`` in C (``(?i:d)`` is ``[dD]``).
+_PROSE_PROJECT_RE = re.compile(r"[dD](?<!Ban Quản lý [dD])(?<!Ban quản lý [dD])(?i:ự án)\s+")
+
+
 def find_projects(text: str) -> list[Found]:
     """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``)."""
     out: list[Found] = []
@@ -322,7 +328,7 @@ def find_projects(text: str) -> list[Found]:
         if k is None:
             continue
         add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), line_end), True)
-    for m in re.finditer(r"(?<!Ban Quản lý )(?<!Ban quản lý )(?i:dự án)\s+", text):
+    for m in _PROSE_PROJECT_RE.finditer(text):
         s = _strip_lead(text, m.start(), min(len(text), m.start() + 80))
         k = _kind_at(text, s)
         if k is None:
@@ -367,7 +373,7 @@ def find_projects(text: str) -> list[Found]:
 
 
 #: Opens a list of examples or members: "(như: A, B, …)", "như: A, B", "gồm: A, B", "(A, B, C)".
-_EXAMPLES_RE = re.compile(r"\((?:như|gồm|bao gồm)?:?\s*|\b(?:như|gồm|bao gồm):\s*", re.IGNORECASE)
+_EXAMPLES_RE = prefiltered(r"\((?:như|gồm|bao gồm)?:?\s*|\b(?:như|gồm|bao gồm):\s*", re.IGNORECASE)
 #: Ends an example list.
 _EXAMPLES_END_RE = re.compile(r"[;:)\n]|\.\.\.|…|\.(?!\d)(?=\s|$)")
 #: An item that only continues the previous name's numbering ("Ô Môn II, III, IV").

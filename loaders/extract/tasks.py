@@ -217,7 +217,9 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     """Agency mentions in ``text[start:end]``: resolver hits, collectives, acting provinces."""
     chunk = text[start:end]
     found: list[Mention] = []
-    for m in _COLLECTIVE_RE.finditer(chunk):
+    # every collective holds a hint word (as in _may_mention): without one the scan finds nothing
+    collectives = _COLLECTIVE_RE.finditer(chunk) if hint_in(_COLLECTIVE_HINT_RE, text, start, end) else ()
+    for m in collectives:
         s, e = start + m.start(), start + m.end()
         kind = COLLECTIVES[alternative(m)][1]  # the phrase's own group closes last
         ref = _collective(m.group(), kind)
@@ -277,7 +279,7 @@ def _department_re() -> re.Pattern:
 
 
 #: "các Bộ: Xây dựng, Công Thương, Nông nghiệp và Môi trường", "Bộ trưởng các Bộ: …": ministries named after one "Bộ".
-_MINISTRY_LIST = re.compile(r"(?:Bộ trưởng\s+)?các\s+Bộ\s*:\s*", re.IGNORECASE)
+_MINISTRY_LIST = prefiltered(r"(?:Bộ trưởng\s+)?các\s+Bộ\s*:\s*", re.IGNORECASE)
 _LIST_BREAK = re.compile(r",\s*|\s+và\s+|(?=[;.:\n(])|(?=\s)")
 
 

@@ -169,7 +169,10 @@ def _scan_tokens(text: str) -> tuple[_Tokens, list[str]]:
     parts = _SPLIT_TOKENS_RE.split(text)
     raws = parts[1::2]
     bounds = list(accumulate(map(len, parts[:-1])))
-    keys = list(map(token_key, raws))
+    vocabulary = dict.fromkeys(raws)  # a text's distinct tokens are few: each key is worked out once
+    for raw in vocabulary:
+        vocabulary[raw] = token_key(raw)
+    keys = list(map(vocabulary.__getitem__, raws))
     result = (_Tokens(bounds[0::2], bounds[1::2], raws, keys, parts[0:-1:2]), keys)
     if len(_TOKEN_MEMO) >= _TOKEN_MEMO_SIZE:
         _TOKEN_MEMO.pop(next(iter(_TOKEN_MEMO)))
@@ -418,7 +421,7 @@ class Resolver:
         for j0, mode, allowed in starts:
             for j, payloads in self._unit_walk(keys, j0, tokens, walks):
                 span = tokens.raws[j0:j]
-                names = [p for p in payloads if self._form_fits(p, span, free_text, bare=allowed is None)]
+                names = self._fitting(payloads, span, free_text, bare=allowed is None)
                 if not names:
                     continue
                 cands = [p.target for p in names]
@@ -431,16 +434,30 @@ class Resolver:
         return tuple(out)
 
     @staticmethod
+    def _fitting(names: list[_Name], span: list[str], free_text: bool, bare: bool) -> list[_Name]:
+        """The names of ``names`` the tokens ``span`` (their raw text) are written as they must be
+        (the capitals of the span tested once for all of them)."""
+        out = []
+        capitalised = None
+        for name in names:
+            if name.case_sensitive:
+                fits = "".join(span) == "".join(_TOKEN_RE.findall(name.form))
+            elif not free_text:
+                fits = True
+            elif isinstance(name.target, UnitRecord) and name.target.level == "region" and (not bare or len(span) >= 4):
+                fits = True  # "vùng trung du và miền núi phía Bắc": long region names in any case
+            else:
+                if capitalised is None:
+                    capitalised = all(_is_capitalised(raw) for raw in span if raw[:1].isalpha())
+                fits = capitalised
+            if fits:
+                out.append(name)
+        return out
+
+    @staticmethod
     def _form_fits(name: _Name, span: list[str], free_text: bool, bare: bool) -> bool:
         """Whether the tokens ``span`` (their raw text) are written as ``name`` must be."""
-        if name.case_sensitive:
-            return "".join(span) == "".join(_TOKEN_RE.findall(name.form))
-        if not free_text:
-            return True
-        target = name.target
-        if isinstance(target, UnitRecord) and target.level == "region" and (not bare or len(span) >= 4):
-            return True  # "vùng trung du và miền núi phía Bắc": long region names in any case
-        return all(_is_capitalised(raw) for raw in span if raw[:1].isalpha())
+        return bool(Resolver._fitting([name], span, free_text, bare))
 
     @staticmethod
     def _bare_name_ok(tokens: _Tokens, i: int, j: int) -> bool:
@@ -569,7 +586,7 @@ class Resolver:
         for i in _memo(self, ("unit starts", text), lambda: self._unit_starts(tokens, keys, walks)):
             for j, payloads in self._unit_walk(keys, i, tokens, walks):
                 span = tokens.raws[i:j]
-                if any(self._form_fits(p, span, True, bare=True) for p in payloads):
+                if self._fitting(payloads, span, True, bare=True):
                     shadows.setdefault(i, []).append(j)
         return [shadows]
 
