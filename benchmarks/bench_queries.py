@@ -9,6 +9,12 @@ Each query runs as an analyst would run it on the whole store: ``quyhoach --stor
 past ``--timeout`` is stopped without stopping the others. Printed per query: rows, wall seconds,
 CPU seconds of the process (``RUSAGE_CHILDREN``), and the same for ``query --list`` (opening the
 store and starting Python, the floor under every figure).
+
+``--in-process`` runs the queries one after another in this process instead (the store opened once,
+read-only; each query through ``named_queries.run_sparql``, CPU seconds from ``time.process_time()``,
+no timeout): the cost of the query in the engine alone. ``--checks`` keeps only the consistency
+checks; ``--queries DIR`` reads the library from another folder (e.g. an earlier commit's
+``queries/``, from ``git archive``) to compare versions on one store.
 """
 
 from __future__ import annotations
@@ -63,11 +69,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", default="2026-12-02", help="the reference date of the queries that have one")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a query is stopped")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    parser.add_argument("--in-process", action="store_true", help="run the queries in this process (no timeout)")
+    parser.add_argument("--checks", action="store_true", help="only the consistency checks")
+    parser.add_argument("--queries", type=Path, default=None, help="the query library folder (default: the package's)")
     args = parser.parse_args(argv)
+    queries = [q for q in nq.discover(args.queries) if q.severity or not args.checks]
+    if args.in_process:
+        return in_process(args, queries)
     base = [*quyhoach_exe(), "--store", args.store]
     floor = timed([*base, "query", "--list"], args.timeout)
     rows = []
-    for query in nq.discover():
+    for query in queries:
         params = ["--param", f"today={args.today}"] if any(p.name == "today" for p in query.params) else []
         params += example_params(query)
         result = timed([*base, "query", query.name, "--format", "json", *params], args.timeout)
@@ -87,6 +99,31 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"floor": {k: floor[k] for k in ("wall", "cpu")}, "rows": rows}, indent=2))
     return 0 if all(r["rows"] is not None for r in rows) else 1
+
+
+def in_process(args: argparse.Namespace, queries: list[nq.NamedQuery]) -> int:
+    """``--in-process``: each query in this process on one read-only store; print a table (library order)."""
+    from quyhoach.graph.store import KnowledgeStore
+
+    rows = []
+    with KnowledgeStore(args.store, read_only=True) as store:
+        for query in queries:
+            params = {"today": args.today} if any(p.name == "today" for p in query.params) else {}
+            params |= nq.parse_param_options(example_params(query)[1::2])
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = nq.run(store, query, params)
+            row = {"query": query.name, "check": bool(query.severity), "rows": len(result.rows),
+                   "wall": round(time.perf_counter() - wall, 2), "cpu": round(time.process_time() - cpu, 2)}
+            rows.append(row)
+            print(f"{query.name:32s} {row['rows']:>7} rows {row['wall']:8.2f} s wall {row['cpu']:8.2f} s CPU",
+                  file=sys.stderr, flush=True)
+    print("| query | check | rows | wall s | CPU s |\n|---|---|---:|---:|---:|")
+    for row in rows:
+        print(f"| {row['query']} | {'yes' if row['check'] else ''} | {row['rows']} | {row['wall']:.2f} | {row['cpu']:.2f} |")
+    print(f"| **all** | | {sum(r['rows'] for r in rows)} | {sum(r['wall'] for r in rows):.2f} | {sum(r['cpu'] for r in rows):.2f} |")
+    if args.json:
+        args.json.write_text(json.dumps({"rows": rows}, indent=2))
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ the child's peak resident set (``wait4`` rusage). The import is compared with ra
 A failing step is reported (stderr, the row's ``failures`` in ``--json``, exit status 1) and
 only the steps that need its result are skipped. "one document" loads one seed document into
 the reasoned store, split into extraction / write / incremental reasoning / SHACL of that source
-(seconds; CPU times in ``--json``). Prints one table (markdown) and writes ``--json``; with matplotlib (``pip install -e '.[bench]'``)
+(seconds; CPU times in ``--json``). The time, CPU time and statements of each reasoning rule
+(what ``quyhoach reason`` prints on stderr; the profile of the one-document refresh) go into
+``--json`` (``reason (full) rules``, ``one document (split)`` → ``rules``). Prints one table (markdown) and writes ``--json``; with matplotlib (``pip install -e '.[bench]'``)
 also a log-log plot. Big files and stores are deleted after each size unless ``--keep``.
 """
 
@@ -31,6 +33,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import TODAY, parse_size  # noqa: E402
+
+from quyhoach.graph.reasoning import Profile  # noqa: E402
 
 #: A seed document: the one-document incremental load.
 ONE_DOCUMENT = REPO / "corpus" / "2024-11_bnews_lang-son-qd-1371-uu-tien-dau-tu.txt"
@@ -87,7 +91,9 @@ with KnowledgeStore(sys.argv[1]) as store:
     document, triples = timed("extract", extract)
     graph = source_graph(document.sha256)
     times["triples"] = timed("write", store.replace_graph, graph, triples)
-    times["re-derived"] = timed("reason", reasoning.refresh, store, [graph])
+    profile = reasoning.Profile()
+    times["re-derived"] = timed("reason", reasoning.refresh, store, [graph], profile)
+    times["rules"] = profile.as_dict()
     timed("shacl", lambda: validate(_graph_data(store, graph)))
 print(json.dumps(times))
 """
@@ -102,8 +108,8 @@ class StepFailed(Exception):
     """A benchmark step's child process failed (its command and the end of its stderr)."""
 
 
-def run(args: list[str], store: Path | None = None) -> tuple[float, float, float, str]:
-    """Run a child; return (seconds, CPU seconds, peak RSS in MiB, stdout). A failing child raises :class:`StepFailed`."""
+def run(args: list[str], store: Path | None = None) -> tuple[float, float, float, str, str]:
+    """Run a child; return (seconds, CPU seconds, peak RSS in MiB, stdout, stderr). A failing child raises :class:`StepFailed`."""
     env = dict(os.environ, COLUMNS="200")
     if store is not None:
         env["QUYHOACH_STORE"] = str(store)
@@ -118,7 +124,7 @@ def run(args: list[str], store: Path | None = None) -> tuple[float, float, float
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise StepFailed(f"exit {code}: {' '.join(args)}\n{stderr.strip()[-2000:]}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout, stderr
 
 
 STEPS = ("import", "reason", "check", "stats", "export")
@@ -143,7 +149,7 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[
         nonlocal peak
         print(f"  {name} …", file=sys.stderr, flush=True)
         try:
-            seconds, cpu, rss, stdout = run(args, on)
+            seconds, cpu, rss, stdout, stderr = run(args, on)
         except StepFailed as exc:
             row[name] = "FAILED"
             row["failures"][name] = str(exc)
@@ -154,6 +160,9 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[
         row[f"{name} MiB"] = round(rss)
         peak = max(peak, rss)
         print(f"  {name}: {seconds:.1f} s ({cpu:.1f} s CPU), {rss:.0f} MiB", file=sys.stderr, flush=True)
+        rules = Profile.parse_lines(stderr)  # what `quyhoach reason` prints per rule
+        if rules:
+            row[f"{name} rules"] = rules
         return stdout
 
     def skip(names: tuple[str, ...], why: str) -> None:

@@ -215,8 +215,9 @@ def run_checks(
     # side (at most ``workers`` at a time, which also bounds memory); a remote store is asked one
     # query at a time. Results keep the library's order whatever finishes first.
     workers = 1 if getattr(store, "remote", False) else max(1, workers)
+    options = nq.dataset(store)  # once for the run: it lists every graph of the store
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_run_one, store, query, params) for query in queries]
+        futures = [pool.submit(_run_one, store, query, params, options) for query in queries]
         for query, future in zip(queries, futures, strict=True):
             run, found = future.result()
             if on_progress:
@@ -227,12 +228,13 @@ def run_checks(
         if on_progress:
             on_progress("shacl")
         report.checks.append(_run_shacl(store, report.findings))
-    _attach_details(store, report.findings)
+    _attach_details(store, report.findings, options)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _run_one(store, query: nq.NamedQuery, params: dict[str, str]) -> tuple[CheckRun, list[Finding]]:
+def _run_one(store, query: nq.NamedQuery, params: dict[str, str],
+             options: dict | None = None) -> tuple[CheckRun, list[Finding]]:
     """Run one check query: what it did and its findings (labels and evidence come later)."""
     findings: list[Finding] = []
     mine = {k: v for k, v in params.items() if any(p.name == k for p in query.params)}
@@ -241,7 +243,7 @@ def _run_one(store, query: nq.NamedQuery, params: dict[str, str]) -> tuple[Check
     try:
         bindings = nq.bind_params(query, mine)
         run.sparql = nq.inject_values(query.body, bindings)
-        result = nq.run_sparql(store, run.sparql)
+        result = nq.run_sparql(store, run.sparql, options=options)
     except (UserError, OSError, RuntimeError, ValueError) as exc:
         run.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         run.seconds = time.perf_counter() - started
@@ -378,7 +380,7 @@ _EVIDENCE = (
 )
 
 
-def _rows_for(store, query: str, iris: list[str], batch: int = 500):
+def _rows_for(store, query: str, iris: list[str], batch: int = 500, options: dict | None = None):
     """The rows of ``query`` with ``VALUES ?e`` bound to ``iris``, a batch at a time.
 
     Batches, because Virtuoso refuses a ``VALUES`` block of several thousand terms ("Too many
@@ -386,22 +388,23 @@ def _rows_for(store, query: str, iris: list[str], batch: int = 500):
     """
     for i in range(0, len(iris), batch):
         values = " ".join(str(ox.NamedNode(iri)) for iri in iris[i:i + batch])
-        yield from nq.run_sparql(store, query.replace("WHERE {", f"WHERE {{ VALUES ?e {{ {values} }}", 1)).rows
+        yield from nq.run_sparql(store, query.replace("WHERE {", f"WHERE {{ VALUES ?e {{ {values} }}", 1),
+                                 options=options).rows
 
 
-def _attach_details(store, findings: list[Finding]) -> None:
+def _attach_details(store, findings: list[Finding], options: dict | None = None) -> None:
     """Fill entity labels and evidence quotes for every finding (two queries for all of them)."""
     iris = sorted({e.iri for f in findings for e in f.entities})
     if not iris:
         return
     labels: dict[str, dict[str, str]] = {}
-    for row in _rows_for(store, _LABELS, iris):
+    for row in _rows_for(store, _LABELS, iris, options=options):
         term = row["label"]
         lang = term.language or "" if isinstance(term, ox.Literal) else ""
         slot = labels.setdefault(row["e"].value, {})
         slot.setdefault(lang or "plain", term.value)
     quotes: dict[str, list[tuple[str, Quote]]] = {}
-    rows = [row for query in _EVIDENCE for row in _rows_for(store, query, iris)]
+    rows = [row for query in _EVIDENCE for row in _rows_for(store, query, iris, options=options)]
     for row in _unique(rows):
         source = row["source"].value
         quote = Quote(

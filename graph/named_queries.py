@@ -380,14 +380,19 @@ def dataset(store, graphs: Iterable[ox.NamedNode] | None = None) -> dict:
     return {"default_graph": data or [ox.DefaultGraph()]}
 
 
-def run_sparql(store, sparql: str, graphs: Iterable[ox.NamedNode] | None = None) -> QueryResult:
-    """Run SPARQL over the union of the data graphs with the project prefixes and functions."""
+def run_sparql(store, sparql: str, graphs: Iterable[ox.NamedNode] | None = None,
+               options: dict | None = None) -> QueryResult:
+    """Run SPARQL over the union of the data graphs with the project prefixes and functions.
+
+    ``options`` is a :func:`dataset` answer computed once for several queries (it lists the
+    store's graphs: about 0.4 s at 10 M quads); without it, it is computed for this query.
+    """
     try:
         answer = store.query(
             sparql,
             prefixes=dict(PREFIXES, qhfn=FUNCTIONS),
             custom_functions=CUSTOM_FUNCTIONS,
-            **dataset(store, graphs),
+            **(options if options is not None else dataset(store, graphs)),
         )
     except SyntaxError as exc:
         raise UserError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from exc

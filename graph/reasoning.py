@@ -125,6 +125,24 @@ class Profile(dict):
             out.append(f"{name:<24} {entry.seconds:8.2f} s {entry.cpu:8.2f} s CPU {rows:>10} statements {entry.runs:6} runs")
         return out
 
+    def as_dict(self) -> dict[str, dict]:
+        """Per rule: ``seconds``, ``cpu``, ``statements`` (``None``: not counted), ``runs`` (JSON-ready)."""
+        return {name: {"seconds": round(e.seconds, 3), "cpu": round(e.cpu, 3), "statements": e.statements, "runs": e.runs}
+                for name, e in self.items()}
+
+    @classmethod
+    def parse_lines(cls, text: str) -> dict[str, dict]:
+        """The :meth:`as_dict` form of the :meth:`lines` found in ``text`` (e.g. ``quyhoach reason``'s stderr)."""
+        found = {}
+        for match in _PROFILE_LINE.finditer(text):
+            name, seconds, cpu, rows, runs = match.groups()
+            found[name.strip()] = {"seconds": float(seconds), "cpu": float(cpu),
+                                   "statements": None if rows == "?" else int(rows), "runs": int(runs)}
+        return found
+
+
+_PROFILE_LINE = re.compile(r"^\s*(\S.*?)\s+([\d.]+) s\s+([\d.]+) s CPU\s+(\?|\d+) statements\s+(\d+) runs\s*$", re.M)
+
 
 @cache
 def rule(name: str) -> str:

@@ -25,6 +25,9 @@ def test_harness_prints_the_table_at_a_smoke_size(tmp_path):
     assert row["failures"] == {}
     split = row["one document (split)"]
     assert split["triples"] > 0 and all(split[k] > 0 for k in ("extract", "write", "reason", "shacl"))
+    rules = row["reason (full) rules"]  # the per-rule lines of `quyhoach reason`, kept
+    assert rules["local-types"]["statements"] > 0 and rules["local-types"]["runs"] >= 1
+    assert "cross-source (changed keys)" in split["rules"]
     for step in ("generate", "bulk_load (raw)", "import", "reason (full)", "reason (one document)", "check", "stats", "export"):
         assert row[step] > 0, step
     assert not list((tmp_path / "work").glob("store-*"))  # big temp files are deleted
