@@ -95,3 +95,23 @@ def test_growth_poles_and_centres():
 def test_province_as_one_of_the_growth_poles():
     got = rows(run("Xây dựng Quảng Ninh trở thành tỉnh dịch vụ, là một trong những cực tăng trưởng của miền Bắc."))
     assert {(k, loc) for k, _, loc, _ in got} == {("GrowthPole", "unit/province/22")}
+
+
+def _undated_page(tmp_path, cited: str):
+    """An undated Q&A page on a park, naming the decision ``cited`` ("… ngày dd/mm/yyyy …")."""
+    from quyhoach.loaders.documents.pipeline import extract, read_source
+
+    path = tmp_path / "kcn.md"
+    path.write_text(
+        "# Khu công nghiệp Gia Lạc ở đâu?\n\n"
+        f"Theo Quyết định số 512/QĐ-UBND ngày {cited} của UBND tỉnh Ninh Bình, Khu công nghiệp Gia Lạc "
+        "(tỉnh Ninh Bình) được đầu tư hạ tầng trên diện tích khoảng 150 ha.\n",
+        encoding="utf-8",
+    )
+    doc = read_source(path)
+    return rows(extract(doc, extractors=("citations", "infrastructure")))
+
+
+def test_an_undated_page_citing_a_decision_after_the_reorganisation_speaks_of_the_new_units(tmp_path):
+    assert ("IndustrialPark", "Khu công nghiệp Gia Lạc", "unit/province-2025/37", "") in _undated_page(tmp_path, "12/9/2025")
+    assert ("IndustrialPark", "Khu công nghiệp Gia Lạc", "unit/province/37", "") in _undated_page(tmp_path, "12/9/2024")

@@ -39,6 +39,7 @@ from quyhoach.loaders.documents.structure import DocumentStructure
 from quyhoach.loaders.extract import mentions
 from quyhoach.loaders.extract.dates import DateMention, date_at, find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.loaders.reference.units import REFORM_DATE
 from quyhoach.namespaces import ELI, FOAF, ID, ORG, QH
 from quyhoach.text import slugify
 
@@ -1002,6 +1003,13 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             approx = doc.extra.get("published_approx")
             if approx is None or (approx.year, approx.month) == (main.date.value.year, main.date.value.month):
                 ctx.as_of = main.date.value
+    if doc.published is None and doc.extra.get("published_approx") is None and ctx.as_of is None:
+        # an undated page is no older than the newest document it names: from the reorganisation on,
+        # the units it speaks of are the new ones (a report citing "Quyết định … ngày 28/10/2025")
+        newest = max((d.date.value for d in found if d.date is not None), default=None)
+        if newest is not None and newest >= REFORM_DATE:
+            ctx.as_of = newest
+    if main is not None:
         regions = quote_regions(doc, found, main, why)
         for d in found:
             if d.key == main.key:
