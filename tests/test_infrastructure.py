@@ -104,6 +104,9 @@ def _undated_page(tmp_path, cited: str):
     path = tmp_path / "kcn.md"
     path.write_text(
         "# Khu công nghiệp Gia Lạc ở đâu?\n\n"
+        "Công ty Cổ phần Phát triển hạ tầng Gia Lạc vừa công bố báo cáo đánh giá tác động môi trường của dự án "
+        "hạ tầng khu công nghiệp, với các hạng mục đường nội bộ, trạm xử lý nước thải và cây xanh cách ly.\n\n"
+        "Vị trí của dự án được xác định như sau.\n\n"
         f"Theo Quyết định số 512/QĐ-UBND ngày {cited} của UBND tỉnh Ninh Bình, Khu công nghiệp Gia Lạc "
         "(tỉnh Ninh Bình) được đầu tư hạ tầng trên diện tích khoảng 150 ha.\n",
         encoding="utf-8",
