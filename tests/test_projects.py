@@ -279,3 +279,30 @@ def test_a_work_named_again_gives_its_place_and_scale_and_a_former_province(tmp_
     assert ID["unit/province/80"] in places  # Long An "cũ": the province before the merger
     assert any("province-2025/" in str(p) for p in places)  # the page speaks after the merger
     assert _scales(g, airport) == {("area", Decimal("1200"), "ha")}
+
+
+def _page_graph(tmp_path: Path, markdown: str):
+    path = tmp_path / "page.md"
+    path.write_text(markdown, encoding="utf-8")
+    return extract(read_source(path, {}), extractors=MINE)
+
+
+def test_the_work_of_an_approved_plan_takes_the_goals_listed_in_its_section(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Mục tiêu quy hoạch cảng hàng không Chu Lai ra sao?\n\n"
+        "Ngày 02/3/2024, Bộ Giao thông vận tải đã ban hành Quyết định 216/QĐ-BGTVT về việc phê duyệt quy hoạch "
+        "cảng hàng không quốc tế Chu Lai thời kỳ 2021-2030, tầm nhìn đến năm 2050.\n\n"
+        "Theo đó, mục tiêu quy hoạch đến năm 2030 như sau:\n\n"
+        "- Cấp sân bay: 4F.\n\n"
+        "- Công suất: khoảng 5 triệu hành khách/năm và 300.000 tấn hàng hóa/năm.\n\n"
+        "Đồng thời, Quyết định 216/QĐ-BGTVT đề cập tầm nhìn đến năm 2050 như sau:\n\n"
+        "- Công suất: khoảng 30 triệu hành khách/năm và 5.000.000 tấn hàng hóa/năm.\n\n"
+        "## Ai quản lý cảng hàng không?\n\n"
+        "- Công suất: 99 triệu hành khách/năm của mọi cảng hàng không trong cả nước.\n"
+    ))
+    airport = _projects(g)["Cảng hàng không quốc tế Chu Lai"]
+    assert (airport, RDF.type, QH.Airport) in g
+    assert _scales(g, airport) == {
+        ("passengers", Decimal("5000000"), "passengers/year"), ("passengers", Decimal("30000000"), "passengers/year"),
+        ("cargo", Decimal("300000"), "tonnes/year"), ("cargo", Decimal("5000000"), "tonnes/year"),
+    }

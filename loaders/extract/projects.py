@@ -131,6 +131,7 @@ class Found:
     place_end: int | None = None  # the places are read up to here (the rest of the block: scale only)
     place_items: list = field(default_factory=list)  # items past ``place_end`` that say where it is
     scaled: bool = True  # whether the figures of the block are its scale (not for a container)
+    planned: bool = False  # the work of an approved plan ("phê duyệt quy hoạch cảng hàng không X")
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -293,6 +294,18 @@ def _block_end(text: str, pos: int, limit: int = 3000) -> int:
     return h.start() if h else min(len(text), pos + limit)
 
 
+#: The opener of a plan of one work ("phê duyệt quy hoạch cảng hàng không quốc tế X").
+_PLAN_OPENER = re.compile(r"(?i:phê duyệt quy hoạch)\s*$")
+#: A list item of a section (its scale lines: "- Công suất: khoảng 10 triệu hành khách/năm").
+_SECTION_ITEM = re.compile(r"(?m)^[ \t*]*[-+•][^\n]*")
+
+
+def _section_items(text: str, f: Found) -> list[tuple[int, int]]:
+    """The list items of the section of a planned work, after its sentence: the plan's goals
+    ("mục tiêu quy hoạch … như sau: - Công suất: …; tầm nhìn đến năm 2050 như sau: - Công suất: …")."""
+    return [(m.start(), m.end()) for m in _SECTION_ITEM.finditer(text, f.block[1], _block_end(text, f.end))]
+
+
 def find_projects(text: str) -> list[Found]:
     """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``)."""
     out: list[Found] = []
@@ -358,6 +371,8 @@ def find_projects(text: str) -> list[Found]:
                     out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
                 if container and out and out[-1].start == s:
                     out[-1].scaled = False
+                if out and out[-1].start == s and _PLAN_OPENER.search(m.group()):
+                    out[-1].planned = True
             sep = _LIST_SEPARATOR.match(text, end, s1)
             if sep is None:
                 break
@@ -475,6 +490,8 @@ _MEASURES = {"km": "length", "ha": "area", "m²": "area", "m2": "area", "mw": "c
 _INVEST_RE = re.compile(r"(?i:(?:tổng\s+)?vốn đầu tư|tổng mức đầu tư|chi phí đầu tư)")
 _PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng)")
 _PERIOD_RE = re.compile(r"(?i:thời kỳ|giai đoạn|tầm nhìn|năm \d{4})")
+#: A later period named between two figures of one measure.
+_VISION_RE = re.compile(r"(?i:tầm nhìn(?: đến)? năm \d{4})")
 
 
 @dataclass
@@ -494,7 +511,9 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
     near = before[-60:].lower()
     if re.match(r"\s*(?:hành khách|lượt khách|khách)", after) or "khách" in unit:
         return "passengers", "passengers/year", q.scale if unit in {"triệu", "nghìn"} else Decimal(1)
-    if re.match(r"\s*tấn", after) and unit in {"triệu", "nghìn", ""} and re.search(r"(?i:thông qua|hàng hóa|hàng hoá)", before[-120:]):
+    if re.match(r"\s*tấn", after) and unit in {"triệu", "nghìn", ""} and (
+        re.search(r"(?i:thông qua|hàng hóa|hàng hoá)", before[-120:]) or re.match(r"\s*tấn\s+(?i:hàng hóa|hàng hoá)", after)
+    ):
         return "cargo", "tonnes/year", q.scale
     if q.is_money:
         m = None
@@ -520,12 +539,16 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
     return measure, "MW" if measure == "capacity" else unit, factor
 
 
-def _scales(text: str, start: int, end: int) -> list[_Scale]:
+def _scales(text: str, start: int, end: int, within: list[tuple[int, int]] | None = None) -> list[_Scale]:
     """Scale figures of a block: ranges "từ A đến B" joined; per measure the first figure, and
-    later ones only for another period ("…/năm thời kỳ 2021-2030; … tầm nhìn đến năm 2050")."""
+    later ones only for another period ("…/năm thời kỳ 2021-2030; … tầm nhìn đến năm 2050", or a
+    period named between the two: "… tầm nhìn đến năm 2050 như sau: - Công suất: …"). ``within``:
+    only figures inside these spans count."""
     raw: list[_Scale] = []
     for q in find_quantities(text[start:end], start):
         if q.is_year:
+            continue
+        if within is not None and not any(a <= q.start < b for a, b in within):
             continue
         found = _measure(q, text[max(start, q.start - 120) : q.start], text[q.end : q.end + 20])
         if found is None:
@@ -547,6 +570,8 @@ def _scales(text: str, start: int, end: int) -> list[_Scale]:
         if last is None:
             out.append(s)
         elif _PERIOD_RE.search(text[s.end : s.end + 40]) and not _PART_RE.search(text[last.end : s.start]):
+            out.append(s)
+        elif _VISION_RE.search(text, last.end, s.start) and not _PART_RE.search(text[last.end : s.start]):
             out.append(s)
     return out
 
@@ -723,6 +748,10 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         if f.scaled and not scales:
             for a, b in later:
                 scales += [sc for sc in _scales(text, a, b) if sc.measure not in {x.measure for x in scales}]
+        if f.scaled and not scales and f.planned:
+            items = _section_items(text, f)
+            if items:
+                scales = _scales(text, items[0][0], items[-1][1], items)
         for sc in scales:
             node = ID[f"scale/{slugify(label)}/{sc.measure}/{sc.start}"]
             qspan = Span(sc.start, sc.end)
