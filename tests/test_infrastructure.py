@@ -118,3 +118,12 @@ def _undated_page(tmp_path, cited: str):
 def test_an_undated_page_citing_a_decision_after_the_reorganisation_speaks_of_the_new_units(tmp_path):
     assert ("IndustrialPark", "Khu công nghiệp Gia Lạc", "unit/province-2025/37", "") in _undated_page(tmp_path, "12/9/2025")
     assert ("IndustrialPark", "Khu công nghiệp Gia Lạc", "unit/province/37", "") in _undated_page(tmp_path, "12/9/2024")
+
+
+def test_provincial_roads_in_every_writing_and_no_route_of_an_address():
+    got = rows(run("+ Phía Nam giáp Đường ĐT.271 và khu dân cư; phía Tây giáp ĐT 295B, 296.\n"
+                   "Nâng cấp Đường tỉnh 398 qua xã Tân Sơn.\n"
+                   "- Chủ đầu tư: Công ty Cổ phần Hạ tầng Bắc Sơn. Địa chỉ: Km 12, Quốc lộ 37, xã Tân Sơn.\n"))
+    roads = {(kind, name) for kind, name, _l, _s in got if kind in ("ProvincialRoad", "NationalHighway")}
+    assert roads == {("ProvincialRoad", "Đường tỉnh 271"), ("ProvincialRoad", "Đường tỉnh 295B"),
+                     ("ProvincialRoad", "Đường tỉnh 296"), ("ProvincialRoad", "Đường tỉnh 398")}

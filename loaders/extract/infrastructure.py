@@ -7,7 +7,9 @@ Rules (general patterns of the genre):
   Chi Lăng``) -> ``qh:Expressway``; ``đường sắt [tốc độ cao]`` + dash names (a comma list continues the
   kind: ``các tuyến đường sắt tốc độ cao Lạng Sơn – Hà Nội, Lào Cai – Hà Nội – Hải Phòng – Quảng Ninh``)
   -> ``qh:Railway`` / ``qh:HighSpeedRailway``; ``quốc lộ 4A`` / ``QL.4B`` / ``QL 279`` (and lists
-  ``quốc lộ 4A, 4B``) -> ``qh:NationalHighway`` with ``qh:routeNumber``. ``ID/route/{kind}/{slug}``.
+  ``quốc lộ 4A, 4B``) -> ``qh:NationalHighway``, ``Đường tỉnh 386`` / ``ĐT.386`` / ``ĐT 633`` ->
+  ``qh:ProvincialRoad``, with ``qh:routeNumber`` (not in an address: ``Địa chỉ: Km 6, Quốc lộ 39``).
+  ``ID/route/{kind}/{slug}``.
   ``qh:connects`` the units of a route's name and those of ``nối X với Y`` right after it (shared by
   routes coordinated with ``và`` just before ``nối``).
 * Zones: ``khu kinh tế cửa khẩu`` + name -> ``qh:BorderGateEconomicZone``; ``khu kinh tế`` + name ->
@@ -71,9 +73,13 @@ class Item:
 _SP = r"[ \t\u00a0]+"
 _EXPRESSWAY = re.compile(rf"(?:đường{_SP})?cao tốc{_SP}(?P<pre>cửa khẩu{_SP})?", re.IGNORECASE)
 _RAILWAY = re.compile(r"đường sắt(?P<hs>\s+tốc độ cao|\s+cao tốc)?(?P<kind>\s+đô thị|\s+quốc gia)?\s+", re.IGNORECASE)
+#: National highways and provincial roads: "quốc lộ 4A", "QL.4B", "Đường tỉnh 386", "ĐT.386", "ĐT 633".
 _HIGHWAY = re.compile(
-    r"(?:[Qq]uốc lộ|QL)\s*\.?\s*(?P<n>\d{1,3}[A-Z]?)(?![\w/])(?P<more>(?:\s*(?:,|và)\s*\d{1,3}[A-Z]?(?![\w/]))*)"
+    r"(?:[Qq]uốc lộ|QL|(?P<pr>[Đđ]ường tỉnh|(?<!\w)ĐT))\s*\.?\s*(?P<n>\d{1,3}[A-Z]?)(?![\w/])"
+    r"(?P<more>(?:\s*(?:,|và)\s*\d{1,3}[A-Z]?(?![\w/]))*)"
 )
+#: An address before a route on its line ("Địa chỉ: Km 6, Quốc lộ 39, …"): a place of a body, no work.
+_ADDRESS_BEFORE = re.compile(r"(?i:địa chỉ|trụ sở)\s*(?:chính\s*)?:?[^\n]{0,60}$")
 _BGEZ = re.compile(rf"khu kinh tế cửa khẩu{_SP}(?:(?P<at>tại{_SP}cửa khẩu){_SP}|(?:tỉnh|thành phố){_SP})?", re.IGNORECASE)
 _EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)", re.IGNORECASE)
 _GATE = re.compile(rf"cửa khẩu(?P<kind>{_SP}quốc tế|{_SP}chính|{_SP}phụ|{_SP}song phương)?{_SP}", re.IGNORECASE)
@@ -226,9 +232,13 @@ def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> 
                 break
             p = gap.end()
     for m in _HIGHWAY.finditer(text):
+        if _ADDRESS_BEFORE.search(text, max(0, m.start() - 80), m.start()):
+            continue
         numbers = [m.group("n")] + re.findall(r"\d{1,3}[A-Z]?", m.group("more") or "")
+        kind, cls, word = ("provincial-road", QH.ProvincialRoad, "Đường tỉnh") if m.group("pr") else (
+            "national-highway", QH.NationalHighway, "Quốc lộ")
         for n in numbers:
-            it = Item(ID[f"route/national-highway/{n.lower()}"], QH.NationalHighway, f"Quốc lộ {n}", Span(m.start(), m.end()), m.group())
+            it = Item(ID[f"route/{kind}/{n.lower()}"], cls, f"{word} {n}", Span(m.start(), m.end()), m.group())
             it.route_number = n
             items.append(it)
     # "… nối X với Y": the route right before, and routes joined to it by "và"
