@@ -127,3 +127,12 @@ def test_provincial_roads_in_every_writing_and_no_route_of_an_address():
     roads = {(kind, name) for kind, name, _l, _s in got if kind in ("ProvincialRoad", "NationalHighway")}
     assert roads == {("ProvincialRoad", "Đường tỉnh 271"), ("ProvincialRoad", "Đường tỉnh 295B"),
                      ("ProvincialRoad", "Đường tỉnh 296"), ("ProvincialRoad", "Đường tỉnh 398")}
+
+
+def test_a_park_under_its_bracketed_other_name_is_one_park_and_a_company_named_after_parks_is_none():
+    got = rows(run("Tìm hiểu Khu công nghiệp Phú Hà Xanh tỉnh Phú Thọ.\n"
+                   "- Tên dự án: Đầu tư hạ tầng Khu công nghiệp Trung Hà - Tam Nông (KCN Phú Hà Xanh).\n"
+                   "- Chủ dự án: Công ty Cổ phần phát triển khu công nghiệp Phú Thọ.\n"
+                   "+ Phía Đông giáp: Cụm công nghiệp Tam Nông.\n"))
+    parks = {(kind, name) for kind, name, _l, _s in got if kind in ("IndustrialPark", "IndustrialCluster")}
+    assert parks == {("IndustrialPark", "Khu công nghiệp Trung Hà - Tam Nông"), ("IndustrialCluster", "Cụm công nghiệp Tam Nông")}

@@ -18,7 +18,9 @@ Rules (general patterns of the genre):
 * Border gates: ``cửa khẩu [quốc tế|chính|phụ|song phương]`` + a capitalised name -> ``qh:BorderGate``,
   ``ID/border-gate/{slug}``; not inside a zone or route name; lower-case words (``cửa khẩu thông minh``)
   are not names.
-* Industrial parks / clusters: a capitalised name (``Khu công nghiệp Đồng Bành``) or a group located
+* Industrial parks / clusters: a capitalised name (``Khu công nghiệp Đồng Bành``; the name in brackets
+  after it, ``(KCN B)``, is the same park wherever it is written; not inside a company's name,
+  ``Công ty … khu công nghiệp X``) or a group located
   by a list of places (``các khu công nghiệp trên địa bàn các huyện Hữu Lũng, Chi Lăng, Lộc Bình``: one
   group entity located in each district, districts resolved with the document's province hint).
 * Growth poles: ``cực tăng trưởng … tại A, B, C`` -> one ``qh:GrowthPole`` per place;
@@ -303,18 +305,32 @@ def _zones_and_gates(text: str, ctx: ExtractionContext, taken: list[tuple[int, i
     return items
 
 
+#: A company whose name holds a kind of park ("Công ty Cổ phần đầu tư … khu công nghiệp Hưng Yên"):
+#: the words from "Công ty" to the kind word, with no punctuation between.
+_COMPANY_BEFORE = re.compile(r"(?i:công ty|tập đoàn|tổng công ty)[^\n,.;:()]{0,80}$")
+#: Another name of a park in brackets right after it: "Khu công nghiệp A (KCN B)".
+_PARK_ALIAS = re.compile(rf"{_SP}?\((?:(?i:KCN|khu công nghiệp)|(?P<c>(?i:CCN|cụm công nghiệp))){_SP}(?P<name>[^()\n]{{2,60}})\)")
+
+
 def _parks(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
     items: list[Item] = []
+    aliases: dict[URIRef, URIRef] = {}  # the IRI of a park's other name -> the park's
     for m in _PARK.finditer(text):
         cls = QH.IndustrialPark if m.group("kind").lower() == "khu" else QH.IndustrialCluster
         kind_words = "khu công nghiệp" if cls == QH.IndustrialPark else "cụm công nghiệp"
         p = m.end()
+        if _COMPANY_BEFORE.search(text, max(0, m.start() - 90), m.start()):
+            continue  # a company named after the park, not the park
         if text[p : p + 1].isupper():
             e = _name_at(text, p)
             name = _clean(text[p:e])
-            it = Item(_zone_iri(kind_words, name), cls, f"{kind_words.capitalize()} {name}", Span(m.start(), e), text[m.start() : e])
+            iri = _zone_iri(kind_words, name)
+            it = Item(iri, cls, f"{kind_words.capitalize()} {name}", Span(m.start(), e), text[m.start() : e])
             it.locations = _location(text, p, e, ctx) or _scope_province(ctx)
             items.append(it)
+            alias = _PARK_ALIAS.match(text, e)
+            if alias is not None and (alias.group("c") is None) == (cls == QH.IndustrialPark):
+                aliases.setdefault(_zone_iri(kind_words, _clean(alias.group("name"))), iri)
             continue
         intro = _PLACE_INTRO.match(text, p)
         if not intro:
@@ -331,7 +347,8 @@ def _parks(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
         it = Item(emitter.local_iri("industrial-area", slugify(label)), cls, label, Span(start, end), text[start:end])
         it.locations = [u for _, _, u in units]
         items.append(it)
-    return items
+    # the park under its other name, before or after the brackets that give it, is the same park
+    return [it for it in items if it.iri not in aliases or aliases[it.iri] == it.iri]
 
 
 def _poles_and_centres(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
