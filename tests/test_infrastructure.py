@@ -136,3 +136,10 @@ def test_a_park_under_its_bracketed_other_name_is_one_park_and_a_company_named_a
                    "+ Phía Đông giáp: Cụm công nghiệp Tam Nông.\n"))
     parks = {(kind, name) for kind, name, _l, _s in got if kind in ("IndustrialPark", "IndustrialCluster")}
     assert parks == {("IndustrialPark", "Khu công nghiệp Trung Hà - Tam Nông"), ("IndustrialCluster", "Cụm công nghiệp Tam Nông")}
+
+
+def test_a_ring_railway_and_an_economic_zone_given_as_an_example_of_its_kind():
+    got = rows(run("Kết nối với đường sắt vành đai phía Tây thành phố Đà Nẵng, mở rộng các khu kinh tế ven biển "
+                   "như Dung Quất và cảng biển.", scope="unit/province/51"))
+    assert ("Railway", "Đường sắt vành đai phía Tây thành phố Đà Nẵng") in {(k, n) for k, n, _l, _s in got}
+    assert ("EconomicZone", "Khu kinh tế Dung Quất") in {(k, n) for k, n, _l, _s in got}

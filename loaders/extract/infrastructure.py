@@ -6,14 +6,15 @@ Rules (general patterns of the genre):
 * Routes: ``cao tốc`` + a dash name (``cao tốc Bắc Giang - Lạng Sơn``, ``cao tốc cửa khẩu Hữu Nghị -
   Chi Lăng``) -> ``qh:Expressway``; ``đường sắt [tốc độ cao]`` + dash names (a comma list continues the
   kind: ``các tuyến đường sắt tốc độ cao Lạng Sơn – Hà Nội, Lào Cai – Hà Nội – Hải Phòng – Quảng Ninh``)
-  -> ``qh:Railway`` / ``qh:HighSpeedRailway``; ``quốc lộ 4A`` / ``QL.4B`` / ``QL 279`` (and lists
+  -> ``qh:Railway`` / ``qh:HighSpeedRailway``; a ring line ``đường sắt vành đai phía Đông thành phố X``
+  -> ``qh:Railway``; ``quốc lộ 4A`` / ``QL.4B`` / ``QL 279`` (and lists
   ``quốc lộ 4A, 4B``) -> ``qh:NationalHighway``, ``Đường tỉnh 386`` / ``ĐT.386`` / ``ĐT 633`` ->
   ``qh:ProvincialRoad``, with ``qh:routeNumber`` (not in an address: ``Địa chỉ: Km 6, Quốc lộ 39``).
   ``ID/route/{kind}/{slug}``.
   ``qh:connects`` the units of a route's name and those of ``nối X với Y`` right after it (shared by
   routes coordinated with ``và`` just before ``nối``).
 * Zones: ``khu kinh tế cửa khẩu`` + name -> ``qh:BorderGateEconomicZone``; ``khu kinh tế`` + name ->
-  ``qh:EconomicZone``; ``ID/zone/{slug of kind + name, dashes folded, "tỉnh" dropped}`` so the same zone
+  ``qh:EconomicZone`` (also ``khu kinh tế ven biển như X``); ``ID/zone/{slug of kind + name, dashes folded, "tỉnh" dropped}`` so the same zone
   gets the same IRI in every document. ``khu kinh tế cửa khẩu tại cửa khẩu X`` names zone X.
 * Border gates: ``cửa khẩu [quốc tế|chính|phụ|song phương]`` + a capitalised name -> ``qh:BorderGate``,
   ``ID/border-gate/{slug}``; not inside a zone or route name; lower-case words (``cửa khẩu thông minh``)
@@ -83,7 +84,10 @@ _HIGHWAY = re.compile(
 #: An address before a route on its line ("Địa chỉ: Km 6, Quốc lộ 39, …"): a place of a body, no work.
 _ADDRESS_BEFORE = re.compile(r"(?i:địa chỉ|trụ sở)\s*(?:chính\s*)?:?[^\n]{0,60}$")
 _BGEZ = re.compile(rf"khu kinh tế cửa khẩu{_SP}(?:(?P<at>tại{_SP}cửa khẩu){_SP}|(?:tỉnh|thành phố){_SP})?", re.IGNORECASE)
-_EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)", re.IGNORECASE)
+#: After "đường sắt": a ring line and the city it rings ("vành đai phía Đông thành phố Hà Nội").
+_RING = re.compile(rf"vành đai(?:{_SP}phía{_SP}(?:Đông|Tây|Nam|Bắc)(?:{_SP}(?:Nam|Bắc))?)?{_SP}(?:(?i:thành phố|TP\.?|Thủ đô){_SP})?(?=[A-ZĐ])")
+#: "khu kinh tế X"; "khu kinh tế ven biển như X" (an example of the kind: zone X).
+_EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)(?:(?:ven biển|biển){_SP})?(?:như{_SP})?", re.IGNORECASE)
 _GATE = re.compile(rf"cửa khẩu(?P<kind>{_SP}quốc tế|{_SP}chính|{_SP}phụ|{_SP}song phương)?{_SP}", re.IGNORECASE)
 _PARK = re.compile(rf"(?P<kind>khu|cụm) công nghiệp{_SP}", re.IGNORECASE)
 _PLACE_INTRO = re.compile(r"(?:trên địa bàn|tại|ở)\s+", re.IGNORECASE)
@@ -217,6 +221,15 @@ def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> 
     for m in _RAILWAY.finditer(text):
         p = m.end()
         high = bool(m.group("hs"))
+        ring = _RING.match(text, p) if not high else None
+        if ring is not None:
+            e = _name_at(text, ring.end())
+            if e > ring.end():
+                name = _clean(text[p:e])
+                it = Item(ID[f"route/railway/{slugify(name)}"], QH.Railway, f"Đường sắt {name}", Span(m.start(), e), text[p:e])
+                items.append(it)
+                taken.append((p, e))
+            continue
         while p < len(text) and text[p].isupper():
             seqs = [s for s in dash_sequences(text, p, min(len(text), p + 160)) if s.start == p]
             if not seqs:
