@@ -306,3 +306,18 @@ def test_the_work_of_an_approved_plan_takes_the_goals_listed_in_its_section(tmp_
         ("passengers", Decimal("5000000"), "passengers/year"), ("passengers", Decimal("30000000"), "passengers/year"),
         ("cargo", Decimal("300000"), "tonnes/year"), ("cargo", Decimal("5000000"), "tonnes/year"),
     }
+
+
+def test_a_numbered_project_field_of_an_investment_approval_with_its_site_and_capital(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Khu công nghiệp Tam Thăng 2 được chấp thuận chủ trương đầu tư ra sao?\n\n"
+        "UBND tỉnh Quảng Nam chấp thuận chủ trương đầu tư với nội dung như sau:\n\n"
+        "**(1) Tên dự án: **Đầu tư xây dựng và kinh doanh kết cấu hạ tầng kỹ thuật Khu công nghiệp Tam Thăng 2\n\n"
+        "**(2) Quy mô dự án: **Dự án có quy mô diện tích 186,25 ha.\n\n"
+        "**(3) Vốn đầu tư thực hiện dự án:** 1.204.500.000.000 đồng. Trong đó:\n\n"
+        "- Vốn góp của nhà đầu tư: 180.675.000.000 đồng.\n\n"
+        "## Tiến độ thực hiện dự án Khu công nghiệp Tam Thăng 2 như thế nào?\n\n"
+        "- Năm 2026: san nền trên phần diện tích 60 ha theo kế hoạch sử dụng đất.\n"
+    ))
+    park = _projects(g)["Khu công nghiệp Tam Thăng 2"]
+    assert _scales(g, park) == {("area", Decimal("186.25"), "ha"), ("investment", Decimal("1204500000000"), "VND")}

@@ -99,7 +99,7 @@ def _vocab() -> _Vocab:
         kinds=kinds,
         kind_re=re.compile(rf"(?i:{alt})(?![\wÀ-ỹ])"),
         lead_re=re.compile(rf"^(?:(?i:{lead})[\s,]+)+"),
-        field_re=re.compile(rf"(?im)^[\s\-+*]*(?:\d+\.\s*)?(?:{fields})\s*:\s*"),
+        field_re=re.compile(rf"(?im)^[\s\-+*]*(?:(?:\d+\.|\(\d+\))[\s*]*)?(?:{fields})\s*:[\s*]*"),
         stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
         group_re=re.compile(rf"(?i:{heads})(?![\wÀ-ỹ])"),
         groups=groups,
@@ -488,7 +488,7 @@ def table_projects(text: str, structure) -> list[Found]:
 
 _MEASURES = {"km": "length", "ha": "area", "m²": "area", "m2": "area", "mw": "capacity", "gw": "capacity"}
 _INVEST_RE = re.compile(r"(?i:(?:tổng\s+)?vốn đầu tư|tổng mức đầu tư|chi phí đầu tư)")
-_PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng)")
+_PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng|phần diện tích)")
 _PERIOD_RE = re.compile(r"(?i:thời kỳ|giai đoạn|tầm nhìn|năm \d{4})")
 #: A later period named between two figures of one measure.
 _VISION_RE = re.compile(r"(?i:tầm nhìn(?: đến)? năm \d{4})")
