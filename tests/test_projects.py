@@ -321,3 +321,19 @@ def test_a_numbered_project_field_of_an_investment_approval_with_its_site_and_ca
     ))
     park = _projects(g)["Khu công nghiệp Tam Thăng 2"]
     assert _scales(g, park) == {("area", Decimal("186.25"), "ha"), ("investment", Decimal("1204500000000"), "VND")}
+
+
+def test_an_airline_project_field_reads_its_place_and_capital_up_to_the_next_heading(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Hãng hàng không mới nào được chấp thuận?\n\n"
+        "## Chấp thuận lập hãng hàng không Lotus Air\n\n"
+        "- Tên dự án: Dự án Hãng hàng không Lotus Air (sau đây gọi tắt là Dự án).\n\n"
+        "- Địa điểm thực hiện Dự án: căn cứ tại Cảng hàng không quốc tế Cát Bi, thành phố Hải Phòng.\n\n"
+        "- Sơ bộ tổng mức đầu tư Dự án: 1.800 tỷ đồng, trong đó vốn góp khoảng 700 tỷ đồng.\n\n"
+        "## Các cảng hàng không khác\n\n"
+        "Cảng hàng không Điện Biên thuộc tỉnh Điện Biên được mở rộng với tổng mức đầu tư 1.500 tỷ đồng.\n"
+    ))
+    airline = _projects(g)["Hãng hàng không Lotus Air"]
+    assert (airline, RDF.type, QH.Project) in g
+    assert set(g.objects(airline, QH.locatedIn)) == {ID["unit/province/31"]}
+    assert _scales(g, airline) == {("investment", Decimal("1800000000000"), "VND")}

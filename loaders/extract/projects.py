@@ -50,6 +50,7 @@ min/max, unit km/ha/MW/passengers/year/tonnes/year/VND) from the quantities of t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -289,9 +290,14 @@ def _place_items(text: str, sentence_end: int, block_end: int) -> list[tuple[int
             if _PLACE_ITEM.search(m.group())]
 
 
-def _block_end(text: str, pos: int, limit: int = 3000) -> int:
-    h = _HEADING_RE.search(text, pos + 1, min(len(text), pos + limit))
-    return h.start() if h else min(len(text), pos + limit)
+def _block_end(text: str, pos: int, limit: int = 3000, headings: tuple[int, ...] = ()) -> int:
+    """Where the block from ``pos`` ends: the next heading (a ``#`` line, or one of ``headings``,
+    the starts of the headings the structure model located), else ``limit`` characters on."""
+    end = min(len(text), pos + limit)
+    h = _HEADING_RE.search(text, pos + 1, end)
+    end = h.start() if h else end
+    k = bisect_right(headings, pos)
+    return min(end, headings[k]) if k < len(headings) else end
 
 
 #: The opener of a plan of one work ("phê duyệt quy hoạch cảng hàng không quốc tế X").
@@ -300,14 +306,15 @@ _PLAN_OPENER = re.compile(r"(?i:phê duyệt quy hoạch)\s*$")
 _SECTION_ITEM = re.compile(r"(?m)^[ \t*]*[-+•][^\n]*")
 
 
-def _section_items(text: str, f: Found) -> list[tuple[int, int]]:
+def _section_items(text: str, f: Found, headings: tuple[int, ...] = ()) -> list[tuple[int, int]]:
     """The list items of the section of a planned work, after its sentence: the plan's goals
     ("mục tiêu quy hoạch … như sau: - Công suất: …; tầm nhìn đến năm 2050 như sau: - Công suất: …")."""
-    return [(m.start(), m.end()) for m in _SECTION_ITEM.finditer(text, f.block[1], _block_end(text, f.end))]
+    return [(m.start(), m.end()) for m in _SECTION_ITEM.finditer(text, f.block[1], _block_end(text, f.end, headings=headings))]
 
 
-def find_projects(text: str) -> list[Found]:
-    """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``)."""
+def find_projects(text: str, headings: tuple[int, ...] = ()) -> list[Found]:
+    """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``);
+    ``headings``: the starts of the text's headings (a field's block ends at the next)."""
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
 
@@ -326,7 +333,7 @@ def find_projects(text: str) -> list[Found]:
         k = _kind_at(text, s)
         if k is None:
             continue
-        add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), _block_end(text, m.end())), True)
+        add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), _block_end(text, m.end(), headings=headings)), True)
     for m in _ITEM_RE.finditer(text):
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
@@ -650,7 +657,7 @@ def _former_provinces(ctx: ExtractionContext, part: str) -> list[URIRef]:
 _SUBJECT_LEAD_RE = re.compile(r"[\s*\-+•]*(?:[^,.;:\n]{0,80},\s*)?")
 
 
-def _later_paragraphs(text: str, f: Found, label: str) -> list[tuple[int, int]]:
+def _later_paragraphs(text: str, f: Found, label: str, headings: tuple[int, ...] = ()) -> list[tuple[int, int]]:
     """Paragraphs of the work's section, after it, that open by naming it again under another
     writing of its kind (``sân bay Ninh Bình`` for ``Cảng hàng không quốc tế Ninh Bình``): their
     places and, when its own block has none, their scale are the work's."""
@@ -664,7 +671,7 @@ def _later_paragraphs(text: str, f: Found, label: str) -> list[tuple[int, int]]:
     alt = "|".join(re.escape(k) for k, c in _vocab().kinds if c == f.cls)
     named = re.compile(rf"(?i:{alt})\s+(?:(?i:quốc tế|quốc gia)\s+)?{re.escape(proper)}(?![\wÀ-ỹ])")
     out: list[tuple[int, int]] = []
-    end = _block_end(text, f.end)
+    end = _block_end(text, f.end, headings=headings)
     for m in named.finditer(text, f.block[1], end):
         line_start = text.rfind("\n", 0, m.start()) + 1
         if _SUBJECT_LEAD_RE.fullmatch(text, line_start, m.start()) is None:
@@ -701,7 +708,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     text = doc.text
     structure = doc.structure
     listed_in = ctx.main_plan or ctx.main_document or doc.iri
-    found = find_projects(text)
+    headings = tuple(h.span.start for h in structure.headings) if structure is not None else ()
+    found = find_projects(text, headings)
     taken = [(f.start, f.end) for f in found]
     found += [f for f in table_projects(text, structure) if not any(s <= f.start < e for s, e in taken)]
     taken = [(f.start, f.end) for f in found]
@@ -736,7 +744,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         else:
             parts = [text[b0 : f.start], text[f.end : p1]]
         parts += [text[a:b] for a, b in f.place_items]
-        later = [] if f.listed else _later_paragraphs(text, f, label)
+        later = [] if f.listed else _later_paragraphs(text, f, label, headings)
         parts += [text[a:b] for a, b in later]
         places = list(dict.fromkeys(u for part in parts for u in _provinces(ctx, part, day)))
         places += [u for part in parts for u in _former_provinces(ctx, part) if u not in places]
@@ -749,7 +757,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             for a, b in later:
                 scales += [sc for sc in _scales(text, a, b) if sc.measure not in {x.measure for x in scales}]
         if f.scaled and not scales and f.planned:
-            items = _section_items(text, f)
+            items = _section_items(text, f, headings)
             if items:
                 scales = _scales(text, items[0][0], items[-1][1], items)
         for sc in scales:
