@@ -337,3 +337,16 @@ def test_an_airline_project_field_reads_its_place_and_capital_up_to_the_next_hea
     assert (airline, RDF.type, QH.Project) in g
     assert set(g.objects(airline, QH.locatedIn)) == {ID["unit/province/31"]}
     assert _scales(g, airline) == {("investment", Decimal("1800000000000"), "VND")}
+
+
+def test_the_urban_area_of_a_numbered_segment_plan_keeps_the_ring_road_in_its_name(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Quy hoạch phân đoạn 3 Khu đô thị phía Nam Vành đai 3 tại Thành phố Hồ Chí Minh\n\n"
+        "Viện Quy hoạch đã công bố thông tin Quy hoạch phân đoạn 3 Khu đô thị phía Nam Vành đai 3 tại "
+        "Thành phố Hồ Chí Minh gồm các nội dung sau.\n"
+    ))
+    projects = _projects(g)
+    assert list(projects) == ["Khu đô thị phía Nam Vành đai 3"]
+    area = projects["Khu đô thị phía Nam Vành đai 3"]
+    assert (area, RDF.type, QH.UrbanArea) in g
+    assert set(g.objects(area, QH.locatedIn)) == {ID["unit/province/79"]}

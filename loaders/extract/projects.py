@@ -25,7 +25,12 @@ open by naming it again under another writing of its kind (``sân bay Ninh Bình
 không quốc tế Ninh Bình``: their places, and their scale when its block has none); ``tỉnh X cũ`` is
 the province before the 2025 merger (an undated page saying so speaks after it). A kind numbered
 within a unit (``unit_named_kinds``: ``đường Vành đai 4 TP HCM``) keeps the unit after the number;
-a site area in m² after ``quy mô`` is read in ha.
+a site area in m² after ``quy mô`` is read in ha. The work of an approved plan (``phê duyệt quy hoạch
+cảng hàng không quốc tế X``) takes, when its sentence gives no scale, the figures of the list items of
+its section (the plan's goals for each period, ``tầm nhìn đến năm 2050 như sau: - Công suất: …``). A
+plan of a numbered segment names its work too (``Quy hoạch phân đoạn 2 Khu đô thị phía Tây Vành đai 4``;
+``Vành đai N`` belongs to the name). A field's block ends at the next heading the structure model
+located; a part of the site (``trên phần diện tích 50 ha``) is no scale.
 
 A kind word opens a name only when a capitalised word or a number follows within three words
 (``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind,
@@ -108,7 +113,7 @@ def _vocab() -> _Vocab:
         opener_re=re.compile(
             r"(?<!kêu gọi )(?<!thu hút )(?<!xúc tiến )(?<![\wÀ-ỹ])(?i:"
             + "|".join(re.escape(w) for w in sorted(data.get("prose_openers", []), key=len, reverse=True))
-            + r")\s+"
+            + r")(?:\s+\d{1,2}(?![\d/.,]))?\s+"  # "quy hoạch phân đoạn 2 Khu đô thị …"
         ),
         routes=frozenset(data.get("routes_need_scale", [])),
         class_words=frozenset(w.lower() for w in data.get("class_words", [])),
@@ -221,8 +226,8 @@ def _capitalised_end(text: str, start: int, limit: int, unit_named: bool = False
             # a unit that opens the name is part of it: "cao tốc Thành phố Hồ Chí Minh - Trung Lương"
             end = i = unit.end() - 1
             continue
-        if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"}:
-            end = m.end()
+        if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"} or (w == "đai" and text[end - 4 : end] == "Vành"):
+            end = m.end()  # "… phía Tây Vành đai 4": a ring road's name inside the name
             pending_lower = 0
         elif pending_lower < 2 and end == start:
             pending_lower += 1
