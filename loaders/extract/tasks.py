@@ -11,7 +11,10 @@ Two shapes of text are read:
   before it only assigns), a collective (``Các địa phương vùng …``, ``Các huyện, thành phố, các ngành``,
   ``đơn vị tư vấn``) or a province acting (``tỉnh Lạng Sơn sẽ thực hiện …`` -> its People's Committee).
   A following sentence that opens with a role verb and names no subject (``Đồng thời, chủ trì …``,
-  ``Xây dựng Kế hoạch …``) carries the subject over, within the same or the next paragraph.
+  ``Xây dựng Kế hoạch …``, or with a word that carries a duty on, ``Tiếp tục duy trì tập huấn, hướng
+  dẫn …``) carries the subject over, within the same or the next paragraph. The acts of bodies urged
+  or served (``đôn đốc các bộ kịp thời công bố và cập nhật …``, ``làm cơ sở cho các địa phương công
+  bố``) are theirs, not the subject's.
 * **Duty articles**: the subjectless clauses of ``Điều 5. Trách nhiệm của Bộ X`` (or ``Nhiệm vụ,
   quyền hạn của …``) belong to the agencies the heading names.
 
@@ -34,7 +37,8 @@ Roles come from verbs (:data:`ROLE_VERBS`): chủ trì / chỉ đạo -> lead, p
 -> cooperate, báo cáo -> report (not after ``lập``: ``lập báo cáo``, ``lập kế hoạch``, ``lập hồ sơ`` -> implement),
 công bố / tuyên truyền / phổ biến -> publish, hướng dẫn -> guide, trình / gửi -> submit, thẩm định ->
 appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa / cập nhật / tổ chức lập / lập, … /
-(cần, phải, chủ động, kịp thời) xử lý -> implement, kiểm tra / giám sát / theo dõi / đôn đốc -> monitor;
+(cần, phải, chủ động, kịp thời) xử lý / nghiên cứu / nâng cấp / giải quyết / ban hành (not of a named
+``Quyết định …``: a report of the act) -> implement, kiểm tra / giám sát / theo dõi / đôn đốc -> monitor;
 a verb followed by ``của`` is a noun (``hướng dẫn của Bộ Tài chính``). A verb
 belongs to the nearest subject before it in its clause; ``phối hợp với Y`` gives Y the cooperate role;
 ``gửi Y để tổng hợp, báo cáo`` makes Y the subject of the purpose clause, and so does ``gửi Y kiểm tra, …``
