@@ -42,7 +42,8 @@ def example_params(query: nq.NamedQuery) -> list[str]:
     words = shlex.split(query.example) if query.example else []
     out = []
     for flag, value in zip(words, words[1:], strict=False):
-        if flag in ("--param", "-p") and value.split("=", 1)[0] in wanted and query.name == "search":
+        if flag in ("--param", "-p") and value.split("=", 1)[0] in wanted and (
+                query.name == "search" or "requires" in query.fields):
             out += ["--param", value]
     return out
 

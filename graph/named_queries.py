@@ -17,7 +17,8 @@ and optionally ``evidence`` (variables whose evidence quotes to show; default: t
 Parameters are never pasted into the query text as user strings: each value is parsed into a
 typed RDF term, serialised by pyoxigraph, and bound with a ``VALUES`` block injected at the start
 of the query's outer group (``UNDEF`` when a parameter is left unset), so the query can test
-``BOUND(?param)``.
+``BOUND(?param)``. A header line ``# requires: a b`` makes at least one of the parameters ``a``,
+``b`` obligatory (a query whose answer over the whole store is too large to list).
 """
 
 from __future__ import annotations
@@ -272,6 +273,10 @@ def bind_params(query: NamedQuery, values: dict[str, str]) -> dict[str, ox.Named
     for name, param in declared.items():
         raw = values.get(name, param.default)
         bound[name] = None if raw is None else to_term(param, raw)
+    required = query.fields.get("requires", "").split()
+    if required and all(bound.get(name) is None for name in required):
+        raise UserError(f"query {query.name} needs one of the parameters {', '.join(required)} "
+                        f"(e.g. {query.example or '--param ' + required[0] + '=...'})")
     return bound
 
 

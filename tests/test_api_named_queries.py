@@ -51,6 +51,8 @@ def test_every_named_query_is_in_openapi_with_its_parameters(seeded):
 def test_every_named_query_answers_like_the_cli(seeded, query):
     base, store = seeded
     params = {"q": "lang son"} if query.name == "search" else {}
+    if query.name == "shared-units":  # needs a unit or a thing
+        params = {"unit": "id:unit/province/20"}
     r = httpx.get(f"{base}/api/queries/{query.name}", params=params, timeout=60)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/json")
@@ -99,6 +101,7 @@ def test_parameters_filter_and_are_typed(seeded):
     ("province-in-several-corridors", {"minCorridors": "two"}, "is not a valid integer"),
     ("funding-share-amount", {"sharePoints": "lots"}, "is not a valid decimal"),
     ("responsibility", {"agency": "not an <iri>"}, "is not a valid iri"),
+    ("shared-units", {}, "needs one of the parameters unit, thing"),
     ("search", {"nope": "1"}, "has no parameter nope"),
     ("search", {"format": "xlsx"}, "unknown format 'xlsx'"),
 ])

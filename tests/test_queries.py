@@ -177,6 +177,21 @@ def test_shared_units_through_districts(store):
     assert all(r["sharedUnits"] == "Lạng Sơn" for r in pairs)
 
 
+def test_shared_units_needs_a_unit_or_a_thing_and_the_counts_match_the_pairs(store):
+    s = store("obsolete-unit-references.fire", "province-in-several-corridors.fire")
+    with pytest.raises(UserError, match="needs one of the parameters unit, thing"):
+        rows(s, "shared-units")
+    counts = {r["unit"]: r for r in rows(s, "shared-units-count")}
+    for unit, row in counts.items():
+        pairs = rows(s, "shared-units", unit=unit)
+        assert int(row["pairs"]) == len(pairs) == int(row["things"]) * (int(row["things"]) - 1) // 2
+        kinds = int(row["corridors"]) + int(row["routes"]) + int(row["zones"]) + int(row["projects"])
+        assert kinds == int(row["things"])
+    assert any(int(r["pairs"]) > 0 for r in counts.values())
+    zones = rows(s, "shared-units-count", kind="zone")
+    assert zones and all(r["things"] == r["zones"] for r in zones)
+
+
 def test_target_comparison_lists_agreeing_and_disagreeing_pairs(store):
     s = store("target-conflicts.fire", "target-conflicts.quiet")
     result = rows(s, "target-comparison", unit="id:unit/province/12")

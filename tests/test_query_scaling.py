@@ -24,7 +24,7 @@ QUERIES = [q for q in nq.discover() if not q.severity]
 
 def _params(query: nq.NamedQuery) -> dict[str, str]:
     params = {"today": TODAY} if any(p.name == "today" for p in query.params) else {}
-    if query.name == "search":
+    if query.name == "search" or "requires" in query.fields:
         words = shlex.split(query.example)
         params.update(dict([words[words.index("--param") + 1].split("=", 1)]))
     return params
