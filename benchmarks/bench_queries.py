@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shlex
 import subprocess
 import sys
 import time
@@ -34,18 +33,6 @@ from quyhoach.graph import named_queries as nq
 def quyhoach_exe() -> list[str]:
     """The ``quyhoach`` command of this interpreter."""
     return [sys.executable, "-m", "quyhoach.cli"]
-
-
-def example_params(query: nq.NamedQuery) -> list[str]:
-    """``--param`` options from the query's ``example:`` line for parameters with no default."""
-    wanted = {p.name for p in query.params if p.default is None or p.default == "none"}
-    words = shlex.split(query.example) if query.example else []
-    out = []
-    for flag, value in zip(words, words[1:], strict=False):
-        if flag in ("--param", "-p") and value.split("=", 1)[0] in wanted and (
-                query.name == "search" or "requires" in query.fields):
-            out += ["--param", value]
-    return out
 
 
 def timed(args: list[str], timeout: float) -> dict:
@@ -82,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for query in queries:
         params = ["--param", f"today={args.today}"] if any(p.name == "today" for p in query.params) else []
-        params += example_params(query)
+        params += [w for k, v in query.example_params().items() for w in ("--param", f"{k}={v}")]
         result = timed([*base, "query", query.name, "--format", "json", *params], args.timeout)
         count = len(json.loads(result["out"])["rows"]) if result["code"] == 0 else None
         rows.append({
@@ -110,7 +97,7 @@ def in_process(args: argparse.Namespace, queries: list[nq.NamedQuery]) -> int:
     with KnowledgeStore(args.store, read_only=True) as store:
         for query in queries:
             params = {"today": args.today} if any(p.name == "today" for p in query.params) else {}
-            params |= nq.parse_param_options(example_params(query)[1::2])
+            params |= query.example_params()
             wall, cpu = time.perf_counter(), time.process_time()
             result = nq.run(store, query, params)
             row = {"query": query.name, "check": bool(query.severity), "rows": len(result.rows),

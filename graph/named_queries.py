@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -93,6 +94,23 @@ class NamedQuery:
     def example(self) -> str:
         """An example command line."""
         return self.fields.get("example", "")
+
+    def example_params(self) -> dict[str, str]:
+        """The parameters with no default that the ``example:`` line sets (``{}`` if none).
+
+        Queries that need a parameter (a ``requires:`` line, or ``search``) are run with these
+        by the benchmarks and the tests; a parameter with a default is left to its default.
+        """
+        if "requires" not in self.fields and self.name != "search":
+            return {}
+        wanted = {p.name for p in self.params if p.default is None or p.default == "none"}
+        words = shlex.split(self.example) if self.example else []
+        out: dict[str, str] = {}
+        for flag, value in zip(words, words[1:], strict=False):
+            name, _, given = value.partition("=")
+            if flag in ("--param", "-p") and name in wanted:
+                out[name] = given
+        return out
 
     @property
     def severity(self) -> str | None:

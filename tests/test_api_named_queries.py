@@ -50,9 +50,7 @@ def test_every_named_query_is_in_openapi_with_its_parameters(seeded):
 @pytest.mark.parametrize("query", LIBRARY, ids=lambda q: q.name)
 def test_every_named_query_answers_like_the_cli(seeded, query):
     base, store = seeded
-    params = {"q": "lang son"} if query.name == "search" else {}
-    if query.name == "shared-units":  # needs a unit or a thing
-        params = {"unit": "id:unit/province/20"}
+    params = {"q": "lang son"} if query.name == "search" else query.example_params()
     r = httpx.get(f"{base}/api/queries/{query.name}", params=params, timeout=60)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/json")

@@ -74,7 +74,7 @@ def test_every_query_has_a_complete_header(query):
 @pytest.mark.parametrize("query", LIBRARY, ids=lambda q: q.name)
 def test_every_query_returns_the_promised_columns(query, store):
     s = store()
-    params = {"q": "lai chau"} if query.name == "search" else {}
+    params = {"q": "lai chau"} if query.name == "search" else query.example_params()
     result = nq.run(s, query, params)
     promised = [c.strip() for c in query.fields["returns"].split(",")]
     assert result.columns == promised
