@@ -269,3 +269,33 @@ def test_a_guidance_implements_the_resolution_it_carries_out():
     )
     pairs = {(str(s).rsplit("/id/doc/", 1)[1], str(o).rsplit("/id/doc/", 1)[1]) for s, o in g.subject_objects(QH.implements)}
     assert any(a.endswith("2024/77") and b.endswith("2024/5") for a, b in pairs)
+
+
+def _page_of(tmp_path: Path, body: str, stamp: str | None):
+    """A markdown news capture with ``body`` and, at its foot, the posting-time line ``stamp``."""
+    path = tmp_path / "tin.md"
+    foot = f"\n\nTác giả: Minh An\n\n{stamp}" if stamp else ""
+    path.write_text(f"# Đẩy nhanh tiến độ các dự án nhiệt điện\n\n{body}{foot}\n", encoding="utf-8")
+    doc = read_source(path)
+    return doc, extract(doc, extractors=MINE)
+
+
+@pytest.mark.parametrize("stamp", ["Giờ đăng: 09:30 12/03/2024", "Ngày đăng: 12/03/2024"])
+def test_a_document_just_issued_on_a_news_page_takes_the_posting_year(tmp_path, stamp):
+    body = ("Bộ Công Thương vừa ban hành Quyết định 512/QĐ-BCT về kế hoạch cung ứng than cho sản xuất điện.\n\n"
+            "Quyết định 512/QĐ-BCT giao các tập đoàn rà soát nhu cầu than theo Nghị định số 14/2022/NĐ-CP.")
+    doc, g = _page_of(tmp_path, body, stamp)
+    assert doc.published == date(2024, 3, 12)
+    assert (doc.iri, QH.describes, doc_iri("qd-bct/2024/512")) in g
+    assert not list(g.triples((doc_iri("qd-bct/512"), None, None)))
+
+
+def test_a_document_not_reported_as_just_issued_or_on_an_undated_page_keeps_no_year(tmp_path):
+    background = ("Theo các chuyên gia, việc cung ứng than còn nhiều khó khăn.\n\n"
+                  "Trước đó, Quyết định 512/QĐ-BCT đã giao các tập đoàn rà soát nhu cầu than.")
+    _doc, g = _page_of(tmp_path, background, "Giờ đăng: 09:30 12/03/2024")
+    assert not list(g.triples((doc_iri("qd-bct/2024/512"), None, None)))
+    issued = "Bộ Công Thương vừa ban hành Quyết định 512/QĐ-BCT về kế hoạch cung ứng than cho sản xuất điện."
+    doc, g = _page_of(tmp_path, issued, None)
+    assert doc.published is None
+    assert (doc.iri, QH.describes, doc_iri("qd-bct/512")) in g

@@ -95,3 +95,51 @@ def test_growth_poles_and_centres():
 def test_province_as_one_of_the_growth_poles():
     got = rows(run("Xây dựng Quảng Ninh trở thành tỉnh dịch vụ, là một trong những cực tăng trưởng của miền Bắc."))
     assert {(k, loc) for k, _, loc, _ in got} == {("GrowthPole", "unit/province/22")}
+
+
+def _undated_page(tmp_path, cited: str):
+    """An undated Q&A page on a park, naming the decision ``cited`` ("… ngày dd/mm/yyyy …")."""
+    from quyhoach.loaders.documents.pipeline import extract, read_source
+
+    path = tmp_path / "kcn.md"
+    path.write_text(
+        "# Khu công nghiệp Gia Lạc ở đâu?\n\n"
+        "Công ty Cổ phần Phát triển hạ tầng Gia Lạc vừa công bố báo cáo đánh giá tác động môi trường của dự án "
+        "hạ tầng khu công nghiệp, với các hạng mục đường nội bộ, trạm xử lý nước thải và cây xanh cách ly.\n\n"
+        "Vị trí của dự án được xác định như sau.\n\n"
+        f"Theo Quyết định số 512/QĐ-UBND ngày {cited} của UBND tỉnh Ninh Bình, Khu công nghiệp Gia Lạc "
+        "(tỉnh Ninh Bình) được đầu tư hạ tầng trên diện tích khoảng 150 ha.\n",
+        encoding="utf-8",
+    )
+    doc = read_source(path)
+    return rows(extract(doc, extractors=("citations", "infrastructure")))
+
+
+def test_an_undated_page_citing_a_decision_after_the_reorganisation_speaks_of_the_new_units(tmp_path):
+    assert ("IndustrialPark", "Khu công nghiệp Gia Lạc", "unit/province-2025/37", "") in _undated_page(tmp_path, "12/9/2025")
+    assert ("IndustrialPark", "Khu công nghiệp Gia Lạc", "unit/province/37", "") in _undated_page(tmp_path, "12/9/2024")
+
+
+def test_provincial_roads_in_every_writing_and_no_route_of_an_address():
+    got = rows(run("+ Phía Nam giáp Đường ĐT.271 và khu dân cư; phía Tây giáp ĐT 295B, 296.\n"
+                   "Nâng cấp Đường tỉnh 398 qua xã Tân Sơn.\n"
+                   "- Chủ đầu tư: Công ty Cổ phần Hạ tầng Bắc Sơn. Địa chỉ: Km 12, Quốc lộ 37, xã Tân Sơn.\n"))
+    roads = {(kind, name) for kind, name, _l, _s in got if kind in ("ProvincialRoad", "NationalHighway")}
+    assert roads == {("ProvincialRoad", "Đường tỉnh 271"), ("ProvincialRoad", "Đường tỉnh 295B"),
+                     ("ProvincialRoad", "Đường tỉnh 296"), ("ProvincialRoad", "Đường tỉnh 398")}
+
+
+def test_a_park_under_its_bracketed_other_name_is_one_park_and_a_company_named_after_parks_is_none():
+    got = rows(run("Tìm hiểu Khu công nghiệp Phú Hà Xanh tỉnh Phú Thọ.\n"
+                   "- Tên dự án: Đầu tư hạ tầng Khu công nghiệp Trung Hà - Tam Nông (KCN Phú Hà Xanh).\n"
+                   "- Chủ dự án: Công ty Cổ phần phát triển khu công nghiệp Phú Thọ.\n"
+                   "+ Phía Đông giáp: Cụm công nghiệp Tam Nông.\n"))
+    parks = {(kind, name) for kind, name, _l, _s in got if kind in ("IndustrialPark", "IndustrialCluster")}
+    assert parks == {("IndustrialPark", "Khu công nghiệp Trung Hà - Tam Nông"), ("IndustrialCluster", "Cụm công nghiệp Tam Nông")}
+
+
+def test_a_ring_railway_and_an_economic_zone_given_as_an_example_of_its_kind():
+    got = rows(run("Kết nối với đường sắt vành đai phía Tây thành phố Đà Nẵng, mở rộng các khu kinh tế ven biển "
+                   "như Dung Quất và cảng biển.", scope="unit/province/51"))
+    assert ("Railway", "Đường sắt vành đai phía Tây thành phố Đà Nẵng") in {(k, n) for k, n, _l, _s in got}
+    assert ("EconomicZone", "Khu kinh tế Dung Quất") in {(k, n) for k, n, _l, _s in got}

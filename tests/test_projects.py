@@ -279,3 +279,74 @@ def test_a_work_named_again_gives_its_place_and_scale_and_a_former_province(tmp_
     assert ID["unit/province/80"] in places  # Long An "cũ": the province before the merger
     assert any("province-2025/" in str(p) for p in places)  # the page speaks after the merger
     assert _scales(g, airport) == {("area", Decimal("1200"), "ha")}
+
+
+def _page_graph(tmp_path: Path, markdown: str):
+    path = tmp_path / "page.md"
+    path.write_text(markdown, encoding="utf-8")
+    return extract(read_source(path, {}), extractors=MINE)
+
+
+def test_the_work_of_an_approved_plan_takes_the_goals_listed_in_its_section(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Mục tiêu quy hoạch cảng hàng không Chu Lai ra sao?\n\n"
+        "Ngày 02/3/2024, Bộ Giao thông vận tải đã ban hành Quyết định 216/QĐ-BGTVT về việc phê duyệt quy hoạch "
+        "cảng hàng không quốc tế Chu Lai thời kỳ 2021-2030, tầm nhìn đến năm 2050.\n\n"
+        "Theo đó, mục tiêu quy hoạch đến năm 2030 như sau:\n\n"
+        "- Cấp sân bay: 4F.\n\n"
+        "- Công suất: khoảng 5 triệu hành khách/năm và 300.000 tấn hàng hóa/năm.\n\n"
+        "Đồng thời, Quyết định 216/QĐ-BGTVT đề cập tầm nhìn đến năm 2050 như sau:\n\n"
+        "- Công suất: khoảng 30 triệu hành khách/năm và 5.000.000 tấn hàng hóa/năm.\n\n"
+        "## Ai quản lý cảng hàng không?\n\n"
+        "- Công suất: 99 triệu hành khách/năm của mọi cảng hàng không trong cả nước.\n"
+    ))
+    airport = _projects(g)["Cảng hàng không quốc tế Chu Lai"]
+    assert (airport, RDF.type, QH.Airport) in g
+    assert _scales(g, airport) == {
+        ("passengers", Decimal("5000000"), "passengers/year"), ("passengers", Decimal("30000000"), "passengers/year"),
+        ("cargo", Decimal("300000"), "tonnes/year"), ("cargo", Decimal("5000000"), "tonnes/year"),
+    }
+
+
+def test_a_numbered_project_field_of_an_investment_approval_with_its_site_and_capital(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Khu công nghiệp Tam Thăng 2 được chấp thuận chủ trương đầu tư ra sao?\n\n"
+        "UBND tỉnh Quảng Nam chấp thuận chủ trương đầu tư với nội dung như sau:\n\n"
+        "**(1) Tên dự án: **Đầu tư xây dựng và kinh doanh kết cấu hạ tầng kỹ thuật Khu công nghiệp Tam Thăng 2\n\n"
+        "**(2) Quy mô dự án: **Dự án có quy mô diện tích 186,25 ha.\n\n"
+        "**(3) Vốn đầu tư thực hiện dự án:** 1.204.500.000.000 đồng. Trong đó:\n\n"
+        "- Vốn góp của nhà đầu tư: 180.675.000.000 đồng.\n\n"
+        "## Tiến độ thực hiện dự án Khu công nghiệp Tam Thăng 2 như thế nào?\n\n"
+        "- Năm 2026: san nền trên phần diện tích 60 ha theo kế hoạch sử dụng đất.\n"
+    ))
+    park = _projects(g)["Khu công nghiệp Tam Thăng 2"]
+    assert _scales(g, park) == {("area", Decimal("186.25"), "ha"), ("investment", Decimal("1204500000000"), "VND")}
+
+
+def test_an_airline_project_field_reads_its_place_and_capital_up_to_the_next_heading(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Hãng hàng không mới nào được chấp thuận?\n\n"
+        "## Chấp thuận lập hãng hàng không Lotus Air\n\n"
+        "- Tên dự án: Dự án Hãng hàng không Lotus Air (sau đây gọi tắt là Dự án).\n\n"
+        "- Địa điểm thực hiện Dự án: căn cứ tại Cảng hàng không quốc tế Cát Bi, thành phố Hải Phòng.\n\n"
+        "- Sơ bộ tổng mức đầu tư Dự án: 1.800 tỷ đồng, trong đó vốn góp khoảng 700 tỷ đồng.\n\n"
+        "## Các cảng hàng không khác\n\n"
+        "Cảng hàng không Điện Biên thuộc tỉnh Điện Biên được mở rộng với tổng mức đầu tư 1.500 tỷ đồng.\n"
+    ))
+    airline = _projects(g)["Hãng hàng không Lotus Air"]
+    assert (airline, RDF.type, QH.Project) in g
+    assert set(g.objects(airline, QH.locatedIn)) == {ID["unit/province/31"]}
+    assert _scales(g, airline) == {("investment", Decimal("1800000000000"), "VND")}
+
+
+def test_the_urban_area_of_a_numbered_segment_plan_keeps_the_ring_road_in_its_name(tmp_path):
+    g = _page_graph(tmp_path, (
+        "# Quy hoạch phân đoạn 3 Khu đô thị phía Nam Vành đai 3 tại Thành phố Hồ Chí Minh\n\n"
+        "Viện Quy hoạch đã công bố thông tin Quy hoạch phân đoạn 3 Khu đô thị phía Nam Vành đai 3 tại "
+        "Thành phố Hồ Chí Minh gồm các nội dung sau.\n"
+    ))
+    projects = _projects(g)
+    assert list(projects) == ["Khu đô thị phía Nam Vành đai 3"]
+    area = projects["Khu đô thị phía Nam Vành đai 3"]
+    assert (area, RDF.type, QH.UrbanArea) in g
+    assert set(g.objects(area, QH.locatedIn)) == {ID["unit/province/79"]}

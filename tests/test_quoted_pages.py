@@ -6,13 +6,15 @@ taken from a corpus: each rule is checked on text it was not written from.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from rdflib import Literal
 
 from quyhoach.loaders.documents.pipeline import extract, read_source
-from quyhoach.loaders.extract.citations import find_documents
+from quyhoach.loaders.extract.citations import doc_iri, find_documents
 from quyhoach.namespaces import ELI, QH
 
 MINE = ("citations", "changes")
@@ -287,3 +289,19 @@ def test_a_full_text_without_its_header_table_is_the_document_of_its_appendix_li
     assert {o for s, o in _pairs(g, ELI.cites) if s == "qd-ubnd/2025/1502"} == {"luat-qh14/2020/61", "nd-cp/2024/32"}
     assert {str(o).rsplit("/", 1)[-1] for o in g.objects(None, QH.signer)} == {"hoang-minh-tuan"}
     assert str(doc.published) == "2025-06-09"
+
+
+def test_a_decision_reported_as_issued_in_a_later_section_keeps_its_date_and_year(tmp_path):
+    page = (
+        "# Những quán cà phê nào gần ga Huế?\n\n"
+        "Gần ga Huế có nhiều quán cà phê nhỏ, phần lớn mở cửa từ sáu giờ sáng; du khách thường ghé trước khi "
+        "lên tàu, giá đồ uống dễ chịu và có chỗ gửi hành lý.\n\n"
+        "## Quy hoạch ga Huế đến năm 2030 ra sao?\n\n"
+        "Ngày 09/8/2024, Bộ Giao thông vận tải đã ban hành Quyết định 1012/QĐ-BGTVT về quy hoạch ga Huế.\n\n"
+        "Theo đó, Quyết định 1012/QĐ-BGTVT nêu rõ ga Huế là ga hạng I.\n"
+    )
+    _doc, g = _page(tmp_path, page)
+    assert not _described(g)
+    decision = doc_iri("qd-bgtvt/2024/1012")
+    assert set(g.objects(decision, ELI.date_document)) == {Literal(date(2024, 8, 9))}
+    assert not list(g.triples((doc_iri("qd-bgtvt/1012"), None, None)))

@@ -297,3 +297,23 @@ def test_thresholds_of_a_scoring_rule_are_not_targets(text):
 def test_a_target_of_the_same_words_without_points_is_kept():
     out, _ = run("Phấn đấu đến năm 2030 quy mô dân số đạt 1.500.000 người, tỷ lệ đô thị hóa đạt 60%.")
     assert out  # the same figures stated as aims are targets
+
+
+def test_the_capacities_an_airport_plan_aims_at_are_targets_of_each_lead_year():
+    text = ("Theo đó, Quyết định nêu rõ mục tiêu quy hoạch cảng hàng không Điện Biên thời kỳ 2021 2030 như sau:\n\n"
+            "- Cấp sân bay: 4C.\n\n"
+            "- Công suất: khoảng 3 triệu hành khách/năm và 8.000 tấn hàng hóa/năm.\n\n"
+            "Đồng thời, Quyết định cũng đề cập tầm nhìn đến năm 2050 như sau:\n\n"
+            "- Công suất: khoảng 6 triệu hành khách/năm và 20.000 tấn hàng hóa/năm.\n")
+    out, _ = run(text)
+    got = {(ind, t["value"], t["comp"], t["time"]) for ind, ts in out.items() for t in ts}
+    assert got == {
+        ("passenger-throughput", "3000000", "about", "2030"), ("cargo-throughput", "8000", "about", "2030"),
+        ("passenger-throughput", "6000000", "about", "2050"), ("cargo-throughput", "20000", "about", "2050"),
+    }
+
+
+def test_a_capacity_of_one_work_stays_its_scale_for_every_period_of_its_line():
+    out, _ = run("- Công suất thiết kế dự kiến: khoảng 4 triệu hành khách/năm thời kỳ 2021-2030; khoảng 9 triệu "
+                 "hành khách/năm tầm nhìn đến năm 2050.")
+    assert "passenger-throughput" not in out

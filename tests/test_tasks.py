@@ -347,3 +347,29 @@ def test_an_act_in_progress_or_inside_quotes_is_no_duty():
     got = pairs(g)
     assert ("agency/ubnd/11", "lead") in got  # the same body's duty in a sentence of its own is read
     assert ("agency/ubnd/11", "implement") not in got
+
+
+def test_a_collective_asked_to_act_keeps_its_duties_in_a_sentence_that_carries_them_on():
+    text = ("Về cải cách hành chính, Chính phủ yêu cầu các bộ, ngành, địa phương ưu tiên giải quyết hồ sơ đất đai "
+            "cho người dân. Đây là nhiệm vụ trọng tâm của năm. Tiếp tục đẩy mạnh bồi dưỡng, hướng dẫn cho cán bộ "
+            "cấp xã; kiểm tra việc cấp giấy chứng nhận.")
+    got = pairs(run(text))
+    for role in ("implement", "guide", "monitor"):
+        assert ("agency/collective/bo-nganh-dia-phuong", role) in got
+    assert not any(a == "agency/chinh-phu" for a, _r in got)  # the body that asks only assigns
+
+
+def test_studying_issuing_and_upgrading_are_implementing_but_issuing_a_named_decision_is_a_report():
+    got = pairs(run("Bộ Công Thương nghiên cứu, đề xuất cơ chế mua bán điện. Bộ Khoa học và Công nghệ khẩn trương "
+                    "ban hành tiêu chuẩn quốc gia; nâng cấp cơ sở dữ liệu đo lường."))
+    assert {("agency/bo-cong-thuong", "implement"), ("agency/bo-khoa-hoc-va-cong-nghe", "implement")} <= got
+    reported = pairs(run("Ngày 12/3/2024, Bộ Công Thương ban hành Quyết định 640/QĐ-BCT về giá điện. Khi Chính phủ chưa "
+                         "ban hành quy định mới thì áp dụng quy định cũ. Viện nghiên cứu - phát triển vùng được thành lập."))
+    assert not any(r == "implement" for _a, r in reported)
+
+
+def test_the_acts_of_urged_bodies_and_of_bodies_served_are_not_the_urgers():
+    got = pairs(run("Bộ Nội vụ đôn đốc các bộ, cơ quan ngang bộ khẩn trương công bố và cập nhật danh mục, "
+                    "làm cơ sở cho các địa phương công bố, công khai theo phạm vi công bố của tỉnh."))
+    assert ("agency/bo-noi-vu", "monitor") in got
+    assert ("agency/bo-noi-vu", "publish") not in got and ("agency/bo-noi-vu", "implement") not in got

@@ -123,7 +123,7 @@ _TIMESTAMP_RE = re.compile(
 _DATE_OF_NUMBER_RE = re.compile(r"(?i:ngày)\s+\d")
 _ENDS_WITH_NUMBER_RE = re.compile(r"\d{1,5}(?:\.\d{1,2})?/(?:(?:19|20)\d{2}/)?[A-ZĐ][\wĐđ\-]*\s*$|(?i:\bsố)\s*$")
 _UPDATE_RE = re.compile(
-    r"^[\s(]*(?:cập nhật|ngày cập nhật|thời gian đăng|ngày đăng|đăng ngày|đăng lúc)\s*[:：]?\s*(?P<stamp>.*?)[\s)]*$",
+    r"^[\s(]*(?:cập nhật|ngày cập nhật|thời gian đăng|ngày đăng|giờ đăng|đăng ngày|đăng lúc)\s*[:：]?\s*(?P<stamp>.*?)[\s)]*$",
     re.IGNORECASE,
 )
 #: "Nguồn: https://…", "(Nguồn: Lê Dũng/www.laichau.gov.vn", "Nguồn: Báo X" (short lines).

@@ -39,6 +39,7 @@ from quyhoach.loaders.documents.structure import DocumentStructure
 from quyhoach.loaders.extract import mentions
 from quyhoach.loaders.extract.dates import DateMention, date_at, find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
+from quyhoach.loaders.reference.units import REFORM_DATE
 from quyhoach.namespaces import ELI, FOAF, ID, ORG, QH
 from quyhoach.text import slugify
 
@@ -455,9 +456,13 @@ def choose_main(doc: CleanDocument, found: tuple[DocMention, ...]) -> tuple[DocM
         line_start = text.rfind("\n", 0, d.start) + 1
         if d.start < 1500 and _ATTACHED_LINE_RE.fullmatch(text[line_start : d.start]):
             return d, "attached"
+    later = None  # where a later section of a page begins (after the page's own prose)
     for d in numbered:
         if _ISSUED_RE.search(text[max(0, d.start - 40) : d.start]):
-            return d, "issued"
+            if later is None:
+                later = _later_section(doc)
+            if d.start < later:
+                return d, "issued"
     title = _norm_code(doc.title)
     for d in numbered:
         if _norm_code(d.id_local) in title:
@@ -510,19 +515,45 @@ def _first_quoted(doc: CleanDocument, found: tuple[DocMention, ...]) -> DocMenti
     regions = quote_regions(doc, found, None, "")
     if not regions or not regions[0].document.id_local:
         return None
+    structure = doc.structure
+    pos = structure.body.start if structure.page_title is not None else 0
+    return None if _own_prose_in(doc, pos, regions[0].start) else regions[0].document
+
+
+def _own_prose_in(doc: CleanDocument, start: int, end: int) -> bool:
+    """True when ``doc.text[start:end]`` holds a line of the page's own prose: not blank, not the
+    title, not a question line, not furniture."""
     text = doc.text
     structure = doc.structure
     title = " ".join(doc.title.split())
-    pos = structure.body.start if structure.page_title is not None else 0
-    for line in text[pos : regions[0].start].split("\n"):
-        start, pos = pos, pos + len(line) + 1
+    pos = start
+    for line in text[start:end].split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
         words = " ".join(line.split())
         if not re.search(r"\w", words) or words == title or _QUESTION_RE.fullmatch(line):
             continue
-        if structure.is_furniture(Span(start, start + len(line))):
+        if structure.is_furniture(Span(line_start, line_start + len(line))):
             continue
-        return None
-    return regions[0].document
+        return True
+    return False
+
+
+def _later_section(doc: CleanDocument) -> int:
+    """Where a page's later section begins: its first marked heading after a line of the page's
+    own prose (``## Mục tiêu quy hoạch sân bay … như thế nào?`` under a list of hotels). A document
+    reported as issued only there is background to the page's topic, not what the page reports
+    on. The text's end for a page without one, and for a text that is not a page."""
+    structure = doc.structure
+    if structure.page_title is None:
+        return len(doc.text)
+    pos = structure.body.start
+    for heading in structure.headings:
+        if heading.span.start < pos:
+            continue
+        if _own_prose_in(doc, pos, heading.span.start):
+            return heading.span.start
+        pos = heading.span.end
+    return len(doc.text)
 
 
 #: A line of questions only (a Q&A page's lead): "Mục tiêu … phải không? Việc … ra sao?".
@@ -608,10 +639,31 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
             if (d.type_code, d.issuer, d.number) == (main.type_code, main.issuer, main.number) and d.year is None:
                 d.year, d.year_unknown = default_year, False
                 d.key = _doc_key(d)
+    _date_issue_reports(doc.text, found, main, default_year)
     _qualify_provincial(doc, ctx, found, main, why)
     result = (found, main, why)
     doc.extra["_documents"] = result
     return result
+
+
+def _date_issue_reports(text: str, found: tuple[DocMention, ...], main: DocMention | None, default_year: int | None) -> None:
+    """Documents other than the main one reported as issued in a sentence the date opens ("Ngày
+    15/4/2025, Bộ Xây dựng đã ban hành Quyết định 427/QĐ-BXD …"): that date is theirs, and its year
+    the year of their other mentions without one."""
+    for d in found:
+        if not d.id_local or d.date is not None or (main is not None and d.key == main.key):
+            continue
+        if not _ISSUED_RE.search(text[max(0, d.start - 40) : d.start]):
+            continue
+        when = _main_date(text, d, "issued", default_year)
+        if when is None or d.year not in (None, when.value.year):
+            continue
+        d.date = when
+        if d.year is None:
+            for other in found:
+                if (other.type_code, other.issuer, other.number) == (d.type_code, d.issuer, d.number) and other.year is None:
+                    other.year, other.year_unknown = when.value.year, False
+                    other.key = _doc_key(other)
 
 
 #: Issuer codes of national bodies the agency resolver is not asked about.
@@ -951,6 +1003,13 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
             approx = doc.extra.get("published_approx")
             if approx is None or (approx.year, approx.month) == (main.date.value.year, main.date.value.month):
                 ctx.as_of = main.date.value
+    if doc.published is None and doc.extra.get("published_approx") is None and ctx.as_of is None:
+        # an undated page is no older than the newest document it names: from the reorganisation on,
+        # the units it speaks of are the new ones (a report citing "Quyết định … ngày 28/10/2025")
+        newest = max((d.date.value for d in found if d.date is not None), default=None)
+        if newest is not None and newest >= REFORM_DATE:
+            ctx.as_of = newest
+    if main is not None:
         regions = quote_regions(doc, found, main, why)
         for d in found:
             if d.key == main.key:

@@ -6,17 +6,22 @@ Rules (general patterns of the genre):
 * Routes: ``cao tốc`` + a dash name (``cao tốc Bắc Giang - Lạng Sơn``, ``cao tốc cửa khẩu Hữu Nghị -
   Chi Lăng``) -> ``qh:Expressway``; ``đường sắt [tốc độ cao]`` + dash names (a comma list continues the
   kind: ``các tuyến đường sắt tốc độ cao Lạng Sơn – Hà Nội, Lào Cai – Hà Nội – Hải Phòng – Quảng Ninh``)
-  -> ``qh:Railway`` / ``qh:HighSpeedRailway``; ``quốc lộ 4A`` / ``QL.4B`` / ``QL 279`` (and lists
-  ``quốc lộ 4A, 4B``) -> ``qh:NationalHighway`` with ``qh:routeNumber``. ``ID/route/{kind}/{slug}``.
+  -> ``qh:Railway`` / ``qh:HighSpeedRailway``; a ring line ``đường sắt vành đai phía Đông thành phố X``
+  -> ``qh:Railway``; ``quốc lộ 4A`` / ``QL.4B`` / ``QL 279`` (and lists
+  ``quốc lộ 4A, 4B``) -> ``qh:NationalHighway``, ``Đường tỉnh 386`` / ``ĐT.386`` / ``ĐT 633`` ->
+  ``qh:ProvincialRoad``, with ``qh:routeNumber`` (not in an address: ``Địa chỉ: Km 6, Quốc lộ 39``).
+  ``ID/route/{kind}/{slug}``.
   ``qh:connects`` the units of a route's name and those of ``nối X với Y`` right after it (shared by
   routes coordinated with ``và`` just before ``nối``).
 * Zones: ``khu kinh tế cửa khẩu`` + name -> ``qh:BorderGateEconomicZone``; ``khu kinh tế`` + name ->
-  ``qh:EconomicZone``; ``ID/zone/{slug of kind + name, dashes folded, "tỉnh" dropped}`` so the same zone
+  ``qh:EconomicZone`` (also ``khu kinh tế ven biển như X``); ``ID/zone/{slug of kind + name, dashes folded, "tỉnh" dropped}`` so the same zone
   gets the same IRI in every document. ``khu kinh tế cửa khẩu tại cửa khẩu X`` names zone X.
 * Border gates: ``cửa khẩu [quốc tế|chính|phụ|song phương]`` + a capitalised name -> ``qh:BorderGate``,
   ``ID/border-gate/{slug}``; not inside a zone or route name; lower-case words (``cửa khẩu thông minh``)
   are not names.
-* Industrial parks / clusters: a capitalised name (``Khu công nghiệp Đồng Bành``) or a group located
+* Industrial parks / clusters: a capitalised name (``Khu công nghiệp Đồng Bành``; the name in brackets
+  after it, ``(KCN B)``, is the same park wherever it is written; not inside a company's name,
+  ``Công ty … khu công nghiệp X``) or a group located
   by a list of places (``các khu công nghiệp trên địa bàn các huyện Hữu Lũng, Chi Lăng, Lộc Bình``: one
   group entity located in each district, districts resolved with the document's province hint).
 * Growth poles: ``cực tăng trưởng … tại A, B, C`` -> one ``qh:GrowthPole`` per place;
@@ -71,11 +76,18 @@ class Item:
 _SP = r"[ \t\u00a0]+"
 _EXPRESSWAY = re.compile(rf"(?:đường{_SP})?cao tốc{_SP}(?P<pre>cửa khẩu{_SP})?", re.IGNORECASE)
 _RAILWAY = re.compile(r"đường sắt(?P<hs>\s+tốc độ cao|\s+cao tốc)?(?P<kind>\s+đô thị|\s+quốc gia)?\s+", re.IGNORECASE)
+#: National highways and provincial roads: "quốc lộ 4A", "QL.4B", "Đường tỉnh 386", "ĐT.386", "ĐT 633".
 _HIGHWAY = re.compile(
-    r"(?:[Qq]uốc lộ|QL)\s*\.?\s*(?P<n>\d{1,3}[A-Z]?)(?![\w/])(?P<more>(?:\s*(?:,|và)\s*\d{1,3}[A-Z]?(?![\w/]))*)"
+    r"(?:[Qq]uốc lộ|QL|(?P<pr>[Đđ]ường tỉnh|(?<!\w)ĐT))\s*\.?\s*(?P<n>\d{1,3}[A-Z]?)(?![\w/])"
+    r"(?P<more>(?:\s*(?:,|và)\s*\d{1,3}[A-Z]?(?![\w/]))*)"
 )
+#: An address before a route on its line ("Địa chỉ: Km 6, Quốc lộ 39, …"): a place of a body, no work.
+_ADDRESS_BEFORE = re.compile(r"(?i:địa chỉ|trụ sở)\s*(?:chính\s*)?:?[^\n]{0,60}$")
 _BGEZ = re.compile(rf"khu kinh tế cửa khẩu{_SP}(?:(?P<at>tại{_SP}cửa khẩu){_SP}|(?:tỉnh|thành phố){_SP})?", re.IGNORECASE)
-_EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)", re.IGNORECASE)
+#: After "đường sắt": a ring line and the city it rings ("vành đai phía Đông thành phố Hà Nội").
+_RING = re.compile(rf"vành đai(?:{_SP}phía{_SP}(?:Đông|Tây|Nam|Bắc)(?:{_SP}(?:Nam|Bắc))?)?{_SP}(?:(?i:thành phố|TP\.?|Thủ đô){_SP})?(?=[A-ZĐ])")
+#: "khu kinh tế X"; "khu kinh tế ven biển như X" (an example of the kind: zone X).
+_EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)(?:(?:ven biển|biển){_SP})?(?:như{_SP})?", re.IGNORECASE)
 _GATE = re.compile(rf"cửa khẩu(?P<kind>{_SP}quốc tế|{_SP}chính|{_SP}phụ|{_SP}song phương)?{_SP}", re.IGNORECASE)
 _PARK = re.compile(rf"(?P<kind>khu|cụm) công nghiệp{_SP}", re.IGNORECASE)
 _PLACE_INTRO = re.compile(r"(?:trên địa bàn|tại|ở)\s+", re.IGNORECASE)
@@ -209,6 +221,15 @@ def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> 
     for m in _RAILWAY.finditer(text):
         p = m.end()
         high = bool(m.group("hs"))
+        ring = _RING.match(text, p) if not high else None
+        if ring is not None:
+            e = _name_at(text, ring.end())
+            if e > ring.end():
+                name = _clean(text[p:e])
+                it = Item(ID[f"route/railway/{slugify(name)}"], QH.Railway, f"Đường sắt {name}", Span(m.start(), e), text[p:e])
+                items.append(it)
+                taken.append((p, e))
+            continue
         while p < len(text) and text[p].isupper():
             seqs = [s for s in dash_sequences(text, p, min(len(text), p + 160)) if s.start == p]
             if not seqs:
@@ -226,9 +247,13 @@ def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> 
                 break
             p = gap.end()
     for m in _HIGHWAY.finditer(text):
+        if _ADDRESS_BEFORE.search(text, max(0, m.start() - 80), m.start()):
+            continue
         numbers = [m.group("n")] + re.findall(r"\d{1,3}[A-Z]?", m.group("more") or "")
+        kind, cls, word = ("provincial-road", QH.ProvincialRoad, "Đường tỉnh") if m.group("pr") else (
+            "national-highway", QH.NationalHighway, "Quốc lộ")
         for n in numbers:
-            it = Item(ID[f"route/national-highway/{n.lower()}"], QH.NationalHighway, f"Quốc lộ {n}", Span(m.start(), m.end()), m.group())
+            it = Item(ID[f"route/{kind}/{n.lower()}"], cls, f"{word} {n}", Span(m.start(), m.end()), m.group())
             it.route_number = n
             items.append(it)
     # "… nối X với Y": the route right before, and routes joined to it by "và"
@@ -293,18 +318,32 @@ def _zones_and_gates(text: str, ctx: ExtractionContext, taken: list[tuple[int, i
     return items
 
 
+#: A company whose name holds a kind of park ("Công ty Cổ phần đầu tư … khu công nghiệp Hưng Yên"):
+#: the words from "Công ty" to the kind word, with no punctuation between.
+_COMPANY_BEFORE = re.compile(r"(?i:công ty|tập đoàn|tổng công ty)[^\n,.;:()]{0,80}$")
+#: Another name of a park in brackets right after it: "Khu công nghiệp A (KCN B)".
+_PARK_ALIAS = re.compile(rf"{_SP}?\((?:(?i:KCN|khu công nghiệp)|(?P<c>(?i:CCN|cụm công nghiệp))){_SP}(?P<name>[^()\n]{{2,60}})\)")
+
+
 def _parks(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
     items: list[Item] = []
+    aliases: dict[URIRef, URIRef] = {}  # the IRI of a park's other name -> the park's
     for m in _PARK.finditer(text):
         cls = QH.IndustrialPark if m.group("kind").lower() == "khu" else QH.IndustrialCluster
         kind_words = "khu công nghiệp" if cls == QH.IndustrialPark else "cụm công nghiệp"
         p = m.end()
+        if _COMPANY_BEFORE.search(text, max(0, m.start() - 90), m.start()):
+            continue  # a company named after the park, not the park
         if text[p : p + 1].isupper():
             e = _name_at(text, p)
             name = _clean(text[p:e])
-            it = Item(_zone_iri(kind_words, name), cls, f"{kind_words.capitalize()} {name}", Span(m.start(), e), text[m.start() : e])
+            iri = _zone_iri(kind_words, name)
+            it = Item(iri, cls, f"{kind_words.capitalize()} {name}", Span(m.start(), e), text[m.start() : e])
             it.locations = _location(text, p, e, ctx) or _scope_province(ctx)
             items.append(it)
+            alias = _PARK_ALIAS.match(text, e)
+            if alias is not None and (alias.group("c") is None) == (cls == QH.IndustrialPark):
+                aliases.setdefault(_zone_iri(kind_words, _clean(alias.group("name"))), iri)
             continue
         intro = _PLACE_INTRO.match(text, p)
         if not intro:
@@ -321,7 +360,8 @@ def _parks(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
         it = Item(emitter.local_iri("industrial-area", slugify(label)), cls, label, Span(start, end), text[start:end])
         it.locations = [u for _, _, u in units]
         items.append(it)
-    return items
+    # the park under its other name, before or after the brackets that give it, is the same park
+    return [it for it in items if it.iri not in aliases or aliases[it.iri] == it.iri]
 
 
 def _poles_and_centres(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:

@@ -25,7 +25,12 @@ open by naming it again under another writing of its kind (``sân bay Ninh Bình
 không quốc tế Ninh Bình``: their places, and their scale when its block has none); ``tỉnh X cũ`` is
 the province before the 2025 merger (an undated page saying so speaks after it). A kind numbered
 within a unit (``unit_named_kinds``: ``đường Vành đai 4 TP HCM``) keeps the unit after the number;
-a site area in m² after ``quy mô`` is read in ha.
+a site area in m² after ``quy mô`` is read in ha. The work of an approved plan (``phê duyệt quy hoạch
+cảng hàng không quốc tế X``) takes, when its sentence gives no scale, the figures of the list items of
+its section (the plan's goals for each period, ``tầm nhìn đến năm 2050 như sau: - Công suất: …``). A
+plan of a numbered segment names its work too (``Quy hoạch phân đoạn 2 Khu đô thị phía Tây Vành đai 4``;
+``Vành đai N`` belongs to the name). A field's block ends at the next heading the structure model
+located; a part of the site (``trên phần diện tích 50 ha``) is no scale.
 
 A kind word opens a name only when a capitalised word or a number follows within three words
 (``Cảng hàng không quốc tế Gia Bình``, ``Tuyến tàu điện đô thị đoạn 1``), never a generic kind,
@@ -50,6 +55,7 @@ min/max, unit km/ha/MW/passengers/year/tonnes/year/VND) from the quantities of t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -99,7 +105,7 @@ def _vocab() -> _Vocab:
         kinds=kinds,
         kind_re=re.compile(rf"(?i:{alt})(?![\wÀ-ỹ])"),
         lead_re=re.compile(rf"^(?:(?i:{lead})[\s,]+)+"),
-        field_re=re.compile(rf"(?im)^[\s\-+*]*(?:\d+\.\s*)?(?:{fields})\s*:\s*"),
+        field_re=re.compile(rf"(?im)^[\s\-+*]*(?:(?:\d+\.|\(\d+\))[\s*]*)?(?:{fields})\s*:[\s*]*"),
         stop_re=re.compile(rf"\s(?i:{stops})(?![\wÀ-ỹ])"),
         group_re=prefiltered(rf"(?i:{heads})(?![\wÀ-ỹ])"),  # prefiltered: it scans clauses
         groups=groups,
@@ -107,7 +113,7 @@ def _vocab() -> _Vocab:
         opener_re=prefiltered(
             r"(?<!kêu gọi )(?<!thu hút )(?<!xúc tiến )(?<![\wÀ-ỹ])(?i:"
             + "|".join(re.escape(w) for w in sorted(data.get("prose_openers", []), key=len, reverse=True))
-            + r")\s+"
+            + r")(?:\s+\d{1,2}(?![\d/.,]))?\s+"  # "quy hoạch phân đoạn 2 Khu đô thị …"
         ),
         routes=frozenset(data.get("routes_need_scale", [])),
         class_words=frozenset(w.lower() for w in data.get("class_words", [])),
@@ -131,6 +137,7 @@ class Found:
     place_end: int | None = None  # the places are read up to here (the rest of the block: scale only)
     place_items: list = field(default_factory=list)  # items past ``place_end`` that say where it is
     scaled: bool = True  # whether the figures of the block are its scale (not for a container)
+    planned: bool = False  # the work of an approved plan ("phê duyệt quy hoạch cảng hàng không X")
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
@@ -219,8 +226,8 @@ def _capitalised_end(text: str, start: int, limit: int, unit_named: bool = False
             # a unit that opens the name is part of it: "cao tốc Thành phố Hồ Chí Minh - Trung Lương"
             end = i = unit.end() - 1
             continue
-        if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"}:
-            end = m.end()
+        if w[0].isupper() or w[0].isdigit() or w in {"kV", "MW"} or (w == "đai" and text[end - 4 : end] == "Vành"):
+            end = m.end()  # "… phía Tây Vành đai 4": a ring road's name inside the name
             pending_lower = 0
         elif pending_lower < 2 and end == start:
             pending_lower += 1
@@ -288,9 +295,14 @@ def _place_items(text: str, sentence_end: int, block_end: int) -> list[tuple[int
             if _PLACE_ITEM.search(m.group())]
 
 
-def _block_end(text: str, pos: int, limit: int = 3000) -> int:
-    h = _HEADING_RE.search(text, pos + 1, min(len(text), pos + limit))
-    return h.start() if h else min(len(text), pos + limit)
+def _block_end(text: str, pos: int, limit: int = 3000, headings: tuple[int, ...] = ()) -> int:
+    """Where the block from ``pos`` ends: the next heading (a ``#`` line, or one of ``headings``,
+    the starts of the headings the structure model located), else ``limit`` characters on."""
+    end = min(len(text), pos + limit)
+    h = _HEADING_RE.search(text, pos + 1, end)
+    end = h.start() if h else end
+    k = bisect_right(headings, pos)
+    return min(end, headings[k]) if k < len(headings) else end
 
 
 #: ``dự án`` in prose, not in ``Ban Quản lý dự án``: the same matches as
@@ -299,8 +311,21 @@ def _block_end(text: str, pos: int, limit: int = 3000) -> int:
 _PROSE_PROJECT_RE = re.compile(r"[dD](?<!Ban Quản lý [dD])(?<!Ban quản lý [dD])(?i:ự án)\s+")
 
 
-def find_projects(text: str) -> list[Found]:
-    """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``)."""
+#: The opener of a plan of one work ("phê duyệt quy hoạch cảng hàng không quốc tế X").
+_PLAN_OPENER = re.compile(r"(?i:phê duyệt quy hoạch)\s*$")
+#: A list item of a section (its scale lines: "- Công suất: khoảng 10 triệu hành khách/năm").
+_SECTION_ITEM = re.compile(r"(?m)^[ \t*]*[-+•][^\n]*")
+
+
+def _section_items(text: str, f: Found, headings: tuple[int, ...] = ()) -> list[tuple[int, int]]:
+    """The list items of the section of a planned work, after its sentence: the plan's goals
+    ("mục tiêu quy hoạch … như sau: - Công suất: …; tầm nhìn đến năm 2050 như sau: - Công suất: …")."""
+    return [(m.start(), m.end()) for m in _SECTION_ITEM.finditer(text, f.block[1], _block_end(text, f.end, headings=headings))]
+
+
+def find_projects(text: str, headings: tuple[int, ...] = ()) -> list[Found]:
+    """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``);
+    ``headings``: the starts of the text's headings (a field's block ends at the next)."""
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
 
@@ -319,7 +344,7 @@ def find_projects(text: str) -> list[Found]:
         k = _kind_at(text, s)
         if k is None:
             continue
-        add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), _block_end(text, m.end())), True)
+        add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), _block_end(text, m.end(), headings=headings)), True)
     for m in _ITEM_RE.finditer(text):
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
@@ -364,6 +389,8 @@ def find_projects(text: str) -> list[Found]:
                     out[-1].place_end, out[-1].place_items = sentence[1], _place_items(text, sentence[1], s1)
                 if container and out and out[-1].start == s:
                     out[-1].scaled = False
+                if out and out[-1].start == s and _PLAN_OPENER.search(m.group()):
+                    out[-1].planned = True
             sep = _LIST_SEPARATOR.match(text, end, s1)
             if sep is None:
                 break
@@ -479,8 +506,10 @@ def table_projects(text: str, structure) -> list[Found]:
 
 _MEASURES = {"km": "length", "ha": "area", "m²": "area", "m2": "area", "mw": "capacity", "gw": "capacity"}
 _INVEST_RE = re.compile(r"(?i:(?:tổng\s+)?vốn đầu tư|tổng mức đầu tư|chi phí đầu tư)")
-_PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng)")
+_PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng|phần diện tích)")
 _PERIOD_RE = re.compile(r"(?i:thời kỳ|giai đoạn|tầm nhìn|năm \d{4})")
+#: A later period named between two figures of one measure.
+_VISION_RE = re.compile(r"(?i:tầm nhìn(?: đến)? năm \d{4})")
 
 
 @dataclass
@@ -500,7 +529,9 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
     near = before[-60:].lower()
     if re.match(r"\s*(?:hành khách|lượt khách|khách)", after) or "khách" in unit:
         return "passengers", "passengers/year", q.scale if unit in {"triệu", "nghìn"} else Decimal(1)
-    if re.match(r"\s*tấn", after) and unit in {"triệu", "nghìn", ""} and re.search(r"(?i:thông qua|hàng hóa|hàng hoá)", before[-120:]):
+    if re.match(r"\s*tấn", after) and unit in {"triệu", "nghìn", ""} and (
+        re.search(r"(?i:thông qua|hàng hóa|hàng hoá)", before[-120:]) or re.match(r"\s*tấn\s+(?i:hàng hóa|hàng hoá)", after)
+    ):
         return "cargo", "tonnes/year", q.scale
     if q.is_money:
         m = None
@@ -526,12 +557,16 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
     return measure, "MW" if measure == "capacity" else unit, factor
 
 
-def _scales(text: str, start: int, end: int) -> list[_Scale]:
+def _scales(text: str, start: int, end: int, within: list[tuple[int, int]] | None = None) -> list[_Scale]:
     """Scale figures of a block: ranges "từ A đến B" joined; per measure the first figure, and
-    later ones only for another period ("…/năm thời kỳ 2021-2030; … tầm nhìn đến năm 2050")."""
+    later ones only for another period ("…/năm thời kỳ 2021-2030; … tầm nhìn đến năm 2050", or a
+    period named between the two: "… tầm nhìn đến năm 2050 như sau: - Công suất: …"). ``within``:
+    only figures inside these spans count."""
     raw: list[_Scale] = []
     for q in find_quantities(text[start:end], start):
         if q.is_year:
+            continue
+        if within is not None and not any(a <= q.start < b for a, b in within):
             continue
         found = _measure(q, text[max(start, q.start - 120) : q.start], text[q.end : q.end + 20])
         if found is None:
@@ -553,6 +588,8 @@ def _scales(text: str, start: int, end: int) -> list[_Scale]:
         if last is None:
             out.append(s)
         elif _PERIOD_RE.search(text[s.end : s.end + 40]) and not _PART_RE.search(text[last.end : s.start]):
+            out.append(s)
+        elif _VISION_RE.search(text, last.end, s.start) and not _PART_RE.search(text[last.end : s.start]):
             out.append(s)
     return out
 
@@ -631,7 +668,7 @@ def _former_provinces(ctx: ExtractionContext, part: str) -> list[URIRef]:
 _SUBJECT_LEAD_RE = re.compile(r"[\s*\-+•]*(?:[^,.;:\n]{0,80},\s*)?")
 
 
-def _later_paragraphs(text: str, f: Found, label: str) -> list[tuple[int, int]]:
+def _later_paragraphs(text: str, f: Found, label: str, headings: tuple[int, ...] = ()) -> list[tuple[int, int]]:
     """Paragraphs of the work's section, after it, that open by naming it again under another
     writing of its kind (``sân bay Ninh Bình`` for ``Cảng hàng không quốc tế Ninh Bình``): their
     places and, when its own block has none, their scale are the work's."""
@@ -645,7 +682,7 @@ def _later_paragraphs(text: str, f: Found, label: str) -> list[tuple[int, int]]:
     alt = "|".join(re.escape(k) for k, c in _vocab().kinds if c == f.cls)
     named = re.compile(rf"(?i:{alt})\s+(?:(?i:quốc tế|quốc gia)\s+)?{re.escape(proper)}(?![\wÀ-ỹ])")
     out: list[tuple[int, int]] = []
-    end = _block_end(text, f.end)
+    end = _block_end(text, f.end, headings=headings)
     for m in named.finditer(text, f.block[1], end):
         line_start = text.rfind("\n", 0, m.start()) + 1
         if _SUBJECT_LEAD_RE.fullmatch(text, line_start, m.start()) is None:
@@ -682,7 +719,8 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     text = doc.text
     structure = doc.structure
     listed_in = ctx.main_plan or ctx.main_document or doc.iri
-    found = find_projects(text)
+    headings = tuple(h.span.start for h in structure.headings) if structure is not None else ()
+    found = find_projects(text, headings)
     taken = [(f.start, f.end) for f in found]
     found += [f for f in table_projects(text, structure) if not any(s <= f.start < e for s, e in taken)]
     taken = [(f.start, f.end) for f in found]
@@ -717,7 +755,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         else:
             parts = [text[b0 : f.start], text[f.end : p1]]
         parts += [text[a:b] for a, b in f.place_items]
-        later = [] if f.listed else _later_paragraphs(text, f, label)
+        later = [] if f.listed else _later_paragraphs(text, f, label, headings)
         parts += [text[a:b] for a, b in later]
         places = list(dict.fromkeys(u for part in parts for u in _provinces(ctx, part, day)))
         places += [u for part in parts for u in _former_provinces(ctx, part) if u not in places]
@@ -729,6 +767,10 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         if f.scaled and not scales:
             for a, b in later:
                 scales += [sc for sc in _scales(text, a, b) if sc.measure not in {x.measure for x in scales}]
+        if f.scaled and not scales and f.planned:
+            items = _section_items(text, f, headings)
+            if items:
+                scales = _scales(text, items[0][0], items[-1][1], items)
         for sc in scales:
             node = ID[f"scale/{slugify(label)}/{sc.measure}/{sc.start}"]
             qspan = Span(sc.start, sc.end)

@@ -351,6 +351,61 @@ _PART_LINE_RE = re.compile(r"[\s*+\-–•]*(?:\(?\d+\)|\d+\.|[a-zđ]\))?[\s*]*(
 _ITEM_LINE_RE = re.compile(r"[ \t]*[-+•–]")
 
 
+#: A list item giving a capacity as a field ("- Công suất: khoảng 10 triệu hành khách/năm …").
+_CAPACITY_FIELD_RE = re.compile(r"[ \t*]*[-+•][ \t*]*(?i:công suất|năng lực thông qua)[ \t*]*:")
+#: The lead of a list of a plan's aims ("… nêu rõ mục tiêu quy hoạch … như sau:", "… tầm nhìn đến năm 2050 như sau:").
+_AIM_LIST_LEAD_RE = re.compile(r"(?i:mục tiêu|tầm nhìn)[^\n]*:[ \t*]*$")
+#: Lines walked up from an item to the lead of its list.
+AIM_LIST_LINES = 12
+
+
+def _aim_field(text: str, pos: int) -> Span | None:
+    """The lead of the list when ``pos`` is in a capacity field of a list whose lead states the
+    plan's aims: the throughput the plan of a port or an airport aims at (a target, and the work's
+    scale). ``None`` otherwise."""
+    start = text.rfind("\n", 0, pos) + 1
+    if not _CAPACITY_FIELD_RE.match(text, start):
+        return None
+    for _ in range(AIM_LIST_LINES):
+        if start <= 1:
+            return None
+        start = text.rfind("\n", 0, start - 1) + 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if not line.strip() or _ITEM_LINE_RE.match(line.lstrip("*")):
+            continue
+        return Span(start, end) if _AIM_LIST_LEAD_RE.search(line) else None
+    return None
+
+
+_LEAD_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _in_aim_list(text: str, f: _Found, lead: Span) -> _Found:
+    """A figure of an aims list: the year its lead ends with ("… thời kỳ 2021 2030 như sau:",
+    "… tầm nhìn đến năm 2050 như sau:") when its item names none, and the item's "khoảng" for
+    every figure of the item ("khoảng 10 triệu hành khách/năm và 25.000 tấn hàng hóa/năm")."""
+    line_start = text.rfind("\n", 0, f.quantity.start) + 1
+    years = _LEAD_YEAR_RE.findall(text, lead.start, lead.end)
+    if years and not _LEAD_YEAR_RE.search(text, line_start, f.quantity.start):
+        f = replace(f, time=TimeRef(int(years[-1]), None, None, lead.start))
+    if f.quantity.comparator is None and re.search(r"(?i:khoảng)\s", text[line_start : f.quantity.start]):
+        f = replace(f, quantity=replace(f.quantity, comparator="about"))
+    return f
+
+
+_CAPACITY_WORD_RE = re.compile(r"(?i:công suất)")
+
+
+def _capacity_in_line(text: str, pos: int) -> bool:
+    """Whether the sentence of ``pos`` gives, earlier on its line, one work's capacity ("Công suất
+    thiết kế dự kiến: khoảng 30 triệu hành khách/năm thời kỳ 2021-2030; khoảng 50 triệu …"): every
+    figure after it is that capacity."""
+    start = max(text.rfind("\n", 0, pos) + 1, sentence_at(text, pos)[0])
+    return _CAPACITY_WORD_RE.search(text, start, pos) is not None
+
+
 def _in_capacity_brackets(text: str, pos: int) -> bool:
     """Whether ``pos`` lies in brackets that follow one work's capacity ("… đạt công suất 500.000
     hành khách/năm (có thể mở rộng đảm bảo khai thác 1 triệu hành khách/năm …)"): the same work's."""
@@ -416,8 +471,12 @@ def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure
         if _SCORE_RE.search(text, *sentence_at(text, f.quantity.start)):
             continue  # a criterion of a score ("từ 2.000.000 người trở xuống được tính 10 điểm")
         base = f.indicator.removesuffix("-growth").removesuffix("-increase")
-        if kinds.get(base) in _THROUGHPUT_KINDS and (
+        aim_lead = _aim_field(text, f.quantity.start) if kinds.get(base) in _THROUGHPUT_KINDS else None
+        if aim_lead is not None:
+            f = _in_aim_list(text, f, aim_lead)
+        if kinds.get(base) in _THROUGHPUT_KINDS and aim_lead is None and (
                 _CAPACITY_BEFORE.search(text, max(0, f.quantity.start - 60), f.quantity.start)
+                or _capacity_in_line(text, f.quantity.start)
                 or _in_capacity_brackets(text, f.quantity.start)
                 or _of_a_part(text, f.quantity.start)):
             continue

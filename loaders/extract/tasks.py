@@ -11,7 +11,10 @@ Two shapes of text are read:
   before it only assigns), a collective (``Các địa phương vùng …``, ``Các huyện, thành phố, các ngành``,
   ``đơn vị tư vấn``) or a province acting (``tỉnh Lạng Sơn sẽ thực hiện …`` -> its People's Committee).
   A following sentence that opens with a role verb and names no subject (``Đồng thời, chủ trì …``,
-  ``Xây dựng Kế hoạch …``) carries the subject over, within the same or the next paragraph.
+  ``Xây dựng Kế hoạch …``, or with a word that carries a duty on, ``Tiếp tục duy trì tập huấn, hướng
+  dẫn …``) carries the subject over, within the same or the next paragraph. The acts of bodies urged
+  or served (``đôn đốc các bộ kịp thời công bố và cập nhật …``, ``làm cơ sở cho các địa phương công
+  bố``) are theirs, not the subject's.
 * **Duty articles**: the subjectless clauses of ``Điều 5. Trách nhiệm của Bộ X`` (or ``Nhiệm vụ,
   quyền hạn của …``) belong to the agencies the heading names.
 
@@ -34,7 +37,8 @@ Roles come from verbs (:data:`ROLE_VERBS`): chủ trì / chỉ đạo -> lead, p
 -> cooperate, báo cáo -> report (not after ``lập``: ``lập báo cáo``, ``lập kế hoạch``, ``lập hồ sơ`` -> implement),
 công bố / tuyên truyền / phổ biến -> publish, hướng dẫn -> guide, trình / gửi -> submit, thẩm định ->
 appraise, thực hiện / triển khai / xây dựng / hoàn thiện / chỉnh sửa / cập nhật / tổ chức lập / lập, … /
-(cần, phải, chủ động, kịp thời) xử lý -> implement, kiểm tra / giám sát / theo dõi / đôn đốc -> monitor;
+(cần, phải, chủ động, kịp thời) xử lý / nghiên cứu / nâng cấp / giải quyết / ban hành (not of a named
+``Quyết định …``: a report of the act) -> implement, kiểm tra / giám sát / theo dõi / đôn đốc -> monitor;
 a verb followed by ``của`` is a noun (``hướng dẫn của Bộ Tài chính``). A verb
 belongs to the nearest subject before it in its clause; ``phối hợp với Y`` gives Y the cooperate role;
 ``gửi Y để tổng hợp, báo cáo`` makes Y the subject of the purpose clause, and so does ``gửi Y kiểm tra, …``
@@ -95,7 +99,8 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"(?<!quá )(?<!chương )(?<!tờ )(?<!công )(?<!lộ )(?<!quy )(?<!tiến )trình(?! độ)", "submit"),
     (r"gửi", "submit"),
     (r"kiểm tra, giám sát|giám sát|theo dõi|kiểm tra|đôn đốc", "monitor"),
-    (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa|thi hành|cập nhật|"
+    (r"thực hiện|triển khai|xây dựng|hoàn thiện|chỉnh sửa|thi hành|cập nhật|(?<!khu vực )(?<!trung tâm )(?<!viện )(?<!cơ sở )(?<!công tác )nghiên cứu(?!\s*[–—-]\s)|nâng cấp|giải quyết|"
+     r"(?<!được )(?<!chưa )ban hành(?!\s+(?:Quyết định|Nghị quyết|Nghị định|Kế hoạch|Thông tư|Chỉ thị|Công văn|Luật)\b)|"
      r"tổ chức lập|lập(?=,\s|\s+và\s)|(?<!thành )(?<!thiết )lập(?=\s+(?:báo cáo|kế hoạch|hồ sơ|đề án|danh mục|phương án|dự toán)\b)|(?<=cần )xử lý|(?<=phải )xử lý|(?<=chủ động )xử lý|(?<=kịp thời )xử lý",
      "implement"),
 ]
@@ -105,7 +110,7 @@ _VERB_PHRASES = [(phrase, role) for pattern, role in ROLE_VERBS for phrase in to
 _VERB_RE = alternation([f"\\b(?:{phrase})\\b" for phrase, _ in _VERB_PHRASES], "v", re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
-    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ|phạm vi)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
 #: A verb used as a noun: "hướng dẫn của Bộ Tài chính", "theo dõi của …".
@@ -114,6 +119,8 @@ _OF_AFTER = re.compile(r"\s+của\b", re.IGNORECASE)
 _DIRECTING_BEFORE = re.compile(
     r"\b(?:hướng dẫn|đôn đốc|kiểm tra|chỉ đạo)(?:,\s*(?:hướng dẫn|đôn đốc|kiểm tra|chỉ đạo))*\s*$", re.IGNORECASE
 )
+#: Adverbs between a directed body and its act ("đôn đốc các bộ kịp thời công bố").
+_ADVERBS = re.compile(r"\s*(?:(?:kịp thời|khẩn trương|chủ động|tích cực|sớm)\s+)*", re.IGNORECASE)
 _MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*)$", re.IGNORECASE
@@ -506,7 +513,10 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 else:
                     recipients.append((mt.start, mt.agency))
                 continue
-            if _DIRECTING_BEFORE.search(before):
+            if _DIRECTING_BEFORE.search(before) or (
+                re.search(r"\bcho\s*$", before, re.IGNORECASE) and any(_ADVERBS.fullmatch(text, mt.end, vs) for vs, _ve, _r in verbs)
+            ):
+                # "hướng dẫn các địa phương thực hiện", "làm cơ sở cho các địa phương công bố": their own acts
                 directed.append(mt.end)
                 objects.append(mt.end)
                 continue
@@ -524,9 +534,13 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
         has_lead: set[URIRef] = set()
         attributed: list[tuple[AgencyRef, str]] = []
         directing = _directed_acts(text, verbs, subjects, ce)
-        for vs, _ve, role in verbs:
-            if any(d <= vs and not text[d:vs].strip() for d in directed):
-                continue  # the directed body's own act: "hướng dẫn các địa phương thực hiện"
+        skipped = -1  # end of the last act skipped as a directed body's (the acts coordinated with it are too)
+        for vs, ve, role in verbs:
+            if any(d <= vs and _ADVERBS.fullmatch(text, d, vs) for d in directed) or (
+                skipped >= 0 and _COORDINATION.fullmatch(text, skipped, vs)
+            ):
+                skipped = ve
+                continue  # the directed body's own act: "hướng dẫn các địa phương thực hiện (và báo cáo)"
             if any(d <= vs < e and not any(d <= p < vs for p, _e, _a in subjects) for d, e in directing):
                 continue  # "X chỉ đạo cơ quan chuyên môn lập hồ sơ": the directed body's act; X leads
             agents: tuple[AgencyRef, ...] | None
@@ -555,11 +569,37 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
     return roles, explicit
 
 
+#: Words that carry a duty on ("Tiếp tục duy trì tập huấn, hướng dẫn …", "Khẩn trương rà soát, ban hành …"):
+#: a sentence opening with them has no subject of its own.
+_CONTINUING = re.compile(
+    r"(?:tiếp tục|khẩn trương|chủ động|tích cực|thường xuyên|duy trì|đẩy mạnh|tăng cường)"
+    r"(?:\s+(?:duy trì|đẩy mạnh|tăng cường|thực hiện))?\s+",
+    re.IGNORECASE,
+)
+#: Words between a carrying word and the first role verb ("tập huấn, " before "hướng dẫn").
+CONTINUING_WORDS = 3
+_WORD = re.compile(r"[^\W\d_]+[\s,]+")
+
+
 def _starts_with_verb(text: str, start: int, end: int) -> bool:
+    """True when the sentence opens with a role verb (after connectives), or with a word that
+    carries a duty on followed, within :data:`CONTINUING_WORDS` words, by one."""
     head = _CONNECTIVES.match(text, start, end)
     pos = head.end() if head else start
-    m = _VERB_RE.match(text, pos, end)
-    return m is not None
+    if _VERB_RE.match(text, pos, end) is not None:
+        return True
+    cont = _CONTINUING.match(text, pos, end)
+    if cont is None:
+        return False
+    pos = cont.end()
+    for _ in range(CONTINUING_WORDS + 1):
+        if _VERB_RE.match(text, pos, end) is not None:
+            return True
+        word = _WORD.match(text, pos, end)
+        if word is None:
+            return False
+        pos = word.end()
+    return False
 
 
 def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[AgencyRef, ...], int, int, int]]:
