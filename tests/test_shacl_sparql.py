@@ -115,4 +115,4 @@ def test_check_command_takes_either_engine(tmp_path):
         findings[engine] = {f["id"] for f in json.loads(out.read_text(encoding="utf-8"))["findings"]}
     assert findings["sparql"] == findings["pyshacl"] and len(findings["sparql"]) > 40
     result = run_cli("check", "--shacl-engine", "jena", store=tmp_path / "s")
-    assert result.returncode == 2 and "--shacl-engine must be one of" in result.stderr
+    assert result.returncode == 1 and "--shacl-engine must be one of" in result.stderr
