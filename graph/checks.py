@@ -107,6 +107,8 @@ class CheckRun:
     cpu_seconds: float = 0.0
     error: str = ""
     sparql: str = ""
+    #: Parts of the check timed on their own (the SHACL shapes: one entry per query).
+    parts: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -321,7 +323,7 @@ def _run_shacl(store, findings: list[Finding], engine: str = "sparql", workers: 
         else:
             from quyhoach.graph.shacl_sparql import validate_store
 
-            results = validate_store(store, workers=workers)
+            results = validate_store(store, workers=workers, profile=run.parts)
     except Exception as exc:  # a validator failure must not stop the other checks
         run.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
         run.seconds = time.perf_counter() - started

@@ -188,8 +188,31 @@ def _node_constraint(ctx: _Context, shape: Node, pred: Node, obj: Node, v: str) 
         return f"FILTER EXISTS {{ {_violates(ctx, obj, v)} }}"
     if pred == SH["or"]:
         members = list(Collection(ctx.shapes, obj))
+        pure = [_pure_violation(ctx, m, v) for m in members]
+        if all(e is not None for e in pure):  # value tests only: one expression, evaluated on the row
+            return "FILTER(" + " && ".join(f"({e})" for e in pure) + ")"
         return "FILTER(" + " && ".join(f"EXISTS {{ {_violates(ctx, m, v)} }}" for m in members) + ")"
     return None
+
+
+def _pure_violation(ctx: _Context, shape: Node, v: str) -> str | None:
+    """The violation test of a shape made of value constraints only (``[ sh:datatype X ]``), else None."""
+    ctx.check_known(shape)
+    tests = []
+    for pred, obj in ctx.shapes.predicate_objects(shape):
+        if not str(pred).startswith(str(SH)) or pred in (SH.message, SH.severity, SH.name, SH.description):
+            continue
+        expr = _value_expr(ctx, shape, pred, obj, v)
+        if expr is None:
+            return None
+        tests.append(f"({expr})")
+    return " || ".join(tests) if tests else None
+
+
+def _pair(path: str, other: str, v: str, x: str, y: str) -> str:
+    """``v path x`` and ``v other y`` in one graph, as two whole-predicate scans joined by hash."""
+    return (f"{{ SELECT ?g {v} {x} WHERE {{ GRAPH ?g {{ {v} {path} {x} }} }} }} "
+            f"{{ SELECT ?g {v} {y} WHERE {{ GRAPH ?g {{ {v} {other} {y} }} }} }}")
 
 
 def _not_class(ctx: _Context, cls: Node, v: str) -> str:
@@ -253,7 +276,7 @@ def _conforming(ctx: _Context, shape: Node, v: str) -> str:
             if pred == SH["class"]:
                 t = ctx.fresh("t")
                 classes = " ".join(_n3(c) for c in ctx.subclasses(obj))
-                typed = f"{{ SELECT DISTINCT ?g {v} WHERE {{ GRAPH ?g {{ {v} a {t} }} VALUES {t} {{ {classes} }} }} }}"
+                typed = f"{{ SELECT ?g {v} WHERE {{ GRAPH ?g {{ {v} a {t} }} VALUES {t} {{ {classes} }} }} }}"
                 instances = [i for c in ctx.subclasses(obj) for i in ctx.background_subjects(RDF.type, c)]
                 if instances:
                     typed = f"{{ {typed} UNION {{ VALUES {v} {{ {' '.join(_n3(i) for i in instances)} }} }} }}"
@@ -273,15 +296,15 @@ def _conforming(ctx: _Context, shape: Node, v: str) -> str:
             if pred == SH.minCount:
                 n = int(obj)
                 if n == 1:
-                    required.append(f"{{ SELECT DISTINCT ?g {v} WHERE {{ GRAPH ?g {{ {v} {path} {x} }} }} }}")
+                    required.append(f"{{ SELECT ?g {v} WHERE {{ GRAPH ?g {{ {v} {path} {x} }} }} }}")
                 elif n > 1:
                     required.append(f"{{ SELECT ?g {v} WHERE {{ GRAPH ?g {{ {v} {path} {x} }} }} "
-                                    f"GROUP BY ?g {v} HAVING (COUNT(DISTINCT {x}) >= {n}) }}")
+                                    f"GROUP BY ?g {v} HAVING (COUNT(*) >= {n}) }}")
             elif pred == SH.maxCount:
                 faults.append(f"{{ SELECT ?g {v} WHERE {{ GRAPH ?g {{ {v} {path} {x} }} }} "
-                              f"GROUP BY ?g {v} HAVING (COUNT(DISTINCT {x}) > {int(obj)}) }}")
+                              f"GROUP BY ?g {v} HAVING (COUNT(*) > {int(obj)}) }}")
             elif pred == SH.hasValue:
-                holding = f"{{ SELECT DISTINCT ?g {v} WHERE {{ GRAPH ?g {{ {v} {path} {_n3(obj)} }} }} }}"
+                holding = f"{{ SELECT ?g {v} WHERE {{ GRAPH ?g {{ {v} {path} {_n3(obj)} }} }} }}"
                 holders = ctx.background_subjects(ctx.path(prop), obj)
                 if holders:
                     holding = f"{{ {holding} UNION {{ VALUES {v} {{ {' '.join(_n3(h) for h in holders)} }} }} }}"
@@ -289,8 +312,7 @@ def _conforming(ctx: _Context, shape: Node, v: str) -> str:
             elif pred in (SH.lessThan, SH.lessThanOrEquals):
                 y = ctx.fresh("w")
                 op = "<" if pred == SH.lessThan else "<="
-                faults.append(f"GRAPH ?g {{ {v} {path} {x} . {v} {_n3(obj)} {y} }} "
-                              f"FILTER(!COALESCE({x} {op} {y}, false))")
+                faults.append(f"{_pair(path, _n3(obj), v, x, y)} FILTER(!COALESCE({x} {op} {y}, false))")
             else:
                 expr = _value_expr(ctx, prop, pred, obj, x)
                 found = None if expr is not None else _node_constraint(ctx, prop, pred, obj, x)
@@ -309,6 +331,10 @@ def _conforming(ctx: _Context, shape: Node, v: str) -> str:
 
 
 # -- top-level queries -------------------------------------------------------------------------------
+#: Written after a sub-select so that the engine starts its join there (a row count far above any store's).
+_START = "LIMIT 1000000000"
+
+
 @dataclass
 class Branch:
     """One constraint of a targeted shape: where its result rows come from."""
@@ -319,19 +345,22 @@ class Branch:
     severity: str
     message_vi: str
     message_en: str
+    value_is_focus: bool = False  # a node-level result: the focus node is the value
 
 
 @dataclass
 class CompiledShape:
-    """The queries of one targeted node shape."""
+    """The queries of one targeted node shape.
+
+    ``values`` gives one row (``?g ?this ?value ?b``) per value breaking a value constraint,
+    ``counts`` one row (``?g ?this ?b``) per focus node with too few or too many values; ``?b``
+    is the index of the constraint in ``branches``.
+    """
 
     shape: str
-    values: str | None = None  # rows ?g ?this ?value ?b (the branch index)
+    values: str | None = None
     branches: list[Branch] = field(default_factory=list)
-    counts: str | None = None  # rows ?g ?this ?n0 ?n1 …
-    count_terms: list[tuple[int, int | None, int | None, Branch, Branch | None, Branch | None]] = field(
-        default_factory=list)  # (term index, min, max, branch for min, for max, unused)
-    node_or: list[tuple[list[int], Branch]] = field(default_factory=list)  # all terms zero → violation
+    counts: str | None = None
     sparql: list[tuple[str, Branch, dict[str, str]]] = field(default_factory=list)  # query, branch, messages
 
 
@@ -354,15 +383,75 @@ def _severity(ctx: _Context, node: Node) -> str:
     return _SEVERITIES.get(ctx.one(node, SH.severity), "Violation")
 
 
-def _focus(ctx: _Context, shape: Node) -> str:
+def _focus_patterns(ctx: _Context, shape: Node) -> list[str]:
+    """The patterns binding (``?g``, ``?this``) to the shape's targets, in any graph."""
     parts = []
     classes = [c for t in ctx.values(shape, SH.targetClass) for c in ctx.subclasses(t)]
     if classes:
-        parts.append(f"{{ GRAPH ?g {{ ?this a ?_class }} VALUES ?_class {{ {' '.join(_n3(c) for c in dict.fromkeys(classes))} }} }}")
+        parts.append(f"GRAPH ?g {{ ?this a ?_class }} VALUES ?_class {{ {' '.join(_n3(c) for c in dict.fromkeys(classes))} }}")
     for pred in ctx.values(shape, SH.targetObjectsOf):
-        parts.append(f"{{ GRAPH ?g {{ ?_subject {_n3(pred)} ?this }} }}")
-    return (f"{{ SELECT DISTINCT ?g ?this WHERE {{ {' UNION '.join(parts)} "
-            f"FILTER(STRSTARTS(STR(?g), {Literal(_SOURCE_PREFIX).n3()})) }} }}")
+        parts.append(f"GRAPH ?g {{ ?_subject {_n3(pred)} ?this }}")
+    return parts
+
+
+def _all_focus(ctx: _Context, shape: Node) -> str:
+    """Every (``?g``, ``?this``) target of the shape in any graph (one scan per target; repeats possible)."""
+    return " UNION ".join(f"{{ {p} }}" for p in _focus_patterns(ctx, shape))
+
+
+def _is_focus(ctx: _Context, shape: Node) -> str:
+    """Filters keeping the rows whose (``?g``, ``?this``) is a target in a source graph.
+
+    Applied to the candidate rows only: the graph's IRI is read once per candidate, an index
+    look-up tells whether ``?this`` is a target there.
+    """
+    exists = " UNION ".join(f"{{ {p} }}" for p in _focus_patterns(ctx, shape))
+    return f"FILTER(STRSTARTS(STR(?g), {Literal(_SOURCE_PREFIX).n3()})) FILTER EXISTS {{ {exists} }}"
+
+
+def _candidates(ctx: _Context, shape: Node, head: str, branches: list[str]) -> str:
+    """The query of ``branches`` (each one whole-store pass giving candidate rows), kept when a target."""
+    union = " UNION ".join(f"{{ {b} }}" for b in branches)
+    return (f"SELECT DISTINCT {head} WHERE {{ {{ SELECT {head} WHERE {{ {union} }} {_START} }} "
+            f"{_is_focus(ctx, shape)} }}")
+
+
+def _with_at_least(ctx: _Context, path: URIRef, least: int, qualified: Node | None) -> str:
+    """A group of the (``?g``, ``?this``) with at least ``least`` values of ``path`` (conforming to ``qualified``)."""
+    v = ctx.fresh("c")
+    if qualified is None and least <= 1:
+        return f"{{ GRAPH ?g {{ ?this {_n3(path)} {v} }} }}"
+    if qualified is None:
+        return (f"{{ SELECT ?g ?this WHERE {{ GRAPH ?g {{ ?this {_n3(path)} {v} }} }} "
+                f"GROUP BY ?g ?this HAVING (COUNT(*) >= {least}) }}")
+    values = f"{{ SELECT ?g ?this {v} WHERE {{ GRAPH ?g {{ ?this {_n3(path)} {v} }} }} }} {_conforming(ctx, qualified, v)}"
+    if least <= 1:
+        return f"{{ SELECT ?g ?this WHERE {{ {values} }} }}"
+    return f"{{ SELECT ?g ?this WHERE {{ {values} }} GROUP BY ?g ?this HAVING (COUNT(DISTINCT {v}) >= {least}) }}"
+
+
+def _grouped_counts(focus: str, paths: dict[URIRef, int], conditions: list[tuple[int, str]]) -> str:
+    """One pass for every count of a shape: its targets and the values of the counted paths, grouped by node.
+
+    Each row of the ``UNION`` is a target (``?_f`` 1) or a value of one path (its ``?_kI`` 1); the
+    ``GROUP BY`` counts them per (``?g``, ``?this``) (a graph holds a triple once, so the rows of a
+    path are its distinct values) and keeps the targets breaking a condition; ``?b`` then names
+    each broken one.
+    """
+    zeros = {i: f"BIND(0 AS ?_k{i})" for i in paths.values()}
+    rows = [f"{{ {{ {focus} }} BIND(1 AS ?_f) {' '.join(zeros.values())} }}"]
+    for path, i in paths.items():
+        flags = " ".join(f"BIND({1 if j == i else 0} AS ?_k{j})" for j in paths.values())
+        rows.append(f"{{ GRAPH ?g {{ ?this {_n3(path)} ?_v }} BIND(0 AS ?_f) {flags} }}")
+    sums = " ".join(f"(SUM(?_k{i}) AS ?n{i})" for i in paths.values())
+    broken = " || ".join(f"({test})" for _, test in conditions)
+    having = broken
+    for i in paths.values():
+        having = having.replace(f"?n{i} ", f"SUM(?_k{i}) ")
+    tests = " || ".join(f"(?b = {b} && ({test}))" for b, test in conditions)
+    return (f"{{ SELECT ?g ?this {sums} WHERE {{ {' UNION '.join(rows)} }} GROUP BY ?g ?this "
+            f"HAVING (SUM(?_f) > 0 && ({having})) }} VALUES ?b {{ {' '.join(str(b) for b, _ in conditions)} }} "
+            f"FILTER({tests})")
 
 
 def _prefixes(ctx: _Context, holder: Node) -> str:
@@ -374,31 +463,30 @@ def _prefixes(ctx: _Context, holder: Node) -> str:
 
 
 def compile_shape(ctx: _Context, shape: Node) -> CompiledShape:
-    """The queries of one targeted node shape."""
+    """The queries of one targeted node shape.
+
+    Every query finds its candidates first, each constraint by one pass over its predicate (a
+    filtered scan, a ``GROUP BY``, or the targets ``MINUS`` the nodes that have the values,
+    joined by hash), and only then tests whether a candidate is a target of a source graph.
+    """
     ctx.check_known(shape)
     out = CompiledShape(shape=str(shape))
     node_vi, node_en = _messages(ctx, shape)
     node_severity = _severity(ctx, shape)
     value_branches: list[str] = []
-    count_subs: list[str] = []
+    count_branches: list[str] = []
+    focus = _all_focus(ctx, shape)
+    counted_paths: dict[URIRef, int] = {}  # the paths whose values are counted, each once
+    conditions: list[tuple[int, str]] = []  # (branch, test on the counts ?n0 ?n1 … of a focus node)
 
-    def branch(source: Node, name: str, path: Node | None, severity: str, messages: tuple[str, str]) -> int:
+    def counted(path: URIRef) -> int:
+        return counted_paths.setdefault(path, len(counted_paths))
+
+    def branch(source: Node, name: str, path: Node | None, severity: str, messages: tuple[str, str],
+               value_is_focus: bool = False) -> int:
         out.branches.append(Branch(str(source), _component(name), str(path) if path is not None else None,
-                                   severity, *messages))
+                                   severity, *messages, value_is_focus))
         return len(out.branches) - 1
-
-    def count_term(path: URIRef, qualified: Node | None, at_least_one: bool = False) -> int:
-        i = len(count_subs)
-        v = ctx.fresh("c")
-        test = f" {_conforming(ctx, qualified, v)}" if qualified is not None else ""
-        if at_least_one:  # only whether there is one: no count
-            count_subs.append(f"OPTIONAL {{ SELECT DISTINCT ?g ?this (1 AS ?n{i}) WHERE {{ "
-                              f"GRAPH ?g {{ ?this {_n3(path)} {v} }}{test} }} }}")
-            return i
-        count_subs.append(
-            f"OPTIONAL {{ SELECT ?g ?this (COUNT(DISTINCT {v}) AS ?n{i}) WHERE {{ "
-            f"GRAPH ?g {{ ?this {_n3(path)} {v} }}{test} }} GROUP BY ?g ?this }}")
-        return i
 
     # node-level constraints of the targeted shape (the focus node is the value)
     for pred, obj in ctx.shapes.predicate_objects(shape):
@@ -406,17 +494,18 @@ def compile_shape(ctx: _Context, shape: Node) -> CompiledShape:
         if expr is not None or pred == SH["class"]:
             b = branch(shape, _COMPONENTS.get(pred, "Class"), None, node_severity, (node_vi, node_en))
             test = f"FILTER({expr})" if expr is not None else _not_class(ctx, obj, "?this")
-            value_branches.append(f"{{ {_focus(ctx, shape)} {test} BIND(?this AS ?value) BIND({b} AS ?b) }}")
+            value_branches.append(f"{{ {focus} }} {test} BIND(?this AS ?value) BIND({b} AS ?b)")
         elif pred == SH["or"]:
             members = list(Collection(ctx.shapes, obj))
-            terms = []
+            none = []
             for m in members:
                 ctx.check_known(m)
                 keys = {p for p in ctx.shapes.predicates(m) if p != SH.path}
                 if ctx.one(m, SH.path) is None or keys != {SH.minCount} or int(ctx.one(m, SH.minCount)) != 1:
                     raise UnsupportedShape(f"sh:or on node shape {shape}: only members [ sh:path P ; sh:minCount 1 ]")
-                terms.append(count_term(ctx.path(m), None))
-            out.node_or.append((terms, out.branches[branch(shape, "Or", None, node_severity, (node_vi, node_en))]))
+                none.append(f"?n{counted(ctx.path(m))} = 0")
+            b = branch(shape, "Or", None, node_severity, (node_vi, node_en), value_is_focus=True)
+            conditions.append((b, " && ".join(none)))
         elif pred == SH.sparql:
             select = str(ctx.one(obj, SH.select))
             vi, en = _messages(ctx, obj, shape)
@@ -425,7 +514,8 @@ def compile_shape(ctx: _Context, shape: Node) -> CompiledShape:
             body = select.replace("$this", "?this")
             head, _, rest = body.partition("WHERE")
             inner = rest.strip()[1:].rstrip()[:-1]  # the group pattern of the select
-            query = (f"{_prefixes(ctx, obj)}\n{head.strip()} ?g WHERE {{ {_focus(ctx, shape)} "
+            query = (f"{_prefixes(ctx, obj)}\n{head.strip()} ?g WHERE {{ {{ SELECT DISTINCT ?g ?this WHERE {{ "
+                     f"{{ {focus} }} FILTER(STRSTARTS(STR(?g), {Literal(_SOURCE_PREFIX).n3()})) }} }} "
                      f"GRAPH ?g {{ {inner} }} }}")
             out.sparql.append((query, b, {"vi": vi, "en": en}))
         elif pred in (SH.node, SH.hasValue, SH.qualifiedValueShape, SH.lessThan, SH.lessThanOrEquals):
@@ -437,21 +527,21 @@ def compile_shape(ctx: _Context, shape: Node) -> CompiledShape:
         messages = _messages(ctx, prop)
         severity = _severity(ctx, prop)
         low, high = ctx.one(prop, SH.minCount), ctx.one(prop, SH.maxCount)
-        if low is not None or high is not None:
-            i = count_term(path, None)
-            mins = branch(prop, "MinCount", path, severity, messages) if low is not None else None
-            maxs = branch(prop, "MaxCount", path, severity, messages) if high is not None else None
-            out.count_terms.append((i, int(low) if low is not None else None, int(high) if high is not None else None,
-                                    out.branches[mins] if mins is not None else None,
-                                    out.branches[maxs] if maxs is not None else None, None))
+        if low is not None and int(low) > 0:
+            b = branch(prop, "MinCount", path, severity, messages)
+            conditions.append((b, f"?n{counted(path)} < {int(low)}"))
+        if high is not None:
+            b = branch(prop, "MaxCount", path, severity, messages)
+            conditions.append((b, f"?n{counted(path)} > {int(high)}"))
         qualified = ctx.one(prop, SH.qualifiedValueShape)
         if qualified is not None:
             least = ctx.one(prop, SH.qualifiedMinCount)
             if least is None:
                 raise UnsupportedShape(f"sh:qualifiedValueShape without sh:qualifiedMinCount in {prop}")
-            i = count_term(path, qualified, at_least_one=int(least) <= 1)
-            b = out.branches[branch(prop, "QualifiedMinCount", path, severity, messages)]
-            out.count_terms.append((i, int(least), None, b, None, None))
+            if int(least) > 0:
+                b = branch(prop, "QualifiedMinCount", path, severity, messages)
+                count_branches.append(f"{{ {focus} }} MINUS {_with_at_least(ctx, path, int(least), qualified)} "
+                                      f"BIND({b} AS ?b)")
         for pred, obj in ctx.shapes.predicate_objects(prop):
             x = "?value"
             test: str | None = None
@@ -463,12 +553,11 @@ def compile_shape(ctx: _Context, shape: Node) -> CompiledShape:
                 test, name = _not_class(ctx, obj, x), "Class"
             elif pred == SH.node:
                 w, o = ctx.fresh("n"), ctx.fresh("s")
-                good = (f"{{ SELECT DISTINCT ?g ({w} AS ?value) WHERE {{ GRAPH ?g {{ {o} {_n3(path)} {w} }} "
+                good = (f"{{ SELECT ?g ({w} AS ?value) WHERE {{ GRAPH ?g {{ {o} {_n3(path)} {w} }} "
                         f"{_conforming(ctx, obj, w)} }} }}")
                 test, name = f"MINUS {good}", "Node"
             elif pred == SH["or"]:
-                members = list(Collection(ctx.shapes, obj))
-                test = "FILTER(" + " && ".join(f"EXISTS {{ {_violates(ctx, m, x)} }}" for m in members) + ")"
+                test = _node_constraint(ctx, prop, pred, obj, x)
                 name = "Or"
             elif pred == SH.hasValue:
                 raise UnsupportedShape(f"sh:hasValue on a targeted property shape {prop}")
@@ -477,29 +566,20 @@ def compile_shape(ctx: _Context, shape: Node) -> CompiledShape:
                 op = "<" if pred == SH.lessThan else "<="
                 name = "LessThan" if pred == SH.lessThan else "LessThanOrEquals"
                 b = branch(prop, name, path, severity, messages)
-                value_branches.append(f"{{ GRAPH ?g {{ ?this {_n3(path)} ?value . ?this {_n3(obj)} {y} }} "
-                                      f"FILTER(!COALESCE(?value {op} {y}, false)) BIND({b} AS ?b) }}")
+                value_branches.append(f"{_pair(_n3(path), _n3(obj), '?this', '?value', y)} "
+                                      f"FILTER(!COALESCE(?value {op} {y}, false)) BIND({b} AS ?b)")
                 continue
             if test is None:
                 continue
             b = branch(prop, name, path, severity, messages)
-            value_branches.append(f"{{ GRAPH ?g {{ ?this {_n3(path)} ?value }} {test} BIND({b} AS ?b) }}")
+            value_branches.append(f"GRAPH ?g {{ ?this {_n3(path)} ?value }} {test} BIND({b} AS ?b)")
 
     if value_branches:
-        out.values = (f"SELECT DISTINCT ?g ?this ?value ?b WHERE {{ {_focus(ctx, shape)} "
-                      f"{{ SELECT ?g ?this ?value ?b WHERE {{ {' UNION '.join(value_branches)} }} }} }}")
-    if count_subs:
-        conds = []
-        for i, low, high, *_ in out.count_terms:
-            if low is not None:
-                conds.append(f"COALESCE(?n{i}, 0) < {low}")
-            if high is not None:
-                conds.append(f"COALESCE(?n{i}, 0) > {high}")
-        for terms, _b in out.node_or:
-            conds.append("(" + " && ".join(f"COALESCE(?n{i}, 0) = 0" for i in terms) + ")")
-        names = " ".join(f"?n{i}" for i in range(len(count_subs)))
-        out.counts = (f"SELECT ?g ?this {names} WHERE {{ {_focus(ctx, shape)} {' '.join(count_subs)} "
-                      f"FILTER({' || '.join(conds)}) }}")
+        out.values = _candidates(ctx, shape, "?g ?this ?value ?b", value_branches)
+    if conditions:
+        count_branches.insert(0, _grouped_counts(focus, counted_paths, conditions))
+    if count_branches:
+        out.counts = _candidates(ctx, shape, "?g ?this ?b", count_branches)
     return out
 
 
@@ -553,12 +633,17 @@ def _result(shape: CompiledShape, b: Branch, focus: str, value: str | None,
                        severity=b.severity, message_vi=vi, message_en=en, value=value, constraint=b.component)
 
 
-def validate_store(store, shapes: tuple[CompiledShape, ...] | None = None, workers: int = 2) -> list[ShaclResult]:
+def validate_store(store, shapes: tuple[CompiledShape, ...] | None = None, workers: int = 2,
+                   profile: list[dict] | None = None) -> list[ShaclResult]:
     """SHACL results of every source graph of ``store``, computed by SPARQL queries in the engine.
 
     ``shapes``: compiled shapes (default: the project's shapes file, :func:`compiled`).
-    ``workers`` queries run at a time on an embedded store (the engine lets go of the GIL).
+    ``workers`` queries run at a time on an embedded store (the engine lets go of the GIL); the
+    longest queries start first. ``profile``, when given, receives one entry per query: its name
+    (``Shape.values``, ``Shape.counts``, ``Shape.sparql``), wall and CPU seconds (of the thread
+    that ran it) and the number of rows.
     """
+    import time
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = []
@@ -569,27 +654,28 @@ def validate_store(store, shapes: tuple[CompiledShape, ...] | None = None, worke
             jobs.append((shape, "counts", shape.counts, None))
         for query, b, templates in shape.sparql:
             jobs.append((shape, "sparql", query, (b, templates)))
+    jobs.sort(key=lambda job: -len(job[2]))
+
+    def run(job) -> list:
+        started, cpu = time.perf_counter(), time.thread_time()
+        rows = list(store.query(job[2]))
+        if profile is not None:
+            profile.append({"query": f"{job[0].shape.rsplit('#', 1)[-1]}.{job[1]}",
+                            "seconds": round(time.perf_counter() - started, 3),
+                            "cpu_seconds": round(time.thread_time() - cpu, 3), "rows": len(rows)})
+        return rows
+
     workers = 1 if getattr(store, "remote", False) else max(1, workers)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        answers = list(pool.map(lambda job: list(store.query(job[2])), jobs))
+        answers = list(pool.map(run, jobs))
     results: set[ShaclResult] = set()
     for (shape, kind, _query, extra), rows in zip(jobs, answers, strict=True):
-        if kind == "values":
+        if kind in ("values", "counts"):
             for row in rows:
                 b = shape.branches[int(row["b"].value)]
-                results.add(_result(shape, b, row["this"].value, _term(_get(row, "value"))))
-        elif kind == "counts":
-            for row in rows:
                 focus = row["this"].value
-                for i, low, high, bmin, bmax, _ in shape.count_terms:
-                    n = int(_get(row, f"n{i}").value) if _get(row, f"n{i}") is not None else 0
-                    if low is not None and n < low:
-                        results.add(_result(shape, bmin, focus, None))
-                    if high is not None and n > high:
-                        results.add(_result(shape, bmax, focus, None))
-                for terms, b in shape.node_or:
-                    if all(_get(row, f"n{i}") is None or int(_get(row, f"n{i}").value) == 0 for i in terms):
-                        results.add(_result(shape, b, focus, focus))
+                value = focus if b.value_is_focus else _term(_get(row, "value"))
+                results.add(_result(shape, b, focus, value))
         else:
             b, templates = extra
             for row in rows:
