@@ -353,14 +353,16 @@ class CompiledShape:
     """The queries of one targeted node shape.
 
     ``values`` gives one row (``?g ?this ?value ?b``) per value breaking a value constraint,
-    ``counts`` one row (``?g ?this ?b``) per focus node with too few or too many values; ``?b``
-    is the index of the constraint in ``branches``.
+    ``counts`` one row (``?g ?this ?b``) per focus node with too few or too many values, each of
+    ``qualified`` the same for one qualified count (its own query: the costliest, run in parallel);
+    ``?b`` is the index of the constraint in ``branches``.
     """
 
     shape: str
     values: str | None = None
     branches: list[Branch] = field(default_factory=list)
     counts: str | None = None
+    qualified: list[str] = field(default_factory=list)  # one query per qualified count, rows as ``counts``
     sparql: list[tuple[str, Branch, dict[str, str]]] = field(default_factory=list)  # query, branch, messages
 
 
@@ -540,8 +542,8 @@ def compile_shape(ctx: _Context, shape: Node) -> CompiledShape:
                 raise UnsupportedShape(f"sh:qualifiedValueShape without sh:qualifiedMinCount in {prop}")
             if int(least) > 0:
                 b = branch(prop, "QualifiedMinCount", path, severity, messages)
-                count_branches.append(f"{{ {focus} }} MINUS {_with_at_least(ctx, path, int(least), qualified)} "
-                                      f"BIND({b} AS ?b)")
+                out.qualified.append(_candidates(ctx, shape, "?g ?this ?b", [
+                    f"{{ {focus} }} MINUS {_with_at_least(ctx, path, int(least), qualified)} BIND({b} AS ?b)"]))
         for pred, obj in ctx.shapes.predicate_objects(prop):
             x = "?value"
             test: str | None = None
@@ -652,6 +654,8 @@ def validate_store(store, shapes: tuple[CompiledShape, ...] | None = None, worke
             jobs.append((shape, "values", shape.values, None))
         if shape.counts:
             jobs.append((shape, "counts", shape.counts, None))
+        for i, query in enumerate(shape.qualified):
+            jobs.append((shape, f"qualified{i}", query, None))
         for query, b, templates in shape.sparql:
             jobs.append((shape, "sparql", query, (b, templates)))
     jobs.sort(key=lambda job: -len(job[2]))
@@ -670,7 +674,7 @@ def validate_store(store, shapes: tuple[CompiledShape, ...] | None = None, worke
         answers = list(pool.map(run, jobs))
     results: set[ShaclResult] = set()
     for (shape, kind, _query, extra), rows in zip(jobs, answers, strict=True):
-        if kind in ("values", "counts"):
+        if kind == "values" or kind == "counts" or kind.startswith("qualified"):
             for row in rows:
                 b = shape.branches[int(row["b"].value)]
                 focus = row["this"].value
