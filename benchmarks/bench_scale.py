@@ -130,8 +130,12 @@ def run(args: list[str], store: Path | None = None) -> tuple[float, float, float
 STEPS = ("import", "reason", "check", "stats", "export")
 
 
-def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[str, ...] = STEPS) -> dict:
+def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[str, ...] = STEPS,
+               reuse: bool = False) -> dict:
     """The steps at one size (generation always; the others as ``steps`` says); return the row.
+
+    ``reuse``: no generation nor import; the manifest and the store already in ``workdir`` (an
+    earlier ``--keep`` run) are used as they are, by the steps after the import.
 
     A failing step is reported (on stderr and in the row's ``failures``) and the steps that need
     its result are marked skipped; the others still run.
@@ -140,8 +144,9 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[
     data = workdir / f"national-{quads}.nq"
     store = workdir / f"store-{quads}"
     raw = workdir / f"raw-{quads}"
-    for path in (store, raw):
-        shutil.rmtree(path, ignore_errors=True)
+    if not reuse:
+        for path in (store, raw):
+            shutil.rmtree(path, ignore_errors=True)
     row: dict = {"target": quads, "failures": {}}
     peak = 0.0
 
@@ -170,25 +175,34 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[
             row[name] = f"skipped ({why})"
             print(f"  {name}: skipped ({why})", file=sys.stderr, flush=True)
 
-    if step("generate", [sys.executable, str(HERE / "generate.py"), "--quads", str(quads), "-o", str(data)]) is None:
-        skip(steps, "generate failed")
-        return _finish(row, peak, keep, data, store)
-    manifest = json.loads(data.with_name(data.name.split(".")[0] + ".manifest.json").read_text(encoding="utf-8"))
-    row["quads"] = manifest["quads"]
-    row["MB"] = round(data.stat().st_size / 1e6)
-    if "import" not in steps:
-        return _finish(row, peak, keep, data, store)
-    raw_out = step("bulk_load (raw)", [sys.executable, "-c", _BULK_LOAD, str(raw), str(data)])
-    if raw_out is not None:
-        row["bulk_load (raw)"] = round(json.loads(raw_out)["bulk_load"], 2)  # the call alone, as for the import
-    shutil.rmtree(raw, ignore_errors=True)
-    import_out = step("import", [sys.executable, "-c", _IMPORT, str(store), str(data)])
-    if import_out is None:
-        skip(tuple(s for s in steps if s != "import"), "import failed")
-        return _finish(row, peak, keep, data, store)
-    row["import"] = round(json.loads(import_out)["import"], 2)  # the file alone, not the ontology + reference graph
-    if raw_out is not None:
-        row["ratio"] = round(row["bulk_load (raw)"] / row["import"], 2)
+    manifest_path = data.with_name(data.name.split(".")[0] + ".manifest.json")
+    if reuse:  # an earlier --keep run's manifest and store
+        if not manifest_path.is_file() or not store.is_dir():
+            raise SystemExit(f"--reuse needs {manifest_path} and {store} (an earlier run with --keep)")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        row["quads"] = manifest["quads"]
+        if data.is_file():
+            row["MB"] = round(data.stat().st_size / 1e6)
+    else:
+        if step("generate", [sys.executable, str(HERE / "generate.py"), "--quads", str(quads), "-o", str(data)]) is None:
+            skip(steps, "generate failed")
+            return _finish(row, peak, keep, data, store)
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        row["quads"] = manifest["quads"]
+        row["MB"] = round(data.stat().st_size / 1e6)
+        if "import" not in steps:
+            return _finish(row, peak, keep, data, store)
+        raw_out = step("bulk_load (raw)", [sys.executable, "-c", _BULK_LOAD, str(raw), str(data)])
+        if raw_out is not None:
+            row["bulk_load (raw)"] = round(json.loads(raw_out)["bulk_load"], 2)  # the call alone, as for the import
+        shutil.rmtree(raw, ignore_errors=True)
+        import_out = step("import", [sys.executable, "-c", _IMPORT, str(store), str(data)])
+        if import_out is None:
+            skip(tuple(s for s in steps if s != "import"), "import failed")
+            return _finish(row, peak, keep, data, store)
+        row["import"] = round(json.loads(import_out)["import"], 2)  # the file alone, not the ontology + reference graph
+        if raw_out is not None:
+            row["ratio"] = round(row["bulk_load (raw)"] / row["import"], 2)
     if "reason" in steps:
         step("reason (full)", [qh, "reason"], store)
         one = step("reason (one document)", [sys.executable, "-c", _ONE_DOCUMENT, str(store), str(ONE_DOCUMENT)])
@@ -205,6 +219,18 @@ def bench_size(quads: int, workdir: Path, shacl: bool, keep: bool, steps: tuple[
             row["slowest check"] = f"{slowest['name']} {slowest['seconds']:.1f} s"
             row["findings"] = len(report["findings"])
             row["planted"] = len(manifest["planted"])
+            shacl_run = next((c for c in report["checks"] if c["name"] == "shacl"), None)
+            if shacl_run is not None:
+                row["shacl"] = round(shacl_run["seconds"], 2)
+                row["shacl CPU"] = round(shacl_run["cpu_seconds"], 2)
+                if shacl_run.get("parts"):
+                    worst = max(shacl_run["parts"], key=lambda q: q["seconds"])
+                    row["slowest shape query"] = f"{worst['query']} {worst['seconds']:.1f} s"
+                    row["shacl queries"] = shacl_run["parts"]
+            missed, extra = planted_gap(report, manifest)
+            row["planted found"] = f"{len(manifest['expected']) - len(missed)}/{len(manifest['expected'])}"
+            row["extra findings"] = len(extra)
+            row["planted missed"] = missed
     if "stats" in steps:
         step("stats", [qh, "stats", "--json"], store)
     exported = workdir / f"export-{quads}.nq"
@@ -223,7 +249,26 @@ def _finish(row: dict, peak: float, keep: bool, data: Path, store: Path, *files:
 
 
 COLUMNS = ("quads", "MB", "generate", "bulk_load (raw)", "import", "ratio", "reason (full)", "reason (one document)",
-           "one document", "check", "slowest check", "findings", "planted", "stats", "export", "peak MiB")
+           "one document", "check", "slowest check", "shacl", "slowest shape query", "findings", "planted",
+           "planted found", "extra findings", "stats", "export", "peak MiB")
+
+
+def planted_gap(report: dict, manifest: dict) -> tuple[list, list]:
+    """The expected (check, IRI) pairs of the manifest no finding names, and the findings naming none.
+
+    The comparison of ``tests/test_synthetic_corpus.py``: a finding matches an expected pair when
+    it is of that check and one of its entities is that IRI.
+    """
+    expected = {tuple(e) for e in manifest["expected"]}
+    matched: set[tuple] = set()
+    extra = []
+    for finding in report["findings"]:
+        iris = {e["iri"] for e in finding["entities"]}
+        hits = {e for e in expected if e[0] == finding["check"] and e[1] in iris}
+        if not hits:
+            extra.append((finding["check"], sorted(iris)[:3]))
+        matched |= hits
+    return sorted(expected - matched), extra
 
 
 def table(rows: list[dict]) -> str:
@@ -281,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="where data and stores go (default: a temp dir)")
     parser.add_argument("--no-shacl", action="store_true", help="check without the SHACL shapes")
     parser.add_argument("--keep", action="store_true", help="keep the data, stores and exports")
+    parser.add_argument("--reuse", action="store_true",
+                        help="no generation nor import: run --steps on the manifest and store a --keep run left in --workdir")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"steps after generation (default: {','.join(STEPS)})")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     parser.add_argument("--plot", type=Path, default=None, help="write a log-log plot (PNG) here")
@@ -306,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     for quads in sizes:
         print(f"size {quads}:", file=sys.stderr, flush=True)
         steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
-        rows.append(bench_size(quads, workdir, shacl=not args.no_shacl, keep=args.keep, steps=steps))
+        rows.append(bench_size(quads, workdir, shacl=not args.no_shacl, keep=args.keep or args.reuse, steps=steps,
+                               reuse=args.reuse))
         if args.json:
             args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=1), encoding="utf-8")
     print(f"Machine: {machine()}")

@@ -137,6 +137,9 @@ def check(
     ] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check (repeatable).")] = None,
     no_shacl: Annotated[bool, typer.Option("--no-shacl", help="Skip the SHACL shapes.")] = False,
+    shacl_engine: Annotated[
+        str, typer.Option("--shacl-engine", help="SHACL in the store (sparql) or per source graph in pySHACL (pyshacl).")
+    ] = "sparql",
     save: Annotated[
         bool, typer.Option("--save/--no-save", help="Also store the findings in the findings graph.")
     ] = True,
@@ -153,6 +156,8 @@ def check(
     cli = _cli()
     if format not in rp.FORMATS:
         raise UserError(f"unknown report format '{format}': choose one of {', '.join(rp.FORMATS)}")
+    if shacl_engine not in ck.SHACL_ENGINES:
+        raise UserError(f"--shacl-engine must be one of {', '.join(ck.SHACL_ENGINES)}")
     if fail_on not in ck.FAIL_ON:
         raise UserError(f"--fail-on must be one of {', '.join(ck.FAIL_ON)}")
     if output is not None and output.parent and not output.parent.exists():
@@ -181,7 +186,8 @@ def check(
                     progress.update(task, description=f"check {name}")
                     progress.advance(task)
 
-                report = ck.run_checks(store, params=params, names=names, shacl=not no_shacl, on_progress=step)
+                report = ck.run_checks(store, params=params, names=names, shacl=not no_shacl, on_progress=step,
+                                       shacl_engine=shacl_engine)
             if baseline is not None:
                 ck.apply_baseline(report, baseline)
             if save and writable:
