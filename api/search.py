@@ -140,11 +140,17 @@ CREATE TABLE IF NOT EXISTS hit (key TEXT NOT NULL, rank INTEGER NOT NULL, iri TE
     PRIMARY KEY (key, rank, iri)) WITHOUT ROWID;
 """
 #: The trigram index of the distinct keys (:data:`RANK_TEXT`): the searched text of each key
-#: (:func:`indexed_text`) and the key itself.
-KEY_TEXT = "CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(text, key UNINDEXED, tokenize='trigram')"
-#: Marks the start of a key (twice) and of each word (once) in its searched text, so that "starts
-#: with", "a word starts with" and "contains" are each one substring match of the trigram index.
-MARK = "\x02"
+#: (:func:`indexed_text`), the first letters of its words (:func:`initials`) and the key itself.
+KEY_TEXT = ("CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(text, initials, key UNINDEXED,"
+            " tokenize='trigram')")
+#: Marks the start of a key (twice: a trigram needs three characters), so that "starts with" is
+#: one substring match of the trigram index, as "a word starts with" (after a space) and "contains" are.
+START = "\x02\x02"
+#: Marks each first letter of a word in :func:`initials` (a one-letter word is no trigram).
+INITIAL = "\x03\x03"
+#: Keys that start with the query, up to this many, are read from the key B-tree and ranked here;
+#: past it, from the trigram index in rank order.
+RANGE_READ = 256
 
 #: The ranks of a key's resources (``hit.rank``), written by :meth:`LabelIndex.build_text_index`: a
 #: resource whose own (displayed) label has the key first, then places (:func:`_place_rank`).
@@ -157,18 +163,23 @@ RANK_KEYS = "INSERT INTO label_key SELECT key, COUNT(*), MIN(rank % 4) FROM hit 
 #: The trigram index of the distinct keys, its rowids in search order within a match quality (the
 #: best place rank among a key's resources, key length, key): a match read in rowid order comes
 #: best first, so a search stops after the keys it uses instead of ranking every match.
-RANK_TEXT = ("INSERT INTO key_text(rowid, text, key)"
-             " SELECT ROW_NUMBER() OVER (ORDER BY place, length(key), key), indexed_text(key), key FROM label_key")
+RANK_TEXT = ("INSERT INTO key_text(rowid, text, initials, key) SELECT ROW_NUMBER() OVER"
+             " (ORDER BY place, length(key), key), indexed_text(key), initials(key), key FROM label_key")
 
 
-def _marked(text: str) -> str:
-    """``text`` with a :data:`MARK` after every space (and any mark in it made another character)."""
-    return text.replace(MARK, "\x01").replace(" ", " " + MARK)
+def _searched(text: str) -> str:
+    """``text`` as the trigram index holds it (a mark in it made another character)."""
+    return text.replace("\x02", "\x01").replace("\x03", "\x01")
+
+
+def initials(key: str) -> str:
+    """The first letter of every word of ``key`` (after a space, or first), each after :data:`INITIAL`."""
+    return " ".join(INITIAL + word[0] for word in _searched(key).split(" ") if word)
 
 
 def indexed_text(key: str) -> str:
-    """What the trigram index holds for ``key``: two marks, then the key with a mark at each word start."""
-    return MARK + MARK + _marked(key)
+    """What the trigram index holds for ``key``: the start marks, then the key."""
+    return START + _searched(key)
 
 
 class LabelIndex:
@@ -235,6 +246,7 @@ class LabelIndex:
         the ranked ``hit`` rows of each key, all from ``key`` and ``entry``."""
         self.db.create_function("place_rank", 1, _place_rank, deterministic=True)
         self.db.create_function("indexed_text", 1, indexed_text, deterministic=True)
+        self.db.create_function("initials", 1, initials, deterministic=True)
         with self.db:
             for table in ("label_key", "hit"):
                 self.db.execute(f"DELETE FROM {table}")
@@ -260,33 +272,63 @@ class LabelIndex:
         reads only as many keys as it uses.
 
         The order is match quality (:func:`_score`), then the best place rank among the key's
-        resources, key length, key: every key of each quality, none left out. Quality by quality,
-        the keys come from one match of the trigram index read in rank order (its rowids,
-        :data:`RANK_TEXT`), which holds exactly the keys of that quality or better: the key itself;
-        keys that start with the query (its text after the two start marks, :func:`indexed_text`);
-        keys with a word that starts with it (after a mark); keys that contain it; keys in which
-        every word starts a word. A match skips only the keys of the better qualities, which the
-        stream has already given (and, being past them, had fewer than a search uses), so each
-        read is bounded by the keys a search takes. A query made only of words shorter than three
-        letters (one word: keys that start with it only) takes its other keys from those that
-        start with its first word.
+        resources, key length, key: every key of each quality, none left out. Quality by quality:
+        the key itself; keys that start with the query (one B-tree range ranked here when it holds
+        at most :data:`RANGE_READ` keys, else the trigram match of the query after the start marks,
+        :func:`indexed_text`); then trigram matches read in rank order (the index's rowids,
+        :data:`RANK_TEXT`): the query (contains it: a word starts with it, or not; when more than
+        :data:`RANGE_READ` keys of the second kind come first, a space and the query, then the
+        query again), every word after a space or the start marks (every word starts a word; a
+        one-letter word among the initials, :func:`initials`). A match also holds keys of the
+        better qualities, which the stream has given already (and, being past them, had fewer
+        than a search uses): it skips them. A query made only of words shorter than three letters (one
+        word: keys that start with it only) takes its other keys from those that start with its
+        first word.
         """
         if self.db.execute("SELECT 1 FROM label_key WHERE key = ?", (query,)).fetchone():
             yield query, 0
-        for key in self._matching_keys(_phrase(MARK + MARK + _marked(query))):
-            if _score(key, query, words) == 1:
-                yield key, 1
+        starting = self.db.execute("SELECT key, place FROM label_key WHERE key > ? AND key < ? LIMIT ?",
+                                   (query, query + "\U0010ffff", RANGE_READ + 1)).fetchall()
+        if len(starting) <= RANGE_READ:
+            starting.sort(key=lambda row: (row[1], len(row[0]), row[0]))
+            yield from ((key, 1) for key, _ in starting)
+        else:
+            for key in self._matching_keys(_phrase(START + _searched(query))):
+                if _score(key, query, words) == 1:
+                    yield key, 1
         short = all(len(word) < 3 for word in words)
         if short and len(words) == 1:
             return
-        first = f" AND {_phrase(MARK + MARK + _marked(words[0]))}" if short else ""
-        matches = [(2, _phrase(MARK + _marked(query)) + first), (3, _phrase(_marked(query)) + first)]
-        if len(words) > 1:
-            matches.append((4, " AND ".join(map(_word_start, words)) + first))
-        for quality, match in matches:
+        first = f" AND {_phrase(START + _searched(words[0]))}" if short else ""
+
+        def scored(match: str, quality: int):
             for key in self._matching_keys(match):
                 if _score(key, query, words) == quality and (not short or key.startswith(words[0])):
-                    yield key, quality
+                    yield key
+        # one read of the keys containing the query gives qualities 2 and 3, unless more than
+        # RANGE_READ keys of quality 3 come before the last of quality 2: then each has its own read
+        given: set[str] = set()
+        inside: list[str] = []
+        contains = _phrase(_searched(query)) + first
+        for key in self._matching_keys(contains):
+            score = _score(key, query, words)
+            if short and not key.startswith(words[0]):
+                continue
+            if score == 2:
+                given.add(key)
+                yield key, 2
+            elif score == 3:
+                inside.append(key)
+                if len(inside) > RANGE_READ:
+                    break
+        else:
+            yield from ((key, 3) for key in inside)
+            inside = []
+        if inside:
+            yield from ((key, 2) for key in scored(_phrase(" " + _searched(query)) + first, 2) if key not in given)
+            yield from ((key, 3) for key in scored(contains, 3))
+        if len(words) > 1:
+            yield from ((key, 4) for key in scored(" AND ".join(map(_word_start, words)) + first, 4))
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Entries whose labels contain every word of ``text`` (accents and case ignored), best first.
@@ -342,17 +384,17 @@ def _score(key: str, query: str, words: list[str]) -> int | None:
     return None
 
 
-def _phrase(text: str) -> str:
-    """``text`` as one FTS5 string (a substring match in the trigram index)."""
-    return '"' + text.replace('"', '""') + '"'
+def _phrase(text: str, column: str = "text") -> str:
+    """``text`` as one FTS5 string in ``column`` (a substring match in the trigram index)."""
+    return f'{column} : "' + text.replace('"', '""') + '"'
 
 
 def _word_start(word: str) -> str:
-    """The FTS5 expression of keys in which a word starts with ``word`` (a one-letter word: after
-    a space or at the start, each three characters for the trigram index)."""
-    if len(word) > 1:
-        return _phrase(MARK + _marked(word))
-    return f"({_phrase(' ' + MARK + _marked(word))} OR {_phrase(MARK + MARK + _marked(word))})"
+    """The FTS5 expression of keys in which a word starts with ``word``: after a space or after
+    the start marks (a one-letter word: among the initials)."""
+    if len(word) == 1:
+        return _phrase(INITIAL + _searched(word), "initials")
+    return f"({_phrase(' ' + _searched(word))} OR {_phrase(START + _searched(word))})"
 
 
 _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))
