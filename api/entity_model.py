@@ -481,8 +481,48 @@ class SourceView:
     focus: tuple[int, int] | None
 
 
+#: Source documents (text and marked spans) a read-only server keeps, least recently used
+#: dropped first: at most this many, and at most :data:`CACHED_SOURCE_CHARS` characters of text.
+CACHED_SOURCES = 256
+CACHED_SOURCE_CHARS = 16 * 1024 * 1024
+
+
+@dataclass
+class SourceDocument:
+    """What a source view shows before it is cut for one focus: the text and its evidence spans."""
+
+    iri: str
+    title: str
+    text: str
+    marks: dict[tuple[int, int], list[Value]]
+
+
 async def build_source_view(state: AppState, sha: str, start: int | None, end: int | None) -> SourceView | None:
     """The text of source document ``sha`` cut into segments at every evidence boundary."""
+    doc = await source_document(state, sha)
+    if doc is None:
+        return None
+    focus = (start, end) if start is not None and end is not None and start < end else None
+    return SourceView(sha, doc.iri, doc.title, _segments(doc.text, doc.marks, focus), len(doc.marks), focus)
+
+
+async def source_document(state: AppState, sha: str) -> SourceDocument | None:
+    """Source document ``sha`` read from the store (two queries; a read-only server with its label
+    index keeps the last :data:`CACHED_SOURCES`: the store does not change while it is served)."""
+    keep = not state.settings.token and state.index is not None
+    cache = state.sources
+    if keep and sha in cache:
+        cache.move_to_end(sha)
+        return cache[sha]
+    doc = await _read_source_document(state, sha)
+    if keep and doc is not None and len(doc.text) <= CACHED_SOURCE_CHARS // 4:
+        cache[sha] = doc
+        while len(cache) > CACHED_SOURCES or sum(len(d.text) for d in cache.values()) > CACHED_SOURCE_CHARS:
+            cache.popitem(last=False)
+    return doc
+
+
+async def _read_source_document(state: AppState, sha: str) -> SourceDocument | None:
     iri = str(ID[f"source/{sha}"])
     doc = await _rows(state, f"""
         SELECT ?text ?title WHERE {{ <{iri}> <{QH.text}> ?text LATERAL {{ OPTIONAL {{ <{iri}> <{DCTERMS.title}> ?title }} }} }} LIMIT 1""")
@@ -498,6 +538,8 @@ async def build_source_view(state: AppState, sha: str, start: int | None, end: i
             UNION {{ ?st <{PROV.wasDerivedFrom}> ?ev ; <{RDF}subject> ?thing }}
           }} }}
         }}""", 50000)
+    if state.index is not None:  # the labels of the marked things, in one look-up
+        state.index.entries.prefetch(t.value for _, _, t in spans.rows if t is not None and t.kind == "iri")
     marks: dict[tuple[int, int], list[Value]] = {}
     for s, e, thing in spans.rows:
         a, b = _int(s), _int(e)
@@ -506,8 +548,7 @@ async def build_source_view(state: AppState, sha: str, start: int | None, end: i
         targets = marks.setdefault((a, b), [])
         if thing is not None and all(t.term.value != thing.value for t in targets):
             targets.append(_value(state, thing))
-    focus = (start, end) if start is not None and end is not None and start < end else None
-    return SourceView(sha, iri, title, _segments(text, marks, focus), len(marks), focus)
+    return SourceDocument(iri, title, text, marks)
 
 
 def _segments(text: str, marks: dict[tuple[int, int], list[Value]], focus: tuple[int, int] | None) -> list[Segment]:
