@@ -190,16 +190,11 @@ async def build_page(state: AppState, iri: str) -> EntityPage | None:
     more links is counted in a second round and its groups read one property at a time in a
     third. Every query starts from the entity's IRI.
     """
-    (out_all, in_all, provenance, blank_rows, timeline_rows, map_rows) = await state.executor.rows_many([
-        (_links_query(iri, "out"), ONE_QUERY_LINKS),
-        (_links_query(iri, "in"), ONE_QUERY_LINKS),
-        (_provenance_query(iri), 2000),
-        (_blank_query(iri), 500),
-        (_timeline_query(iri), 500),
-        (_map_query(iri), 400),
-    ])
+    out_all, in_all = await state.executor.rows_many([
+        (_links_query(iri, "out"), ONE_QUERY_LINKS), (_links_query(iri, "in"), ONE_QUERY_LINKS)])
     if not out_all.rows and not in_all.rows:
         return None
+    provenance, blank_rows, timeline_rows, map_rows = await _sections(state, iri, out_all, in_all)
     if state.index is not None:  # the labels of the values shown, in one look-up
         state.index.entries.prefetch(_shown_iris(out_all, in_all, timeline_rows, map_rows))
     out_counts = None if out_all.truncated else _counted(out_all)
@@ -259,6 +254,37 @@ async def build_page(state: AppState, iri: str) -> EntityPage | None:
         incoming=incoming, blank=blank, evidence=evidence_all, timeline=_timeline(state, timeline_rows),
         map=_map(state, map_rows), source_sha=sha if any(t.term.value == str(QH.SourceDocument) for t in types) else None,
     )
+
+
+#: The sections of a page each read by one query, that query's row cap, and the links that query
+#: starts from: properties of the entity (out) and properties linking to it (in); ``None``: a
+#: blank node value of any property but the geometry's.
+SECTIONS = (
+    ("provenance", 2000, {str(PROV.wasDerivedFrom)}, {RDF + "subject"}),
+    ("blank", 500, None, set()),
+    ("timeline", 500, {str(QH.successor), str(QH.successorAgency), str(QH.predecessor)},
+     {str(QH.successor), str(QH.successorAgency), str(QH.predecessor), str(QH.originalUnit),
+      str(ORG.originalOrganization), str(QH.resultingUnit), str(ORG.resultingOrganization)}),
+    ("map", 400, {str(GEO.hasGeometry), str(QH.hasStop), str(QH.locatedIn), str(QH.connects), str(QH.covers),
+                  str(QH.partOf)}, {str(QH.partOf), str(QH.memberOfRegion), str(QH.locatedIn)}),
+)
+
+
+async def _sections(state: AppState, iri: str, out_all: Rows, in_all: Rows) -> list[Rows]:
+    """The rows of every section (:data:`SECTIONS`), in one batch: a section whose query cannot
+    match, the entity's links being all read and none of them the ones it starts from, is empty
+    without a query."""
+    out_props = {p.value for p, _ in out_all.rows if p is not None}
+    in_props = {p.value for p, _ in in_all.rows if p is not None}
+    blank_value = any(p is not None and v is not None and v.kind == "bnode" and p.value != str(GEO.hasGeometry)
+                      for p, v in out_all.rows)
+    queries = {"provenance": _provenance_query, "blank": _blank_query, "timeline": _timeline_query, "map": _map_query}
+    wanted = [(name, cap) for name, cap, out_start, in_start in SECTIONS
+              if out_all.truncated or (blank_value if out_start is None else bool(out_props & out_start))
+              or (in_all.truncated and in_start) or in_props & in_start]
+    answers = await state.executor.rows_many([(queries[name](iri), cap) for name, cap in wanted]) if wanted else []
+    found = {name: rows for (name, _), rows in zip(wanted, answers, strict=True)}
+    return [found.get(name) or Rows("bindings", []) for name, *_ in SECTIONS]
 
 
 async def _first_values(state: AppState, iri: str, out: tuple, incoming: tuple) -> tuple[dict, dict]:
