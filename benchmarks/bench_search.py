@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="another version's api/search.py to compare with (repeatable)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--build-only", action="store_true",
+                        help="build the missing label indexes and stop (before a timed run under a lock)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO / "tests"))
     from test_api_units import _exact_search
@@ -135,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     indexes = {name: built_index(module, args.store, args.workdir / f"labels-{name}.sqlite")
                for name, module in implementations.items()}
+    if args.build_only:
+        return 0
     first = indexes["branch"]
     load_test = [(text, 10) for text in load_test_searches()]
     texts = list(dict.fromkeys(load_test_searches() + EXTRA))
