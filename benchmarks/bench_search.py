@@ -11,13 +11,15 @@ autocomplete prefixes, limit 10), and varied searches drawn from the index's key
 words, word pairs, prefixes of 1 to 6 letters and parts of words, and the short prefixes and word
 parts named in ``EXTRA``, each at limits 10 and 50. CPU: ``time.process_time()`` of each search,
 ``--rounds`` rounds after one warm-up round. Every answer is compared with the exact ranking of
-every key (``tests/test_api_units.py::_exact_search``, the reference the unit test compares with).
+every key (``tests/test_api_units.py::_exact_search``, the reference the unit test compares with;
+kept in ``DIR/exact-SEED.json``, so a timed run under a lock need not compute it: ``--exact-only``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import random
 import statistics
 import sys
@@ -122,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--build-only", action="store_true",
                         help="build the missing label indexes and stop (before a timed run under a lock)")
+    parser.add_argument("--exact-only", action="store_true",
+                        help="compare the answers with the exact ranking, keep it (DIR/exact-SEED.json), time nothing")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO / "tests"))
     from test_api_units import _exact_search
@@ -143,8 +147,18 @@ def main(argv: list[str] | None = None) -> int:
     load_test = [(text, 10) for text in load_test_searches()]
     texts = list(dict.fromkeys(load_test_searches() + EXTRA))
     varied = [(text, limit) for text in texts + drawn_searches(first, args.seed, texts) for limit in LIMITS]
-    exact = {(text, limit): _exact_search(first, text, limit) for text, limit in dict.fromkeys(load_test + varied)}
+    kept = args.workdir / f"exact-{args.seed}.json"  # the reference, computed once per index and seed
+    if kept.exists():
+        exact = {(text, limit): [tuple(row) for row in rows] for text, limit, rows in json.loads(kept.read_text())}
+    else:
+        exact = {(text, limit): _exact_search(first, text, limit) for text, limit in dict.fromkeys(load_test + varied)}
+        kept.write_text(json.dumps([[text, limit, rows] for (text, limit), rows in exact.items()]))
     got = {name: {s: answers(index, *s) for s in exact} for name, index in indexes.items()}
+    if args.exact_only:
+        for name in indexes:
+            differing = [s for s in varied if got[name][s] != exact[s]]
+            print(f"{name}: {len(differing)} / {len(varied)} varied searches differ from the exact ranking: {differing}")
+        return 0
     print(f"store {args.store}; {len(load_test)} load-test searches, {len(varied)} varied searches "
           f"({len(varied) // len(LIMITS)} texts, limits {LIMITS}); CPU: mean of {args.rounds} rounds")
     print()
