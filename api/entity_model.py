@@ -184,11 +184,12 @@ def _counts_of(rows: Rows, literals: bool) -> list[tuple[str, int, int]]:
 async def build_page(state: AppState, iri: str) -> EntityPage | None:
     """Gather the page of ``iri``; ``None`` if the store knows nothing about it.
 
-    One batched round trip for most entities: every distinct (property, value) pair in each
+    Two batched round trips for most entities: every distinct (property, value) pair in each
     direction (up to :data:`ONE_QUERY_LINKS`, which gives exact counts, labels, types and the
-    first values of every group), evidence, blank nodes, timeline and map. A direction with
-    more links is counted in a second round and its groups read one property at a time in a
-    third. Every query starts from the entity's IRI.
+    first values of every group); then those of evidence, blank nodes, timeline and map whose
+    query can match (:func:`_sections`). A direction with more links is counted in another
+    round and its groups read one property at a time in one more. Every query starts from the
+    entity's IRI.
     """
     out_all, in_all = await state.executor.rows_many([
         (_links_query(iri, "out"), ONE_QUERY_LINKS), (_links_query(iri, "in"), ONE_QUERY_LINKS)])
