@@ -184,22 +184,18 @@ def _counts_of(rows: Rows, literals: bool) -> list[tuple[str, int, int]]:
 async def build_page(state: AppState, iri: str) -> EntityPage | None:
     """Gather the page of ``iri``; ``None`` if the store knows nothing about it.
 
-    One batched round trip for most entities: every distinct (property, value) pair in each
+    Two batched round trips for most entities: every distinct (property, value) pair in each
     direction (up to :data:`ONE_QUERY_LINKS`, which gives exact counts, labels, types and the
-    first values of every group), evidence, blank nodes, timeline and map. A direction with
-    more links is counted in a second round and its groups read one property at a time in a
-    third. Every query starts from the entity's IRI.
+    first values of every group); then those of evidence, blank nodes, timeline and map whose
+    query can match (:func:`_sections`). A direction with more links is counted in another
+    round and its groups read one property at a time in one more. Every query starts from the
+    entity's IRI.
     """
-    (out_all, in_all, provenance, blank_rows, timeline_rows, map_rows) = await state.executor.rows_many([
-        (_links_query(iri, "out"), ONE_QUERY_LINKS),
-        (_links_query(iri, "in"), ONE_QUERY_LINKS),
-        (_provenance_query(iri), 2000),
-        (_blank_query(iri), 500),
-        (_timeline_query(iri), 500),
-        (_map_query(iri), 400),
-    ])
+    out_all, in_all = await state.executor.rows_many([
+        (_links_query(iri, "out"), ONE_QUERY_LINKS), (_links_query(iri, "in"), ONE_QUERY_LINKS)])
     if not out_all.rows and not in_all.rows:
         return None
+    provenance, blank_rows, timeline_rows, map_rows = await _sections(state, iri, out_all, in_all)
     if state.index is not None:  # the labels of the values shown, in one look-up
         state.index.entries.prefetch(_shown_iris(out_all, in_all, timeline_rows, map_rows))
     out_counts = None if out_all.truncated else _counted(out_all)
@@ -259,6 +255,37 @@ async def build_page(state: AppState, iri: str) -> EntityPage | None:
         incoming=incoming, blank=blank, evidence=evidence_all, timeline=_timeline(state, timeline_rows),
         map=_map(state, map_rows), source_sha=sha if any(t.term.value == str(QH.SourceDocument) for t in types) else None,
     )
+
+
+#: The sections of a page each read by one query, that query's row cap, and the links that query
+#: starts from: properties of the entity (out) and properties linking to it (in); ``None``: a
+#: blank node value of any property but the geometry's.
+SECTIONS = (
+    ("provenance", 2000, {str(PROV.wasDerivedFrom)}, {RDF + "subject"}),
+    ("blank", 500, None, set()),
+    ("timeline", 500, {str(QH.successor), str(QH.successorAgency), str(QH.predecessor)},
+     {str(QH.successor), str(QH.successorAgency), str(QH.predecessor), str(QH.originalUnit),
+      str(ORG.originalOrganization), str(QH.resultingUnit), str(ORG.resultingOrganization)}),
+    ("map", 400, {str(GEO.hasGeometry), str(QH.hasStop), str(QH.locatedIn), str(QH.connects), str(QH.covers),
+                  str(QH.partOf)}, {str(QH.partOf), str(QH.memberOfRegion), str(QH.locatedIn)}),
+)
+
+
+async def _sections(state: AppState, iri: str, out_all: Rows, in_all: Rows) -> list[Rows]:
+    """The rows of every section (:data:`SECTIONS`), in one batch: a section whose query cannot
+    match, the entity's links being all read and none of them the ones it starts from, is empty
+    without a query."""
+    out_props = {p.value for p, _ in out_all.rows if p is not None}
+    in_props = {p.value for p, _ in in_all.rows if p is not None}
+    blank_value = any(p is not None and v is not None and v.kind == "bnode" and p.value != str(GEO.hasGeometry)
+                      for p, v in out_all.rows)
+    queries = {"provenance": _provenance_query, "blank": _blank_query, "timeline": _timeline_query, "map": _map_query}
+    wanted = [(name, cap) for name, cap, out_start, in_start in SECTIONS
+              if out_all.truncated or (blank_value if out_start is None else bool(out_props & out_start))
+              or (in_all.truncated and in_start) or in_props & in_start]
+    answers = await state.executor.rows_many([(queries[name](iri), cap) for name, cap in wanted]) if wanted else []
+    found = {name: rows for (name, _), rows in zip(wanted, answers, strict=True)}
+    return [found.get(name) or Rows("bindings", []) for name, *_ in SECTIONS]
 
 
 async def _first_values(state: AppState, iri: str, out: tuple, incoming: tuple) -> tuple[dict, dict]:
@@ -481,8 +508,48 @@ class SourceView:
     focus: tuple[int, int] | None
 
 
+#: Source documents (text and marked spans) a read-only server keeps, least recently used
+#: dropped first: at most this many, and at most :data:`CACHED_SOURCE_CHARS` characters of text.
+CACHED_SOURCES = 256
+CACHED_SOURCE_CHARS = 16 * 1024 * 1024
+
+
+@dataclass
+class SourceDocument:
+    """What a source view shows before it is cut for one focus: the text and its evidence spans."""
+
+    iri: str
+    title: str
+    text: str
+    marks: dict[tuple[int, int], list[Value]]
+
+
 async def build_source_view(state: AppState, sha: str, start: int | None, end: int | None) -> SourceView | None:
     """The text of source document ``sha`` cut into segments at every evidence boundary."""
+    doc = await source_document(state, sha)
+    if doc is None:
+        return None
+    focus = (start, end) if start is not None and end is not None and start < end else None
+    return SourceView(sha, doc.iri, doc.title, _segments(doc.text, doc.marks, focus), len(doc.marks), focus)
+
+
+async def source_document(state: AppState, sha: str) -> SourceDocument | None:
+    """Source document ``sha`` read from the store (two queries; a read-only server with its label
+    index keeps the last :data:`CACHED_SOURCES`: the store does not change while it is served)."""
+    keep = not state.settings.token and state.index is not None
+    cache = state.sources
+    if keep and sha in cache:
+        cache.move_to_end(sha)
+        return cache[sha]
+    doc = await _read_source_document(state, sha)
+    if keep and doc is not None and len(doc.text) <= CACHED_SOURCE_CHARS // 4:
+        cache[sha] = doc
+        while len(cache) > CACHED_SOURCES or sum(len(d.text) for d in cache.values()) > CACHED_SOURCE_CHARS:
+            cache.popitem(last=False)
+    return doc
+
+
+async def _read_source_document(state: AppState, sha: str) -> SourceDocument | None:
     iri = str(ID[f"source/{sha}"])
     doc = await _rows(state, f"""
         SELECT ?text ?title WHERE {{ <{iri}> <{QH.text}> ?text LATERAL {{ OPTIONAL {{ <{iri}> <{DCTERMS.title}> ?title }} }} }} LIMIT 1""")
@@ -498,6 +565,8 @@ async def build_source_view(state: AppState, sha: str, start: int | None, end: i
             UNION {{ ?st <{PROV.wasDerivedFrom}> ?ev ; <{RDF}subject> ?thing }}
           }} }}
         }}""", 50000)
+    if state.index is not None:  # the labels of the marked things, in one look-up
+        state.index.entries.prefetch(t.value for _, _, t in spans.rows if t is not None and t.kind == "iri")
     marks: dict[tuple[int, int], list[Value]] = {}
     for s, e, thing in spans.rows:
         a, b = _int(s), _int(e)
@@ -506,8 +575,7 @@ async def build_source_view(state: AppState, sha: str, start: int | None, end: i
         targets = marks.setdefault((a, b), [])
         if thing is not None and all(t.term.value != thing.value for t in targets):
             targets.append(_value(state, thing))
-    focus = (start, end) if start is not None and end is not None and start < end else None
-    return SourceView(sha, iri, title, _segments(text, marks, focus), len(marks), focus)
+    return SourceDocument(iri, title, text, marks)
 
 
 def _segments(text: str, marks: dict[tuple[int, int], list[Value]], focus: tuple[int, int] | None) -> list[Segment]:

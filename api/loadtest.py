@@ -44,6 +44,9 @@ ID = "https://w3id.org/quyhoach/id/"
 #: Entity kinds sampled for the page test (path fragment after ``/id/``).
 PAGE_KINDS = ("unit/", "agency/", "document/", "target/", "task/", "evidence/", "source/", "plan/", "project/",
               "event/", "statement/", "holding/")
+#: The page test's searches (``/search``, 10 answers) and autocomplete prefixes (the search box's request).
+SEARCH_WORDS = ("lang son", "ha noi", "bo tai chinh", "quy hoach", "giao thong", "cao bang", "dong", "tinh")
+AUTOCOMPLETE_PREFIXES = ("lan", "ha n", "bo t", "quy h", "gia", "cao", "do", "tin", "ke h", "nghe")
 #: Other names ``--servers`` takes.
 ALIASES = {"rdflib-endpoint": "rdflib"}
 #: rdflib-endpoint parses the whole store into memory; above this many quads it is skipped.
@@ -105,10 +108,8 @@ def page_paths(store_path: Path, per_kind: int = 30) -> dict[str, list[str]]:
                 entities.append("/id/" + quote(local, safe="/"))
             elif re.fullmatch(r"[0-9a-f]{16,64}", local.split("/", 1)[1]):  # copies' suffixed sources have no view
                 sources.append("/source/" + local.split("/", 1)[1])
-    words = ["lang son", "ha noi", "bo tai chinh", "quy hoach", "giao thong", "cao bang", "dong", "tinh"]
-    search = [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in words]
-    prefixes = ["lan", "ha n", "bo t", "quy h", "gia", "cao", "do", "tin", "ke h", "nghe"]
-    autocomplete = [f"/search?{urlencode({'limit': 10, 'q': w, 'format': 'json'})}" for w in prefixes]
+    search = [f"/search?{urlencode({'q': w, 'format': 'json', 'limit': 10})}" for w in SEARCH_WORDS]
+    autocomplete = [f"/search?{urlencode({'limit': 10, 'q': w, 'format': 'json'})}" for w in AUTOCOMPLETE_PREFIXES]
     groups = {"entity pages": entities, "source views": sources, "search": search, "autocomplete": autocomplete,
               "home": ["/"], "/reports/latest": report_paths(store_path)}
     return {name: paths for name, paths in groups.items() if paths}

@@ -2,8 +2,8 @@
 
 The index is written by a separate process at start-up and after updates
 (:mod:`quyhoach.api.summary`); searches and label look-ups read it through its indexes.
-Queries made only of words shorter than three letters match keys by prefix only (the trigram
-index needs three letters).
+A query of one word shorter than three letters matches the keys that start with it only; a query
+of such words only, the keys that start with its first word.
 """
 
 from __future__ import annotations
@@ -139,10 +139,18 @@ CREATE TABLE IF NOT EXISTS label_key (key TEXT PRIMARY KEY, iris INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS hit (key TEXT NOT NULL, rank INTEGER NOT NULL, iri TEXT NOT NULL,
     PRIMARY KEY (key, rank, iri)) WITHOUT ROWID;
 """
-#: The trigram index of the distinct keys (:data:`RANK_TEXT`).
-KEY_TEXT = "CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(key, tokenize='trigram')"
-#: Most distinct candidate keys read from the database per search (per way of finding them).
-CANDIDATES = 5000
+#: The trigram index of the distinct keys (:data:`RANK_TEXT`): the searched text of each key
+#: (:func:`indexed_text`), the first letters of its words (:func:`initials`) and the key itself.
+KEY_TEXT = ("CREATE VIRTUAL TABLE IF NOT EXISTS key_text USING fts5(text, initials, key UNINDEXED,"
+            " tokenize='trigram')")
+#: Marks the start of a key (twice: a trigram needs three characters), so that "starts with" is
+#: one substring match of the trigram index, as "a word starts with" (after a space) and "contains" are.
+START = "\x02\x02"
+#: Marks each first letter of a word in :func:`initials` (a one-letter word is no trigram).
+INITIAL = "\x03\x03"
+#: Keys that start with the query, up to this many, are read from the key B-tree and ranked here;
+#: past it, from the trigram index in rank order.
+RANGE_READ = 256
 
 #: The ranks of a key's resources (``hit.rank``), written by :meth:`LabelIndex.build_text_index`: a
 #: resource whose own (displayed) label has the key first, then places (:func:`_place_rank`).
@@ -155,17 +163,32 @@ RANK_KEYS = "INSERT INTO label_key SELECT key, COUNT(*), MIN(rank % 4) FROM hit 
 #: The trigram index of the distinct keys, its rowids in search order within a match quality (the
 #: best place rank among a key's resources, key length, key): a match read in rowid order comes
 #: best first, so a search stops after the keys it uses instead of ranking every match.
-RANK_TEXT = ("INSERT INTO key_text(rowid, key)"
-             " SELECT ROW_NUMBER() OVER (ORDER BY place, length(key), key), key FROM label_key")
+RANK_TEXT = ("INSERT INTO key_text(rowid, text, initials, key) SELECT ROW_NUMBER() OVER"
+             " (ORDER BY place, length(key), key), indexed_text(key), initials(key), key FROM label_key")
+
+
+def _searched(text: str) -> str:
+    """``text`` as the trigram index holds it (a mark in it made another character)."""
+    return text.replace("\x02", "\x01").replace("\x03", "\x01")
+
+
+def initials(key: str) -> str:
+    """The first letter of every word of ``key`` (after a space, or first), each after :data:`INITIAL`."""
+    return " ".join(INITIAL + word[0] for word in _searched(key).split(" ") if word)
+
+
+def indexed_text(key: str) -> str:
+    """What the trigram index holds for ``key``: the start marks, then the key."""
+    return START + _searched(key)
 
 
 class LabelIndex:
     """Labels, alternative and hidden labels of every IRI, keyed by :func:`ascii_key`, in SQLite.
 
     On disk (``path``) or in memory (no path). A search reads candidates through indexes (the
-    key itself, its prefix range, and a trigram full-text index for words inside keys), never
-    every label: at most :data:`CANDIDATES` keys are read per way of finding them, and a search
-    reads them best first and stops when it has its answers (:meth:`_ranked_keys`).
+    key itself, and a trigram full-text index whose rowids are the search order), never every
+    label: it reads the keys of each match quality best first and stops when it has its answers
+    (:meth:`_ranked_keys`).
     """
 
     def __init__(self, path: str | None = None, readonly: bool = False) -> None:
@@ -222,6 +245,8 @@ class LabelIndex:
         """(Re)write what searches read: the distinct keys (trigram index and ``label_key``) and
         the ranked ``hit`` rows of each key, all from ``key`` and ``entry``."""
         self.db.create_function("place_rank", 1, _place_rank, deterministic=True)
+        self.db.create_function("indexed_text", 1, indexed_text, deterministic=True)
+        self.db.create_function("initials", 1, initials, deterministic=True)
         with self.db:
             for table in ("label_key", "hit"):
                 self.db.execute(f"DELETE FROM {table}")
@@ -232,16 +257,10 @@ class LabelIndex:
             self.db.execute(RANK_KEYS)
             self.db.execute(RANK_TEXT)
 
-    def _prefix_keys(self, prefix: str) -> list[tuple[str, int]]:
-        """``(key, place)`` of at most :data:`CANDIDATES` keys that start with ``prefix`` (one index range)."""
-        return self.db.execute("SELECT key, place FROM label_key WHERE key >= ? AND key < ? LIMIT ?",
-                               (prefix, prefix + "\U0010ffff", CANDIDATES)).fetchall()
-
     def _matching_keys(self, match: str):
-        """Keys of the trigram index that match ``match``, best place rank first (``key_text`` rowid
-        order, :data:`RANK_TEXT`), read lazily: at most :data:`CANDIDATES`."""
-        cursor = self.db.execute("SELECT key FROM key_text WHERE key_text MATCH ? ORDER BY rowid LIMIT ?",
-                                 (match, CANDIDATES))
+        """Keys whose searched text (:func:`indexed_text`) matches the FTS5 expression ``match``, in
+        rowid order (:data:`RANK_TEXT`: best place rank, shorter, key), read lazily."""
+        cursor = self.db.execute("SELECT key FROM key_text WHERE key_text MATCH ? ORDER BY rowid", (match,))
         try:
             for (key,) in cursor:
                 yield key
@@ -250,58 +269,66 @@ class LabelIndex:
 
     def _ranked_keys(self, query: str, words: list[str]):
         """Distinct keys for ``query``, best first, as ``(key, score)``: a lazy stream, so a search
-        reads only as many candidates as it uses.
+        reads only as many keys as it uses.
 
         The order is match quality (:func:`_score`), then the best place rank among the key's
-        resources, key length, key. Tier by tier: the key itself and keys that start with the
-        query (one prefix range, ranked here); then, for a query with a word of three letters or
-        more, keys containing the query, read from the trigram index in rank order (its rowids,
-        :data:`RANK_TEXT`), those where it starts a word first (2), then the others (3); then keys
-        in which every word starts a word (4), from a trigram match of the long words. A query
-        of short words only takes its other candidates from the prefix range of its first word.
-        At most :data:`CANDIDATES` keys are read per way of finding them.
+        resources, key length, key: every key of each quality, none left out. Quality by quality:
+        the key itself; keys that start with the query (one B-tree range ranked here when it holds
+        at most :data:`RANGE_READ` keys, else the trigram match of the query after the start marks,
+        :func:`indexed_text`); then trigram matches read in rank order (the index's rowids,
+        :data:`RANK_TEXT`): the query (contains it: a word starts with it, or not; when more than
+        :data:`RANGE_READ` keys of the second kind come first, a space and the query, then the
+        query again), every word after a space or the start marks (every word starts a word; a
+        one-letter word among the initials, :func:`initials`). A match also holds keys of the
+        better qualities, which the stream has given already (and, being past them, had fewer
+        than a search uses): it skips them. A query made only of words shorter than three letters (one
+        word: keys that start with it only) takes its other keys from those that start with its
+        first word.
         """
-        first = self._prefix_keys(query)
-        contains: list[tuple[int, str]] | None = None  # keys containing the query, when read for score 1
-        if len(first) < CANDIDATES or len(query) < 3:
-            first.sort(key=lambda row: (row[0] != query, row[1], len(row[0]), row[0]))
-            for key, _ in first:
-                yield key, 0 if key == query else 1
-        else:  # more keys start with the query than one range read takes: read them best first
-            if self.db.execute("SELECT 1 FROM label_key WHERE key = ?", (query,)).fetchone():
-                yield query, 0
-            contains = []
-            for key in self._matching_keys(_phrase(query)):
-                score = _score(key, query, words)
-                if score == 1:
-                    yield key, 1
-                elif score in (2, 3):
-                    contains.append((score, key))
-            contains.sort(key=lambda pair: pair[0])  # stable: rank order within a score
-        long_words = [w for w in words if len(w) >= 3]
-        if not long_words:
-            if query != words[0]:  # only short words: keys that start with the first one
-                scored = [(score, place, len(key), key) for key, place in self._prefix_keys(words[0])
-                          if (score := _score(key, query, words)) is not None and score > 1]
-                for score, _, _, key in sorted(scored):
-                    yield key, score
-            return
-        if contains is not None:
-            yield from ((key, score) for score, key in contains)
+        if self.db.execute("SELECT 1 FROM label_key WHERE key = ?", (query,)).fetchone():
+            yield query, 0
+        starting = self.db.execute("SELECT key, place FROM label_key WHERE key > ? AND key < ? LIMIT ?",
+                                   (query, query + "\U0010ffff", RANGE_READ + 1)).fetchall()
+        if len(starting) <= RANGE_READ:
+            starting.sort(key=lambda row: (row[1], len(row[0]), row[0]))
+            yield from ((key, 1) for key, _ in starting)
         else:
-            inside: list[str] = []  # score 3, in rank order, after every score 2
-            for key in self._matching_keys(_phrase(query)):
-                score = _score(key, query, words)
-                if score == 2:
-                    yield key, 2
-                elif score == 3:
-                    inside.append(key)
-            for key in inside:
-                yield key, 3
+            for key in self._matching_keys(_phrase(START + _searched(query))):
+                if _score(key, query, words) == 1:
+                    yield key, 1
+        short = all(len(word) < 3 for word in words)
+        if short and len(words) == 1:
+            return
+        first = f" AND {_phrase(START + _searched(words[0]))}" if short else ""
+
+        def scored(match: str, quality: int):
+            for key in self._matching_keys(match):
+                if _score(key, query, words) == quality and (not short or key.startswith(words[0])):
+                    yield key
+        # one read of the keys containing the query gives qualities 2 and 3, unless more than
+        # RANGE_READ keys of quality 3 come before the last of quality 2: then each has its own read
+        given: set[str] = set()
+        inside: list[str] = []
+        contains = _phrase(_searched(query)) + first
+        for key in self._matching_keys(contains):
+            score = _score(key, query, words)
+            if short and not key.startswith(words[0]):
+                continue
+            if score == 2:
+                given.add(key)
+                yield key, 2
+            elif score == 3:
+                inside.append(key)
+                if len(inside) > RANGE_READ:
+                    break
+        else:
+            yield from ((key, 3) for key in inside)
+            inside = []
+        if inside:
+            yield from ((key, 2) for key in scored(_phrase(" " + _searched(query)) + first, 2) if key not in given)
+            yield from ((key, 3) for key in scored(contains, 3))
         if len(words) > 1:
-            for key in self._matching_keys(" AND ".join(map(_phrase, long_words))):
-                if _score(key, query, words) == 4:
-                    yield key, 4
+            yield from ((key, 4) for key in scored(" AND ".join(map(_word_start, words)) + first, 4))
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Entries whose labels contain every word of ``text`` (accents and case ignored), best first.
@@ -309,8 +336,8 @@ class LabelIndex:
         Distinct keys come best first (:meth:`_ranked_keys`), at most ``4 * limit`` of them (spare
         keys: resources found under two keys count once); each is expanded to its resources in
         ``hit.rank`` order (own label first, then places, then by IRI) until ``limit`` resources
-        are found: the work of a search is bounded by :data:`CANDIDATES` keys and ``limit``
-        resources, however many resources share a label, and usually stops after the first keys.
+        are found: the work of a search is bounded by ``4 * limit`` keys and ``limit`` resources,
+        however many resources share a label, and usually stops after the first keys.
         """
         query = ascii_key(text)
         words = query.split()
@@ -357,9 +384,17 @@ def _score(key: str, query: str, words: list[str]) -> int | None:
     return None
 
 
-def _phrase(text: str) -> str:
-    """``text`` as one FTS5 string (a substring match in the trigram index)."""
-    return '"' + text.replace('"', '""') + '"'
+def _phrase(text: str, column: str = "text") -> str:
+    """``text`` as one FTS5 string in ``column`` (a substring match in the trigram index)."""
+    return f'{column} : "' + text.replace('"', '""') + '"'
+
+
+def _word_start(word: str) -> str:
+    """The FTS5 expression of keys in which a word starts with ``word``: after a space or after
+    the start marks (a one-letter word: among the initials)."""
+    if len(word) == 1:
+        return _phrase(INITIAL + _searched(word), "initials")
+    return f"({_phrase(' ' + _searched(word))} OR {_phrase(START + _searched(word))})"
 
 
 _PLACE_RANK = (("/id/unit/region/", 0), ("/id/unit/province", 0), ("/id/unit/district/", 1), ("/id/unit/", 2))

@@ -33,6 +33,8 @@ class AppState:
     reports: OrderedDict = field(default_factory=OrderedDict)
     #: Rendered ``/reports/latest`` pages of a read-only store (``quyhoach.api.reports.CACHED_PAGES``).
     report_pages: OrderedDict = field(default_factory=OrderedDict)
+    #: Source documents of a read-only store, by sha (``quyhoach.api.entity_model.source_document``).
+    sources: OrderedDict = field(default_factory=OrderedDict)
     #: Whether a read-only store holds saved findings (asked once); ``None`` until asked.
     has_findings: bool | None = None
 

@@ -17,6 +17,8 @@ HERE = Path(__file__).resolve().parent
 DATA_NS = str(ID)
 
 EDITOR_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+#: The known namespaces, longest first (the most specific one wins in :func:`short`).
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 def href(iri: str | Term) -> str:
@@ -30,7 +32,7 @@ def href(iri: str | Term) -> str:
 def short(iri: str | Term) -> str:
     """``qh:Province`` for a known namespace, the IRI itself otherwise."""
     value = iri.value if isinstance(iri, Term) else str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+    for prefix, ns in _LONGEST_FIRST:
         if value.startswith(ns) and len(value) > len(ns):
             return f"{prefix}:{value[len(ns):]}"
     return value
@@ -47,6 +49,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no file check per render
     )
     env.filters["href"] = href
     env.filters["short"] = short

@@ -108,6 +108,12 @@ def test_provenance_links_to_highlighted_quote(base):
     assert focus is not None
     assert "cửa khẩu Tân Thanh" in focus.group(1) and f'href="{str(PROJECT).replace("https://w3id.org/quyhoach", "")}"' in focus.group(1)
     assert "Ủy ban nhân dân tỉnh Lạng Sơn" in source
+    # a read-only server keeps the document: the whole view, the focused one, the whole one again
+    # (enough requests for every serving process to answer some from what it kept)
+    plain = [get(base, f"/source/{SHA}").text for _ in range(6)]
+    focused = [get(base, link.replace("&amp;", "&").split("#")[0]).text for _ in range(6)]
+    assert all(text == plain[0] for text in plain) and all(text == source for text in focused)
+    assert 'id="focus"' not in plain[0] and "cửa khẩu Tân Thanh" in plain[0]
 
 
 def test_timeline_of_a_merged_unit(base):
