@@ -110,7 +110,7 @@ _VERB_PHRASES = [(phrase, role) for pattern, role in ROLE_VERBS for phrase in to
 _VERB_RE = alternation([f"\\b(?:{phrase})\\b" for phrase, _ in _VERB_PHRASES], "v", re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
-    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ|phạm vi)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ|phạm vi|chi tiết|khởi công|động thổ)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
 #: A verb used as a noun: "hướng dẫn của Bộ Tài chính", "theo dõi của …".
@@ -123,7 +123,8 @@ _DIRECTING_BEFORE = re.compile(
 _ADVERBS = re.compile(r"\s*(?:(?:kịp thời|khẩn trương|chủ động|tích cực|sớm)\s+)*", re.IGNORECASE)
 _MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
-    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*)$", re.IGNORECASE
+    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*"
+    r"(?:(?:Bộ trưởng|Thủ trưởng|Chủ tịch)\s+)?)$", re.IGNORECASE
 )
 _COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{0,80}?(?:,|\s+và)\s*(?:các\s+)?)?$", re.IGNORECASE)
 #: A subject in the past ("Thủ tướng Chính phủ đã chấp thuận …"): a report of an act, not a duty.
@@ -136,6 +137,12 @@ _ASSIGNER_AFTER = re.compile(
     r"\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s+){0,4}(?:vừa\s+|đã\s+)?(?:giao|yêu cầu|đề nghị|ký)\b"
 )
 _PURPOSE = re.compile(r"\b(?:để|nhằm)\b", re.IGNORECASE)
+#: A sentence's opening source phrase up to a body ("Theo báo cáo của Cục Thống kê - "): who reports.
+_SOURCE_OPENING = re.compile(r"\W*Theo\s+(?:báo cáo|số liệu|thông tin|thống kê|công bố)\b[^,;.]*", re.IGNORECASE)
+#: After a subject: a stated intent ("sẽ tiếp tục …"), as news reports it; no duty is assigned.
+_INTENT_AFTER = re.compile(r"\s+sẽ\s+tiếp\s+tục\b", re.IGNORECASE)
+_SUBMIT_BEFORE = re.compile(r"\b(?:trình|gửi|báo cáo)\s*$", re.IGNORECASE)
+_PURPOSE_AFTER = re.compile(r"\s*(?:để|nhằm)\b", re.IGNORECASE)
 _CONNECTIVES = re.compile(
     r"(?:\W|đồng thời|ngoài ra|bên cạnh đó|trong đó|cụ thể|theo đó|tại quyết định|tại kế hoạch|từ nay đến ngày \d{1,2}/\d{1,2}(?:/\d{4})?)*",
     re.IGNORECASE,
@@ -187,6 +194,7 @@ class AgencyRef:
     iri: URIRef
     label: str
     flagged: bool = False
+    party: bool = False  # a Party body (``Đảng uỷ Chính phủ``): its duties are no State responsibility
 
 
 @dataclass
@@ -206,6 +214,11 @@ class TaskFound:
     recurrence: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1024)
+def _party(label: str) -> AgencyRef:
+    return AgencyRef(ID[f"agency/party/{slugify(label)[:80]}"], label.strip(), flagged=True, party=True)
+
+
 @lru_cache(maxsize=4096)  # the same few phrases recur in every clause (the ref is immutable)
 def _collective(text: str, kind: str) -> AgencyRef:
     phrase = re.sub(r"^Chủ tịch\s+", "", text.strip(), flags=re.IGNORECASE)
@@ -220,14 +233,61 @@ def _collective(text: str, kind: str) -> AgencyRef:
     return AgencyRef(ID[f"agency/{kind}/{slugify(phrase)}"], text.strip(), flagged=True)
 
 
+_U = r"(?:u[ỷy]|ủy)"  # "uỷ" and "ủy"
+#: Bodies of the Party (the Communist Party of Viet Nam), not of the State: its organs by name, its
+#: committees (``Đảng uỷ Chính phủ``, ``Tỉnh uỷ``, ``cấp uỷ``) and a list of them after ``các Đảng uỷ:``.
+#: A State body named inside one (``Chính phủ`` in ``Đảng uỷ Chính phủ``) is not the subject.
+_PARTY_RE = prefiltered(
+    rf"(?P<list>(?:các\s+)?Đảng\s+{_U}\s*:)"
+    rf"|(?P<committee>(?:Ban\s+Thường\s+vụ\s+)?(?:Đảng\s+{_U}|Đảng\s+đoàn)(?=\s+\S))"
+    rf"|(?:Ban\s+Thường\s+vụ\s+)?(?-i:Tỉnh|Thành|Huyện|Quận|Thị|Quân)\s+{_U}(?![^\W\d_]|\s+(?:quyền|thác|nhiệm)\b)(?:\s+Trung\s+ương)?"
+    rf"|Ban\s+Chấp\s+hành\s+Trung\s+ương(?:\s+Đảng)?|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư"
+    rf"|Ban\s+(?:Tổ\s+chức|Tuyên\s+giáo(?:\s+và\s+Dân\s+vận)?|Dân\s+vận|Nội\s+chính|Kinh\s+tế|Đối\s+ngoại)\s+Trung\s+ương"
+    rf"|{_U}\s+ban\s+Kiểm\s+tra\s+Trung\s+ương|Ủy\s+ban\s+Kiểm\s+tra\s+Trung\s+ương|Văn\s+phòng\s+Trung\s+ương\s+Đảng"
+    rf"|(?<![^\W\d_])(?:các\s+)?cấp\s+{_U}(?![^\W\d_]|\s+quyền\b)|tổ\s+chức\s+đảng(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: Where the name after ``Đảng uỷ`` ends: a stop, a bracket, ``và`` before a lower-case word.
+_PARTY_NAME_END = re.compile(r"[,;:()\n.]|\s+và\s+(?=[a-zđ])|\s+(?:khẩn trương|chủ động|căn cứ|theo)\b")
+#: Where a list after ``các Đảng uỷ:`` ends.
+_PARTY_LIST_END = re.compile(r"[.()\n]|\s+và\s+các\s+cấp\b")
+
+
+@lru_cache(maxsize=16)
+def _party_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, label) of the Party bodies named in ``text`` (one scan per text, memoised)."""
+    if "ảng" not in text and "ỷ" not in text and "ủy" not in text.lower() and "Bộ Chính trị" not in text:
+        return ()
+    out = []
+    for m in _PARTY_RE.finditer(text):
+        s, e = m.span()
+        if m.group("list"):
+            stop = _PARTY_LIST_END.search(text, e, e + 400)
+            e = stop.start() if stop else min(len(text), e + 400)
+        elif m.group("committee"):
+            limit = min(len(text), e + 100)
+            stop = _PARTY_NAME_END.search(text, e, limit)
+            verb = _VERB_RE.search(text, e, stop.start() if stop else limit)
+            e = verb.start() if verb else (stop.start() if stop else limit)
+            e = len(text[:e].rstrip())
+        out.append((s, e, text[s:e]))
+    return tuple(out)
+
+
 def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[Mention]:
-    """Agency mentions in ``text[start:end]``: resolver hits, collectives, acting provinces."""
+    """Agency mentions in ``text[start:end]``: resolver hits, collectives, acting provinces; Party
+    bodies are mentions too (subjects that take their verbs), flagged ``party``."""
     chunk = text[start:end]
     found: list[Mention] = []
+    for s, e, label in _party_spans(text):
+        if s < end and start < e:
+            found.append(Mention(max(s, start), min(e, end), _party(label)))
     # every collective holds a hint word (as in _may_mention): without one the scan finds nothing
     collectives = _COLLECTIVE_RE.finditer(chunk) if hint_in(_COLLECTIVE_HINT_RE, text, start, end) else ()
     for m in collectives:
         s, e = start + m.start(), start + m.end()
+        if any(x.start < e and s < x.end for x in found):
+            continue  # inside a Party body ("Đảng uỷ Bộ Tư pháp và các cơ quan …" stops before "và")
         kind = COLLECTIVES[alternative(m)][1]  # the phrase's own group closes last
         ref = _collective(m.group(), kind)
         if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
@@ -245,6 +305,8 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
         for s, e, m in hits:
             if any(x.start < e and s < x.end for x in found):
                 continue  # inside a collective ("… cơ quan thuộc Chính phủ")
+            if _IN_DOCUMENT_CODE.search(text, max(0, s - 30), s):
+                continue  # the issuer's code of a document's number ("Thông tư 56/2024/TT-BGTVT"): no one acts
             found.append(Mention(s, e, AgencyRef(m.iri, m.label)))
     # a kind of department named without its province ("Sở Nội vụ tổ chức thẩm định …" in a national
     # decree: each province's department) that the resolver could not place is that kind's collective
@@ -274,6 +336,9 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     return sorted(found, key=lambda m: m.start)
 
 
+#: The part of a document's number or a standard's code before an issuer's abbreviation
+#: ("56/2024/TT-", "QCVN 45:2024/").
+_IN_DOCUMENT_CODE = re.compile(r"\d[\w:./-]*[/-]$")
 #: A unit named right after a department's name ("Sở Nội vụ tỉnh X"): the resolver's to place, not a collective.
 _PROVINCE_AFTER = re.compile(r"\s+(?:tỉnh|thành phố|TP\.?|huyện|quận|xã|phường)\s", re.IGNORECASE)
 
@@ -365,6 +430,17 @@ def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> Agenc
     return None
 
 
+#: Before "xây dựng" used as a noun: a kind of plan ("quy hoạch xây dựng", "quy hoạch phân khu xây dựng",
+#: "đồ án quy hoạch chi tiết xây dựng") or the sector ("công nghiệp và xây dựng", "công nghiệp - xây dựng").
+_NOT_BUILDING_BEFORE = re.compile(
+    r"(?:\bquy hoạch(?:\s+(?:chung|phân khu|chi tiết))?|\bcông nghiệp\s*(?:và|-|–|,))\s+$", re.IGNORECASE
+)
+#: A sentence that looks ahead without assigning ("Trong thời gian tới, Bộ X và các bộ, ngành tiếp tục …"):
+#: a report of intentions, unless it holds a word that assigns or obliges.
+_OUTLOOK_OPENING = re.compile(r"\W*(?:trong\s+)?(?:thời gian|năm|giai đoạn)\s+tới\b", re.IGNORECASE)
+_OBLIGING = re.compile(r"\b(?:cần|phải|có trách nhiệm|chịu trách nhiệm|giao|yêu cầu|đề nghị|chỉ đạo)\b", re.IGNORECASE)
+
+
 def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     out = []
     for m in _VERB_RE.finditer(text, start, end):
@@ -374,8 +450,8 @@ def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             continue
         if _MEETING_AFTER.match(text, m.end()) or _OF_AFTER.match(text, m.end()):
             continue
-        if re.search(r"\bquy hoạch\s+$", before, re.IGNORECASE) and m.group().lower() == "xây dựng":
-            continue  # "quy hoạch xây dựng": a kind of plan, not a duty
+        if m.group().lower() == "xây dựng" and _NOT_BUILDING_BEFORE.search(before):
+            continue  # "quy hoạch (phân khu) xây dựng": a kind of plan; "công nghiệp và xây dựng": a sector
         if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
             continue  # a name in brackets ("(Xây dựng)": a newspaper's credit)
         if role == "report" and re.match(r"\s+(?:chính trị|đánh giá tác động)", text[m.end() : m.end() + 20]):
@@ -477,12 +553,14 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
     explicit: tuple[AgencyRef, ...] | None = None
     for cs, ce in _clauses(text, start, end):
         earlier = explicit  # the subjects of the sentence's previous clauses, if any
+        clause_roles: list[tuple[AgencyRef, str]] = []
         mentions = _mentions(text, cs, ce, ctx)
         verbs = [
             v for v in _verbs(text, cs, ce)
             if not any(mt.start <= v[0] < mt.end for mt in mentions) and not _in_quotes(text, cs, v[0])
         ]
-        purpose = _PURPOSE.search(text, cs, ce)
+        purposes = [m.start() for m in _PURPOSE.finditer(text, cs, ce)]
+        first_purpose = purposes[0] if purposes else None
         subjects: list[tuple[int, int, AgencyRef]] = []
         recipients: list[tuple[int, AgencyRef]] = []
         directed: list[int] = []  # ends of bodies guided or checked ("hướng dẫn các địa phương")
@@ -490,7 +568,7 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
         for mt in mentions:
             before = text[max(cs, mt.start - 100) : mt.start]
             if _COOP_BEFORE.search(before):
-                roles.append((mt.agency, "cooperate"))
+                clause_roles.append((mt.agency, "cooperate"))
                 continue
             after = text[mt.end : mt.end + 60]
             if _ASSIGNER_AFTER.match(after):
@@ -520,6 +598,14 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 directed.append(mt.end)
                 objects.append(mt.end)
                 continue
+            if _SOURCE_OPENING.fullmatch(text, start, mt.start):
+                objects.append(mt.end)  # "Theo báo cáo của Cục Thống kê - Bộ Tài chính, …": a source
+                continue
+            if _INTENT_AFTER.match(text, mt.end):
+                continue  # "Bộ Xây dựng sẽ tiếp tục hoàn thiện …": a report of what a body means to do
+            if _SUBMIT_BEFORE.search(before) and _PURPOSE_AFTER.match(text, mt.end):
+                # "trình Bộ X để thẩm định": the body submitted to acts in the purpose clause
+                recipients.append((mt.start, mt.agency))
             if (_OBJECT_BEFORE.search(before) or any(_COORDINATION.fullmatch(text, o, mt.start) for o in objects)) and not (
                 subjects and _COORDINATION.fullmatch(text, subjects[-1][1], mt.start)
             ):
@@ -544,9 +630,11 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             if any(d <= vs < e and not any(d <= p < vs for p, _e, _a in subjects) for d, e in directing):
                 continue  # "X chỉ đạo cơ quan chuyên môn lập hồ sơ": the directed body's act; X leads
             agents: tuple[AgencyRef, ...] | None
-            if purpose and vs > purpose.start():
-                own = [k for k, (p, _e, _a) in enumerate(subjects) if p > purpose.start() and p < vs]
-                sent = [a for p, a in recipients if p < purpose.start()]
+            # the purpose clause the verb is in: the nearest "để" / "nhằm" before it
+            purpose = max((p for p in purposes if p < vs), default=None)
+            if purpose is not None:
+                own = [k for k, (p, _e, _a) in enumerate(subjects) if p > purpose and p < vs]
+                sent = [a for p, a in recipients if p < purpose]
                 if own:
                     agents = _coordinated(text, subjects, own[-1])
                 elif sent:
@@ -554,7 +642,7 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 else:
                     continue
             else:
-                prior = [k for k, (p, _e, _a) in enumerate(subjects) if p < vs and (not purpose or p < purpose.start())]
+                prior = [k for k, (p, _e, _a) in enumerate(subjects) if p < vs and (first_purpose is None or p < first_purpose)]
                 agents = _coordinated(text, subjects, prior[-1]) if prior else (earlier or default)
             if not agents:
                 continue
@@ -565,7 +653,11 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
         for agent, role in attributed:
             if role == "cooperate" and agent.iri in has_lead:
                 continue
-            roles.append((agent, role))
+            clause_roles.append((agent, role))
+        owner = _coordinated(text, subjects, 0) if subjects else (earlier or default)
+        if owner and all(a.party for a in owner):
+            continue  # a duty given to a Party body (and its partners in it): no State responsibility
+        roles += [(a, r) for a, r in clause_roles if not a.party]
     return roles, explicit
 
 
@@ -687,7 +779,7 @@ def find_tasks(text: str, ctx: ExtractionContext,
             while e > s and text[e - 1].isspace():
                 e -= 1
             roles, _ = analyse(text, s, e, ctx, agencies)
-            t = TaskFound(Span(s, e), [(agency, "lead") for agency in agencies] + roles)
+            t = TaskFound(Span(s, e), [(agency, "lead") for agency in agencies if not agency.party] + roles)
             t.deadline = _deadline(text, s, e, ctx)
             t.recurrence = _recurrence(text, s, e)
             tasks.append(t)
@@ -718,6 +810,8 @@ def find_tasks(text: str, ctx: ExtractionContext,
         roles, explicit = analyse(text, ss, se, ctx, default)
         if text[ss:se].rstrip().endswith("?"):
             roles = []  # a question (a Q&A page's heading) asks, it assigns nothing
+        if _OUTLOOK_OPENING.match(text, ss, se) and not _OBLIGING.search(text, ss, se):
+            roles = []  # "Trong thời gian tới, Bộ X tiếp tục …": what bodies mean to do, as news reports it
         if explicit is None and default is None:
             roles = []  # no one to hold the task: objects of "phối hợp với" alone are not tasks
         if not roles:
