@@ -142,7 +142,7 @@ _SOURCE_OPENING = re.compile(r"\W*Theo\s+(?:báo cáo|số liệu|thông tin|th�
 #: After a subject: a stated intent ("sẽ tiếp tục …"), as news reports it; no duty is assigned.
 _INTENT_AFTER = re.compile(r"\s+sẽ\s+tiếp\s+tục\b", re.IGNORECASE)
 _SUBMIT_BEFORE = re.compile(r"\b(?:trình|gửi|báo cáo)\s*$", re.IGNORECASE)
-_PURPOSE_AFTER = re.compile(r"\s*(?:để|nhằm)\b", re.IGNORECASE)
+_PURPOSE_AFTER = re.compile(r"\s*(?:để|nhằm)\b(?!\s+được)", re.IGNORECASE)  # not "để được hướng dẫn"
 _CONNECTIVES = re.compile(
     r"(?:\W|đồng thời|ngoài ra|bên cạnh đó|trong đó|cụ thể|theo đó|tại quyết định|tại kế hoạch|từ nay đến ngày \d{1,2}/\d{1,2}(?:/\d{4})?)*",
     re.IGNORECASE,
@@ -561,6 +561,7 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
         ]
         purposes = [m.start() for m in _PURPOSE.finditer(text, cs, ce)]
         first_purpose = purposes[0] if purposes else None
+        submitted_to: dict[int, AgencyRef] = {}  # purpose clauses of the body submitted to, by their start
         subjects: list[tuple[int, int, AgencyRef]] = []
         recipients: list[tuple[int, AgencyRef]] = []
         directed: list[int] = []  # ends of bodies guided or checked ("hướng dẫn các địa phương")
@@ -578,6 +579,9 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             if _PAST_AFTER.match(text, mt.end):
                 continue
             if _DIRECT_OPENING.fullmatch(text, cs, mt.start):
+                if mt.agency.party:  # "chỉ đạo của Bộ Chính trị, Ban Bí thư": whose directions, not a body directed
+                    objects.append(mt.end)
+                    continue
                 directed.append(mt.end)
                 objects.append(mt.end)
                 continue
@@ -603,9 +607,9 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 continue
             if _INTENT_AFTER.match(text, mt.end):
                 continue  # "Bộ Xây dựng sẽ tiếp tục hoàn thiện …": a report of what a body means to do
-            if _SUBMIT_BEFORE.search(before) and _PURPOSE_AFTER.match(text, mt.end):
+            if _SUBMIT_BEFORE.search(before) and (pm := _PURPOSE_AFTER.match(text, mt.end)):
                 # "trình Bộ X để thẩm định": the body submitted to acts in the purpose clause
-                recipients.append((mt.start, mt.agency))
+                submitted_to[pm.end() - len(pm.group().lstrip())] = mt.agency
             if (_OBJECT_BEFORE.search(before) or any(_COORDINATION.fullmatch(text, o, mt.start) for o in objects)) and not (
                 subjects and _COORDINATION.fullmatch(text, subjects[-1][1], mt.start)
             ):
@@ -630,9 +634,11 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             if any(d <= vs < e and not any(d <= p < vs for p, _e, _a in subjects) for d, e in directing):
                 continue  # "X chỉ đạo cơ quan chuyên môn lập hồ sơ": the directed body's act; X leads
             agents: tuple[AgencyRef, ...] | None
-            # the purpose clause the verb is in: the nearest "để" / "nhằm" before it
-            purpose = max((p for p in purposes if p < vs), default=None)
-            if purpose is not None:
+            nearest = max((p for p in purposes if p < vs), default=None)
+            purpose = first_purpose if first_purpose is not None and first_purpose < vs else None
+            if nearest in submitted_to and not any(nearest < p < vs for p, _e, _a in subjects):
+                agents = (submitted_to[nearest],)  # "trình Bộ X để thẩm định": Bộ X appraises
+            elif purpose is not None:
                 own = [k for k, (p, _e, _a) in enumerate(subjects) if p > purpose and p < vs]
                 sent = [a for p, a in recipients if p < purpose]
                 if own:
