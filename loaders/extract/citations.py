@@ -147,6 +147,25 @@ _IMPLEMENTS_RE = re.compile(
 )
 #: A document that guides the carrying out of the next one: "… hướng dẫn (triển khai) thực hiện".
 _GUIDES_RE = re.compile(r"(?i:hướng dẫn)\s+(?i:triển khai\s+)?(?i:thực hiện|thi hành)\s*$")
+#: A document that details the next one, in the page's prose: "Nghị định 08/2022/NĐ-CP … quy định chi tiết
+#: (thi hành) một số điều (và biện pháp thi hành) (của) Luật …" (not in a list of legal bases, ``Căn cứ …``).
+_DETAILS_RE = re.compile(
+    r"(?i:quy định chi tiết|hướng dẫn chi tiết)(?:\s+(?i:thi hành|thực hiện))?"
+    r"(?:\s+(?i:một số điều|điều\s+\d+|các điều)(?:\s+(?i:và biện pháp thi hành))?)?(?:\s+(?i:của))?\s*$"
+)
+def _in_basis_list(text: str, pos: int) -> bool:
+    """Whether the mention at ``pos`` is an entry of a list of legal bases: it opens its line (a title
+    in a list or a table's column), its line or its sentence opens with ``Căn cứ`` or a list or table
+    mark, or it is the document an entry amends (``… sửa đổi, bổ sung một số điều Nghị định số …``)."""
+    for at in (pos, mentions.sentence_at(text, pos)[0]):
+        line = text.rfind("\n", 0, at) + 1
+        if _LEGAL_BASIS_LINE.match(text, line) or not text[line:pos].strip(" *_\t"):
+            return True
+    return bool(_AMENDED_BEFORE.search(text, max(0, pos - 60), pos))
+
+
+_AMENDED_BEFORE = re.compile(r"(?i:sửa đổi|bổ sung|thay thế)[^.;:\n]{0,30}$")
+_LEGAL_BASIS_LINE = re.compile(r"[\W_]*(?i:căn cứ)\b|\s*[-+•|]")  # a legal basis, a list item, a table row
 
 
 @dataclass
@@ -795,7 +814,7 @@ def _main_date(text: str, main: DocMention, why: str, default_year: int | None) 
 #: A page's sentence that reports what the quoted decision does, with its date: "Theo đó, Thủ tướng
 #: Chính phủ đã chấp thuận chủ trương đầu tư … ngày 18/5/2025", "… từ 05/03/2024".
 _REPORTED_RE = re.compile(
-    r"(?:^|(?<=[.:]\s))(?i:theo đó),[^.\n]{0,200}?\bđã\s+(?i:chấp thuận|phê duyệt|quyết định|ban hành|thông qua|đồng ý)"
+    r"(?:^|(?<=[.:]\s))(?i:theo đó|như vậy),[^.\n]{0,200}?\bđã\s+(?i:chấp thuận|phê duyệt|quyết định|ban hành|thông qua|đồng ý)"
     r"[^.\n]{0,300}?(?<!\w)(?i:ngày|từ)\s+(?:(?i:ngày)\s+)?",
     re.MULTILINE,
 )
@@ -819,9 +838,18 @@ def _passed_date(text: str, found: tuple[DocMention, ...], main: DocMention) -> 
     m = _PASSED_RE.search(text, first.end, nxt)
     if m is None or m.start() - first.end > 200:
         return None
-    for when in find_dates(text[m.end() : m.end() + 40], None, include_short=False)[:1]:
-        if when.start == 0 and when.precision == "day" and main.year in (None, when.value.year):
-            return DateMention(m.end() + when.start, m.end() + when.end, when.value)
+    return _date_after(text, m, main)
+
+
+def _date_after(text: str, m: re.Match, main: DocMention) -> DateMention | None:
+    """The day the match ``m`` (ending at ``ngày`` or ``từ``) is followed by, read with its ``ngày`` so
+    that ``ngày 18 tháng 4 năm 2025`` is a day, not April; its year must be the document's when the
+    number gives one."""
+    k = m.group().lower().rfind("ngày")
+    at = m.start() + k if k >= 0 else m.end()
+    for when in find_dates(text[at : m.end() + 40], None, include_short=False)[:1]:
+        if at + when.start <= m.end() and when.precision == "day" and main.year in (None, when.value.year):
+            return DateMention(at + when.start, at + when.end, when.value)
     return None
 
 
@@ -831,10 +859,7 @@ def _reported_date(text: str, found: tuple[DocMention, ...], main: DocMention) -
     document's when the number gives one."""
     first = min((d.end for d in found if d.key == main.key), default=main.end)
     for m in _REPORTED_RE.finditer(text, first, min(len(text), first + 2500)):
-        for when in find_dates(text[m.end() : m.end() + 40], None, include_short=False)[:1]:
-            if when.start == 0 and when.precision == "day" and main.year in (None, when.value.year):
-                return DateMention(m.end() + when.start, m.end() + when.end, when.value)
-        return None
+        return _date_after(text, m, main)
     return None
 
 
@@ -1147,7 +1172,8 @@ def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ..
             # "Quyết định số 480/QĐ-UBND ngày … ban hành hướng dẫn triển khai thực hiện Nghị quyết số …"
             # (a list of legal bases, a cell wrapped over lines): the guidance implements the resolution
             between = text[previous.end : d.start]
-            if _GUIDES_RE.search(between) and not re.search(r"[.;:]\s|\n\s*[-+•]", between):
+            details = _DETAILS_RE.search(between) and not _in_basis_list(text, previous.start)
+            if (_GUIDES_RE.search(between) or details) and not re.search(r"[.;:]\s|\n\s*[-+•]", between):
                 emitter.add(doc_iri(previous.key), QH.implements, doc_iri(d.key), Span(previous.start, d.end))
 
 
