@@ -233,11 +233,19 @@ def _doc_key(d: DocMention, place: str = "") -> str:
     return _key(d.type_code, d.issuer, d.year, d.number, d.number_suffix, place, d.unit)
 
 
+#: Issuer codes of Party bodies: the Central Committee and its organs (``TW``, ``BTCTW``, ``VPTW``), provincial
+#: and district committees (``TU``, ``HU``), Party committees (``ĐU``), Party caucuses (``BCSĐ``), and the
+#: steering committees that review a Party resolution (``BCĐTKNQ18``, also written ``BCDDTKNQ18``).
+_PARTY_ISSUER = re.compile(r"(?:BTC|VP|BTG|BDV|BTGDV|UBKT|QU)?TW|TU|HU|ĐU[A-ZĐ]*|BCSĐ[A-ZĐ]*|BC(?:Đ|DD)TKNQ\d*")
+
+
 def find_documents(text: str, default_year: int | None = None) -> tuple[DocMention, ...]:
     """All legal-document mentions of ``text`` with years resolved and IRI keys set."""
     found: list[DocMention] = []
     for m in CODE_RE.finditer(text):
         issuer = _norm_code(m["issuer"])
+        if _PARTY_ISSUER.fullmatch(issuer):
+            continue  # a Party body's document ("130/KH-BCĐTKNQ18", "15/KH-TU"): not a legal document
         type_code = _type_of(m["type"]) if m["type"] else ""
         before = text[max(0, m.start() - 100) : m.start()]
         head_type, name, start = "", "", m.start()
@@ -566,13 +574,20 @@ def _later_section(doc: CleanDocument) -> int:
     if structure.page_title is None:
         return len(doc.text)
     pos = structure.body.start
-    for heading in structure.headings:
-        if heading.span.start < pos:
+    # a question line of the body (``**Sáp nhập trường học là gì?**``) opens a section as a heading does
+    marks = [(h.span.start, h.span.end) for h in structure.headings]
+    marks += [(m.start(), m.end()) for m in _QUESTION_LINE_RE.finditer(doc.text, pos)]
+    for start, end in sorted(marks):
+        if start < pos:
             continue
-        if _own_prose_in(doc, pos, heading.span.start):
-            return heading.span.start
-        pos = heading.span.end
+        if _own_prose_in(doc, pos, start):
+            return start
+        pos = end
     return len(doc.text)
+
+
+#: A line of the body that is one question, bold or not.
+_QUESTION_LINE_RE = re.compile(r"^[ \t*_]*[^\n?]{3,250}\?[ \t*_]*$", re.MULTILINE)
 
 
 #: A line of questions only (a Q&A page's lead): "Mục tiêu … phải không? Việc … ra sao?".
