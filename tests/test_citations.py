@@ -336,3 +336,10 @@ def test_a_quoted_document_takes_the_day_written_away_from_its_number(sentence, 
     doc, g = _graph_of(sentence, published=None, title="Tỉnh Nam Định sắp xếp còn bao nhiêu xã?")
     dated = {str(s).rsplit("/id/doc/", 1)[1]: str(o) for s, o in g.subject_objects(ELI.date_document)}
     assert [v for k, v in dated.items() if k.endswith("2025/14")] == [day]
+
+
+def test_documents_of_party_bodies_are_not_legal_documents():
+    text = ("thực hiện Kế hoạch 130/KH-BCĐTKNQ18 năm 2025, Kế hoạch 22/KH-BCDDTKNQ18 năm 2025, Kế hoạch số 15/KH-TU ngày "
+            "2/3/2025 của Tỉnh ủy, Công văn 18505-CV/VPTW, Quyết định số 07/QĐ-ĐU ngày 3/1/2025 và Kế hoạch số 12/KH-UBND "
+            "ngày 1/2/2025 của UBND tỉnh, Kế hoạch 9/KH-BCĐ ngày 1/2/2024 của Ban Chỉ đạo phòng chống thiên tai tỉnh")
+    assert [d.key for d in find_documents(text) if d.id_local] == ["kh-ubnd/2025/12", "kh-bcd/2024/9"]
