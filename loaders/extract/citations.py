@@ -117,11 +117,20 @@ LAW_NAMES = (
     "Lưu trữ", "Chứng khoán", "Kế toán", "Kiểm toán độc lập", "Kiểm toán nhà nước", "Quản lý thuế",
     "Thuế thu nhập cá nhân", "Thuế giá trị gia tăng", "Dự trữ quốc gia", "Xử lý vi phạm hành chính",
     "Bảo hiểm xã hội", "Bảo hiểm y tế", "Hải quan", "Lao động", "Việc làm", "Phí và lệ phí",
+    "Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân", "Tổ chức Tòa án nhân dân", "Tổ chức Toà án nhân dân",
+    "Tổ chức Viện kiểm sát nhân dân", "Viên chức", "Tổ chức Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam",
 )
 _LAW_RE = re.compile(  # the look-ahead on the head's first letter is tested before the look-behind
     r"(?=[BL])(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
     + "|".join(re.escape(n).replace("\\ ", r"\s+") for n in sorted(LAW_NAMES, key=len, reverse=True))
     + r"))(?!\w)(?:(?P<amending>\s+sửa đổi(?:,?\s*bổ sung)?)?\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
+)
+
+#: An omnibus law named by its title and year: "Luật sửa đổi, bổ sung một số điều của 37 luật có liên quan đến
+#: quy hoạch 2018" (its key is its title: it amends many laws, none of them named in the title).
+_OMNIBUS_RE = re.compile(
+    r"(?<!\w)Luật\s+(?P<name>(?i:sửa\s+đổi,?\s*bổ\s+sung\s+một\s+số\s+điều\s+của\s+(?:\d+\s+|các\s+)?luật\s+"
+    r"(?:có\s+)?liên\s+quan\s+đến\s+)[^\W\d][^\d(),.;:\n]{1,60}?)\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/])"
 )
 
 #: The year written after a number without one: "Quyết định 957/QĐ-TTg năm 2025" (not "…, năm 2025").
@@ -366,6 +375,16 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 date=when,
             )
         )
+    for m in _OMNIBUS_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        title = " ".join(m["name"].split()).lower()
+        year = int(m["year"])
+        found.append(DocMention(
+            start=m.start(), end=m.end(), code_start=m.start(), code_end=m.end(), type_code="Luật", issuer="",
+            number=None, number_text="", year=year, id_local="", name=f"{title} năm {year}",
+            key=_law_key(title, year),
+        ))
     found.extend(_amended_titles(text, found))
     _same_law(found)
     found.sort(key=lambda d: d.start)
