@@ -343,3 +343,11 @@ def test_documents_of_party_bodies_are_not_legal_documents():
             "2/3/2025 của Tỉnh ủy, Công văn 18505-CV/VPTW, Quyết định số 07/QĐ-ĐU ngày 3/1/2025 và Kế hoạch số 12/KH-UBND "
             "ngày 1/2/2025 của UBND tỉnh, Kế hoạch 9/KH-BCĐ ngày 1/2/2024 của Ban Chỉ đạo phòng chống thiên tai tỉnh")
     assert [d.key for d in find_documents(text) if d.id_local] == ["kh-ubnd/2025/12", "kh-bcd/2024/9"]
+
+
+def test_laws_named_by_title_in_a_list_of_laws_to_amend():
+    text = ("nghiên cứu, đề xuất sửa đổi Luật Tổ chức Tòa án nhân dân, Luật Tổ chức viện kiểm sát nhân dân, Luật Viên chức "
+            "và Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân, hoàn thành trước ngày 30/6/2026.")
+    assert {d.key for d in find_documents(text)} == {
+        "luat/luat-to-chuc-toa-an-nhan-dan", "luat/luat-to-chuc-vien-kiem-sat-nhan-dan", "luat/luat-vien-chuc",
+        "luat/luat-bau-cu-dai-bieu-quoc-hoi-va-dai-bieu-hoi-dong-nhan-dan"}
