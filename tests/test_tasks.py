@@ -427,3 +427,16 @@ def test_a_kind_of_plan_named_with_the_word_for_building_is_no_duty_to_build():
     got = pairs(run("Ủy ban nhân dân tỉnh Điện Biên phê duyệt đồ án quy hoạch phân khu xây dựng khu công nghiệp Tây Trang; "
                     "Ủy ban nhân dân tỉnh Điện Biên phê duyệt quy hoạch chi tiết xây dựng khu dân cư."))
     assert ("agency/ubnd/11", "implement") not in got
+
+
+def test_a_duty_heading_in_brackets_may_name_a_body_outside_the_reference_data():
+    text = ("Căn cứ tại Điều 2 Quyết định 512/QĐ-BXD quy định như sau:\n\n"
+            "(1) Cục Đường thủy nội địa Việt Nam có trách nhiệm:\n\n"
+            "- Nghiên cứu, tiếp thu Báo cáo thẩm định để hoàn thiện hồ sơ quy hoạch;\n\n"
+            "- Chủ trì, phối hợp với Ủy ban nhân dân tỉnh Điện Biên tổ chức công bố quy hoạch.\n\n"
+            "(2) Ủy ban nhân dân tỉnh Điện Biên có trách nhiệm:\n\n- Cập nhật quy hoạch vào quy hoạch của địa phương.\n")
+    got = pairs(run(text))
+    body = "agency/unresolved/cuc-duong-thuy-noi-dia-viet-nam"
+    assert {(body, "lead"), (body, "implement"), (body, "publish"), ("agency/ubnd/11", "cooperate"),
+            ("agency/ubnd/11", "implement")} <= got
+    assert (body, "report") not in got and (body, "appraise") not in got  # "tiếp thu Báo cáo thẩm định": a noun

@@ -95,7 +95,7 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"báo cáo", "report"),
     (r"công bố|tuyên truyền|phổ biến|công khai", "publish"),
     (r"hướng dẫn", "guide"),
-    (r"thẩm định", "appraise"),
+    (r"(?<!báo cáo )thẩm định", "appraise"),  # not "Báo cáo thẩm định" (the appraisal report)
     (r"(?<!quá )(?<!chương )(?<!tờ )(?<!công )(?<!lộ )(?<!quy )(?<!tiến )trình(?! độ)", "submit"),
     (r"gửi", "submit"),
     (r"kiểm tra, giám sát|giám sát|theo dõi|kiểm tra|đôn đốc", "monitor"),
@@ -110,7 +110,7 @@ _VERB_PHRASES = [(phrase, role) for pattern, role in ROLE_VERBS for phrase in to
 _VERB_RE = alternation([f"\\b(?:{phrase})\\b" for phrase, _ in _VERB_PHRASES], "v", re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
-    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ|phạm vi|chi tiết|khởi công|động thổ)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ|phạm vi|chi tiết|khởi công|động thổ|tiếp thu)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
 #: A verb used as a noun: "hướng dẫn của Bộ Tài chính", "theo dõi của …".
@@ -170,7 +170,14 @@ COLLECTIVES: list[tuple[str, str]] = [
     (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
 ]
 _COLLECTIVE_RE = alternation([p for p, _ in COLLECTIVES], "c", re.IGNORECASE)
-_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE)
+_HEADING_RE = re.compile(
+    r"^[ \t]*(?:(?P<num>\d{1,2})\.|\((?P<pnum>\d{1,2})\))[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE
+)
+#: A duty heading naming a body outside the reference data ("(1) Cục Hàng không Việt Nam có trách nhiệm:").
+_DUTY_HOLDER = re.compile(
+    r"(?P<body>(?:Cục|Tổng cục|Vụ|Viện|Trung tâm|Ban quản lý|Văn phòng|Kho bạc|Thanh tra)\s+[^,;:()\n]{2,80}?)"
+    r"\s+(?:có trách nhiệm|chịu trách nhiệm|có nhiệm vụ)"
+)
 #: A numbered line that is only an agency's name, its duties on the lines below ("1. Sở Tài chính").
 _BARE_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n:;.]{3,120}?)[ \t]*$", re.MULTILINE)
 #: Share of a bare heading an agency name must cover (the rest: "các", commas).
@@ -709,6 +716,9 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[Age
     heads = sorted(heads + bare, key=lambda h: h.start())
     for i, h in enumerate(heads):
         ms = _mentions(text, h.start("h"), h.end("h"), ctx)
+        if not ms and h.start() in colon_starts and (holder := _DUTY_HOLDER.fullmatch(text, h.start("h"), h.end("h"))):
+            # a body the reference data does not hold, named as the holder of the duties below
+            ms = [Mention(holder.start("body"), holder.end("body"), _collective(holder["body"], "unresolved"))]
         if not ms:
             continue
         covered = sum(m.end - m.start for m in ms)
@@ -724,7 +734,10 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[Age
         if roman:
             body_end = roman.start()
         # the next number of the same list ends the section, heading or not ("2. Bộ X cập nhật …")
-        following = re.compile(rf"^[ \t]*{int(h.group('num')) + 1}\.[ \t]", re.MULTILINE).search(text, h.end(), body_end)
+        num = h.groupdict().get("num")
+        nxt = int(num or h.group("pnum")) + 1
+        mark = rf"{nxt}\." if num else rf"\({nxt}\)"
+        following = re.compile(rf"^[ \t]*{mark}[ \t]", re.MULTILINE).search(text, h.end(), body_end)
         if following:
             body_end = following.start()
         group = [ms[0].agency]
