@@ -440,3 +440,14 @@ def test_a_duty_heading_in_brackets_may_name_a_body_outside_the_reference_data()
     assert {(body, "lead"), (body, "implement"), (body, "publish"), ("agency/ubnd/11", "cooperate"),
             ("agency/ubnd/11", "implement")} <= got
     assert (body, "report") not in got and (body, "appraise") not in got  # "tiếp thu Báo cáo thẩm định": a noun
+
+
+def test_the_bodies_a_duty_consults_in_a_list_below_it_cooperate():
+    text = ("- Ủy ban nhân dân tỉnh Điện Biên có trách nhiệm lấy ý kiến bằng văn bản đối với đồ án quy hoạch cảng cạn của "
+            "các cơ quan sau đây:\n\n+ Bộ Tài chính và Bộ Xây dựng đối với cảng cạn có diện tích từ 100 ha trở lên;\n\n"
+            "+ Bộ Quốc phòng, Bộ Công an đối với cảng cạn tại xã biên giới.\n\n"
+            "- Ủy ban nhân dân tỉnh Điện Biên quyết định điều chỉnh quy mô cảng cạn.\n")
+    got = pairs(run(text))
+    assert {("agency/bo-tai-chinh", "cooperate"), ("agency/bo-xay-dung", "cooperate"), ("agency/bo-quoc-phong", "cooperate"),
+            ("agency/bo-cong-an", "cooperate")} <= got
+    assert ("agency/ubnd/11", "cooperate") not in got  # the next item of the lead's own list is no body consulted

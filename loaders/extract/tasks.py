@@ -806,6 +806,7 @@ def find_tasks(text: str, ctx: ExtractionContext,
     in_section = [(bs, be) for _, _, bs, be in sections] + [(hs, bs) for _, hs, bs, _ in sections] + table_rows
     carry: tuple[AgencyRef, ...] | None = None
     carry_para = -10
+    consulting: str | None = None  # inside the list of bodies a duty consults: the lead's own list mark
     paragraphs = [paragraph_bounds(text, 0)]
     in_a_section = position_test(in_section)
     for ss, se in sentences(text):
@@ -826,7 +827,16 @@ def find_tasks(text: str, ctx: ExtractionContext,
                 default = owner
         if default is None and not _may_mention(text, ss, se, ctx):
             continue  # no agency, collective or province named: no one to hold a task (analyse finds none)
+        item = _LIST_ITEM.match(text, ss, se) if consulting is not None else None
+        if item and item.group().strip() != consulting and (consulted := _leading_group(text, ss, se, ctx)):
+            # "+ Bộ Xây dựng đối với …" under "… lấy ý kiến … của các cơ quan sau đây:": the body consulted
+            tasks.append(TaskFound(Span(ss, se), [(a, "cooperate") for a in consulted]))
+            continue
+        consulting = None
         roles, explicit = analyse(text, ss, se, ctx, default)
+        if (explicit or default) and _CONSULT_LEAD.search(text, ss, se):
+            lead_mark = _LIST_ITEM.match(text, ss, se)  # the items below are of another list than the lead's
+            consulting = lead_mark.group().strip() if lead_mark else ""
         if text[ss:se].rstrip().endswith("?"):
             roles = []  # a question (a Q&A page's heading) asks, it assigns nothing
         if _OUTLOOK_OPENING.match(text, ss, se) and not _OBLIGING.search(text, ss, se):
@@ -842,6 +852,25 @@ def find_tasks(text: str, ctx: ExtractionContext,
         carry = explicit or default
         carry_para = para
     return tasks
+
+
+#: A duty to consult bodies listed below: "… có trách nhiệm lấy ý kiến bằng văn bản … của các cơ quan sau đây:".
+_CONSULT_LEAD = re.compile(r"\blấy ý kiến\b[^.;]{0,300}(?:sau đây|như sau)\s*:\s*$", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"[ \t]*[+\-•][ \t]+")
+
+
+def _leading_group(text: str, start: int, end: int, ctx: ExtractionContext) -> list[AgencyRef]:
+    """The bodies a list item opens with ("+ Bộ Kế hoạch và Đầu tư và Bộ Xây dựng đối với …")."""
+    item = _LIST_ITEM.match(text, start, end)
+    pos = item.end() if item else start
+    out: list[AgencyRef] = []
+    for m in _mentions(text, pos, end, ctx):
+        if m.start != pos and not _COORDINATION.fullmatch(text, pos, m.start):
+            break
+        if not m.agency.party:
+            out.append(m.agency)
+        pos = m.end
+    return out
 
 
 def _table_tasks(text: str, ctx: ExtractionContext, tasks: list[TaskFound]) -> list[tuple[int, int]]:
