@@ -60,6 +60,7 @@ as hint; collectives and unknown bodies become flagged nodes ``ID/agency/collect
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -265,9 +266,11 @@ def _party_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, label) of the Party bodies named in ``text`` (one scan per text, memoised)."""
     if "ảng" not in text and "ỷ" not in text and "ủy" not in text.lower() and "Bộ Chính trị" not in text:
         return ()
-    out = []
+    out: list[tuple[int, int, str]] = []
     for m in _PARTY_RE.finditer(text):
         s, e = m.span()
+        if out and s < out[-1][1]:
+            continue  # inside the list or name of the body before
         if m.group("list"):
             stop = _PARTY_LIST_END.search(text, e, e + 400)
             e = stop.start() if stop else min(len(text), e + 400)
@@ -276,9 +279,15 @@ def _party_spans(text: str) -> tuple[tuple[int, int, str], ...]:
             stop = _PARTY_NAME_END.search(text, e, limit)
             verb = _VERB_RE.search(text, e, stop.start() if stop else limit)
             e = verb.start() if verb else (stop.start() if stop else limit)
-            e = len(text[:e].rstrip())
+            while e > m.end() and text[e - 1].isspace():
+                e -= 1
         out.append((s, e, text[s:e]))
     return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _party_ends(text: str) -> list[int]:
+    return [e for _s, e, _label in _party_spans(text)]
 
 
 def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[Mention]:
@@ -286,9 +295,13 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     bodies are mentions too (subjects that take their verbs), flagged ``party``."""
     chunk = text[start:end]
     found: list[Mention] = []
-    for s, e, label in _party_spans(text):
-        if s < end and start < e:
+    party = _party_spans(text)
+    if party:
+        k = bisect_right(_party_ends(text), start)  # the first span ending after ``start``
+        while k < len(party) and party[k][0] < end:
+            s, e, label = party[k]
             found.append(Mention(max(s, start), min(e, end), _party(label)))
+            k += 1
     # every collective holds a hint word (as in _may_mention): without one the scan finds nothing
     collectives = _COLLECTIVE_RE.finditer(chunk) if hint_in(_COLLECTIVE_HINT_RE, text, start, end) else ()
     for m in collectives:
