@@ -209,3 +209,12 @@ def test_a_document_in_an_aside_does_not_expire():
     )
     repealed = {b for _a, b in _pairs(g, ELI.repeals)}
     assert not any("qh15" in b for b in repealed)
+
+
+def test_an_omnibus_law_named_by_its_title_amends_the_law_a_portal_note_names():
+    g = _text("Nội dung quy hoạch xây dựng vùng được quy định tại Điều 23 Luật Xây dựng 2014 (được sửa đổi bởi điểm a khoản 5 "
+              "và điểm c khoản 9 Điều 28 Luật sửa đổi, bổ sung một số điều của 37 luật có liên quan đến quy hoạch 2018), "
+              "cụ thể như sau:")
+    omnibus = doc_iri("luat/luat-sua-doi-bo-sung-mot-so-dieu-cua-37-luat-co-lien-quan-den-quy-hoach-2018")
+    assert (omnibus, ELI.amends, doc_iri("luat/luat-xay-dung-2014")) in g
+    assert (doc_iri("luat/luat-xay-dung-2014"), ELI.amends, omnibus) not in g

@@ -299,3 +299,55 @@ def test_a_document_not_reported_as_just_issued_or_on_an_undated_page_keeps_no_y
     doc, g = _page_of(tmp_path, issued, None)
     assert doc.published is None
     assert (doc.iri, QH.describes, doc_iri("qd-bct/512")) in g
+
+
+def _implements(g) -> set[tuple[str, str]]:
+    return {(str(s).rsplit("/id/doc/", 1)[1], str(o).rsplit("/id/doc/", 1)[1]) for s, o in g.subject_objects(QH.implements)}
+
+
+def test_a_decree_detailing_a_law_in_a_pages_prose_implements_it():
+    doc, g = _graph_of(
+        "Cơ sở sản xuất phải lập hồ sơ theo quy định tại Nghị định 45/2022/NĐ-CP ngày 7/7/2022 của Chính phủ quy định "
+        "chi tiết một số điều và biện pháp thi hành Luật Thủy lợi 2017 và Thông tư 05/2018/TT-BNNPTNT ngày 15/5/2018 của "
+        "Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn quy định chi tiết thi hành một số điều của Luật Thủy lợi 2017."
+    )
+    assert {("nd-cp/2022/45", "luat/luat-thuy-loi-2017"), ("tt-bnnptnt/2018/5", "luat/luat-thuy-loi-2017")} <= _implements(g)
+
+
+def test_entries_of_a_list_of_legal_bases_that_detail_a_law_are_not_read_as_implementing_it():
+    doc, g = _graph_of(
+        "Căn cứ Nghị định số 45/2022/NĐ-CP ngày 7/7/2022 của Chính phủ quy định chi tiết một số điều của Luật Thủy lợi 2017;\n"
+        "- Nghị định số 67/2018/NĐ-CP ngày 14/5/2018 của Chính phủ quy định chi tiết một số điều của Luật Thủy lợi 2017.\n"
+        "Nghị định số 67/2018/NĐ-CP ngày\n14 tháng 5 năm 2018 quy định chi tiết một số điều của Luật Thủy lợi 2017\n"
+    )
+    assert not _implements(g)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("Nghị quyết 14/NQ-HĐND năm 2025 về việc sắp xếp đơn vị hành chính cấp xã của tỉnh Nam Định được ban hành ngày "
+         "22 tháng 4 năm 2025.", "2025-04-22"),
+        ("Nghị quyết 14/NQ-HĐND năm 2025 quy định như sau:\n\nĐiều 1. Sắp xếp các xã.\n\nNhư vậy, Hội đồng nhân dân tỉnh đã "
+         "thông qua chủ trương sắp xếp từ ngày 22/4/2025 với 129 xã mới.", "2025-04-22"),
+    ],
+)
+def test_a_quoted_document_takes_the_day_written_away_from_its_number(sentence, day):
+    doc, g = _graph_of(sentence, published=None, title="Tỉnh Nam Định sắp xếp còn bao nhiêu xã?")
+    dated = {str(s).rsplit("/id/doc/", 1)[1]: str(o) for s, o in g.subject_objects(ELI.date_document)}
+    assert [v for k, v in dated.items() if k.endswith("2025/14")] == [day]
+
+
+def test_documents_of_party_bodies_are_not_legal_documents():
+    text = ("thực hiện Kế hoạch 130/KH-BCĐTKNQ18 năm 2025, Kế hoạch 22/KH-BCDDTKNQ18 năm 2025, Kế hoạch số 15/KH-TU ngày "
+            "2/3/2025 của Tỉnh ủy, Công văn 18505-CV/VPTW, Quyết định số 07/QĐ-ĐU ngày 3/1/2025 và Kế hoạch số 12/KH-UBND "
+            "ngày 1/2/2025 của UBND tỉnh, Kế hoạch 9/KH-BCĐ ngày 1/2/2024 của Ban Chỉ đạo phòng chống thiên tai tỉnh")
+    assert [d.key for d in find_documents(text) if d.id_local] == ["kh-ubnd/2025/12", "kh-bcd/2024/9"]
+
+
+def test_laws_named_by_title_in_a_list_of_laws_to_amend():
+    text = ("nghiên cứu, đề xuất sửa đổi Luật Tổ chức Tòa án nhân dân, Luật Tổ chức viện kiểm sát nhân dân, Luật Viên chức "
+            "và Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân, hoàn thành trước ngày 30/6/2026.")
+    assert {d.key for d in find_documents(text)} == {
+        "luat/luat-to-chuc-toa-an-nhan-dan", "luat/luat-to-chuc-vien-kiem-sat-nhan-dan", "luat/luat-vien-chuc",
+        "luat/luat-bau-cu-dai-bieu-quoc-hoi-va-dai-bieu-hoi-dong-nhan-dan"}

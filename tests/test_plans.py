@@ -167,3 +167,16 @@ def test_a_sector_plan_whose_period_is_written_as_a_stage():
     )
     found = {(p.kind, p.scope_slug, p.period_key) for p in plans.find_plans(doc, ExtractionContext(resolver=get_resolver()))}
     assert found == {("sectoral", "phat-trien-he-thong-cang-can", "2021-2030")}
+
+
+def test_the_decision_a_quotation_takes_a_plans_aims_or_extent_from_approved_it():
+    doc = CleanDocument(
+        text=("Theo quy định tại Điều 1 Quyết định 1589/QĐ-TTg năm 2023 có quy định về mục tiêu tổng quát quy hoạch tỉnh "
+              "Điện Biên thời kỳ 2021 - 2030, tầm nhìn đến năm 2050 như sau:\n\nĐến năm 2030, Điện Biên là tỉnh phát triển.\n\n"
+              "Tại Điều 1 Quyết định 1589/QĐ-TTg năm 2023 có quy định về phạm vi ranh giới quy hoạch tỉnh Điện Biên thời "
+              "kỳ 2021 - 2030 như sau:\n\nToàn bộ diện tích tự nhiên của tỉnh.\n\n"
+              "Báo cáo 45/BC-UBND năm 2024 đánh giá tình hình thực hiện quy hoạch tỉnh Lai Châu thời kỳ 2021 - 2030."),
+        path="/tmp/qa.md", title="Mục tiêu quy hoạch tỉnh Điện Biên?")
+    g, _ctx = _run(doc)
+    assert (plan("provincial", "dien-bien"), QH.approvedBy, doc_iri("qd-ttg/2023/1589")) in g
+    assert not list(g.triples((plan("provincial", "lai-chau"), QH.approvedBy, None)))  # a report approves nothing

@@ -373,3 +373,81 @@ def test_the_acts_of_urged_bodies_and_of_bodies_served_are_not_the_urgers():
                     "làm cơ sở cho các địa phương công bố, công khai theo phạm vi công bố của tỉnh."))
     assert ("agency/bo-noi-vu", "monitor") in got
     assert ("agency/bo-noi-vu", "publish") not in got and ("agency/bo-noi-vu", "implement") not in got
+
+
+def test_duties_given_to_party_bodies_are_no_state_responsibilities():
+    # a provincial Party committee's conclusion: the State bodies named inside the Party bodies do not act
+    party = ("Giao Đảng ủy Ủy ban nhân dân tỉnh chủ trì, phối hợp với Ban Tuyên giáo Tỉnh ủy, Đảng ủy Sở Tài chính và các "
+             "cơ quan liên quan xây dựng đề án sắp xếp đơn vị hành chính cấp xã, báo cáo Ban Thường vụ Tỉnh ủy trước ngày "
+             "15/4/2025.\n\n- Đảng ủy Ủy ban nhân dân tỉnh khẩn trương triển khai thực hiện, bảo đảm tiến độ như sau:\n\n"
+             "+ Báo cáo Ban Thường vụ Tỉnh ủy chậm nhất ngày 20/4/2025.\n\n"
+             "Giao Ban Tổ chức Tỉnh ủy; các Đảng ủy: Ủy ban nhân dân tỉnh; Sở Nội vụ và các cấp ủy, tổ chức đảng căn cứ "
+             "Kết luận này để tổ chức thực hiện.")
+    assert pairs(run(party)) == set()
+    # the same duty given to the State body itself is one
+    state = pairs(run("Giao Ủy ban nhân dân tỉnh Điện Biên chủ trì, phối hợp với các cơ quan liên quan xây dựng đề án sắp "
+                      "xếp đơn vị hành chính cấp xã, báo cáo Thủ tướng Chính phủ trước ngày 15/4/2025."))
+    assert {("agency/ubnd/11", "lead"), ("agency/ubnd/11", "implement"),
+            ("agency/collective/co-quan-lien-quan", "cooperate")} <= state
+    # a State body carrying out the directions of Party organs keeps its duty
+    directed = pairs(run("1. Ủy ban nhân dân tỉnh Điện Biên:\n\nChỉ đạo thực hiện nghiêm các kết luận, chỉ đạo của Bộ Chính "
+                         "trị, Ban Bí thư về sắp xếp trụ sở, báo cáo Bộ Tài chính."))
+    assert ("agency/ubnd/11", "report") in directed
+
+
+def test_an_issuers_code_in_a_documents_number_is_no_body_acting():
+    got = pairs(run("Căn cứ Mục 2.1 QCVN 01:2021/BXD ban hành kèm theo Thông tư 01/2021/TT-BXD, quy định về bãi đỗ xe.\n"
+                    "Cửa hàng xăng dầu phải thực hiện các nội dung theo Thông tư 02/2022/TT-BTNMT của Bộ trưởng Bộ Tài nguyên "
+                    "và Môi trường quy định chi tiết thi hành một số điều của Luật Bảo vệ môi trường."))
+    assert got == set()
+
+
+def test_the_body_a_file_is_submitted_to_acts_in_the_purpose_clause():
+    got = pairs(run("Sở Nông nghiệp và Môi trường hoàn thiện hồ sơ trước khi Ủy ban nhân dân cấp tỉnh trình Bộ Xây dựng "
+                    "để thẩm định; Ủy ban nhân dân cấp tỉnh tiếp thu ý kiến."))
+    assert ("agency/bo-xay-dung", "appraise") in got
+    assert ("agency/collective/uy-ban-nhan-dan-cap-tinh", "submit") in got
+    assert ("agency/collective/uy-ban-nhan-dan-cap-tinh", "appraise") not in got
+    # served, not acting: "để được hướng dẫn" keeps the verbs after it the subject's
+    served = pairs(run("Ủy ban nhân dân tỉnh Điện Biên kịp thời tổng hợp, báo cáo Bộ Tài chính để được hướng dẫn."))
+    assert ("agency/ubnd/11", "report") in served and ("agency/bo-tai-chinh", "guide") not in served
+
+
+def test_news_reports_of_figures_outlooks_and_intentions_assign_nothing():
+    news = ("Theo báo cáo của Tổng cục Thống kê - Bộ Kế hoạch và Đầu tư, khu vực công nghiệp và xây dựng tăng 8,1%.\n\n"
+            "Thời gian tới, Bộ Tài chính và các bộ, ngành tiếp tục triển khai các giải pháp tháo gỡ khó khăn.\n\n"
+            "Bên cạnh đó, Bộ Công Thương sẽ tiếp tục hoàn thiện dự thảo Nghị định, báo cáo Chính phủ xem xét.\n\n"
+            "Đà Nẵng khởi công xây dựng cầu Nguyễn Tri Phương mới.")
+    assert pairs(run(news)) == set()
+    # an outlook that obliges is a duty
+    assert ("agency/bo-tai-chinh", "implement") in pairs(run("Thời gian tới, Bộ Tài chính cần tiếp tục triển khai các giải pháp."))
+
+
+def test_a_kind_of_plan_named_with_the_word_for_building_is_no_duty_to_build():
+    got = pairs(run("Ủy ban nhân dân tỉnh Điện Biên phê duyệt đồ án quy hoạch phân khu xây dựng khu công nghiệp Tây Trang; "
+                    "Ủy ban nhân dân tỉnh Điện Biên phê duyệt quy hoạch chi tiết xây dựng khu dân cư."))
+    assert ("agency/ubnd/11", "implement") not in got
+
+
+def test_a_duty_heading_in_brackets_may_name_a_body_outside_the_reference_data():
+    text = ("Căn cứ tại Điều 2 Quyết định 512/QĐ-BXD quy định như sau:\n\n"
+            "(1) Cục Đường thủy nội địa Việt Nam có trách nhiệm:\n\n"
+            "- Nghiên cứu, tiếp thu Báo cáo thẩm định để hoàn thiện hồ sơ quy hoạch;\n\n"
+            "- Chủ trì, phối hợp với Ủy ban nhân dân tỉnh Điện Biên tổ chức công bố quy hoạch.\n\n"
+            "(2) Ủy ban nhân dân tỉnh Điện Biên có trách nhiệm:\n\n- Cập nhật quy hoạch vào quy hoạch của địa phương.\n")
+    got = pairs(run(text))
+    body = "agency/unresolved/cuc-duong-thuy-noi-dia-viet-nam"
+    assert {(body, "lead"), (body, "implement"), (body, "publish"), ("agency/ubnd/11", "cooperate"),
+            ("agency/ubnd/11", "implement")} <= got
+    assert (body, "report") not in got and (body, "appraise") not in got  # "tiếp thu Báo cáo thẩm định": a noun
+
+
+def test_the_bodies_a_duty_consults_in_a_list_below_it_cooperate():
+    text = ("- Ủy ban nhân dân tỉnh Điện Biên có trách nhiệm lấy ý kiến bằng văn bản đối với đồ án quy hoạch cảng cạn của "
+            "các cơ quan sau đây:\n\n+ Bộ Tài chính và Bộ Xây dựng đối với cảng cạn có diện tích từ 100 ha trở lên;\n\n"
+            "+ Bộ Quốc phòng, Bộ Công an đối với cảng cạn tại xã biên giới.\n\n"
+            "- Ủy ban nhân dân tỉnh Điện Biên quyết định điều chỉnh quy mô cảng cạn.\n")
+    got = pairs(run(text))
+    assert {("agency/bo-tai-chinh", "cooperate"), ("agency/bo-xay-dung", "cooperate"), ("agency/bo-quoc-phong", "cooperate"),
+            ("agency/bo-cong-an", "cooperate")} <= got
+    assert ("agency/ubnd/11", "cooperate") not in got  # the next item of the lead's own list is no body consulted

@@ -58,7 +58,11 @@ _ACTIVE_RE = re.compile(
     r"(?:(?i:quy định|quy chế|điều lệ)[^;.]{0,200}?(?i:ban hành\s+)?(?i:kèm theo)\s*)?$"
 )
 #: The provision of the changing document a portal's note names: "điểm a, b khoản 8 Điều 28".
-_PROVISION = r"(?:\s+(?i:điểm|khoản|điều|mục|tiết)\s+[\w.]+(?:\s*(?:,|và)\s*[\w.]+)*)*"
+#: Parts joined by "," or "và" ("điểm a, b khoản 3 và điểm b khoản 18 Điều 28").
+_PART = r"(?i:điểm|khoản|điều|mục|tiết)"
+_PROVISION = (
+    rf"(?:(?:\s*,|\s+(?i:và))?\s+{_PART}\s+[\w.]+(?:\s*,\s*(?!{_PART}\b)[\w.]+|\s+(?i:và)\s+(?!{_PART}\b)[\w.]+)*)*"
+)
 _PASSIVE_RE = re.compile(
     r"(?i:được\s+(?:phê duyệt\s+)?(?:sửa đổi(?:,\s*bổ sung)?|bổ sung|điều chỉnh(?:\s+cục bộ)?)"
     r"(?:\s+(?:một số điều|cập nhật một số điều|một số nội dung))?\s+(?:bởi|tại|theo)|(?:sửa đổi(?:,\s*bổ sung)?|bổ sung)\s+bởi)"

@@ -117,11 +117,20 @@ LAW_NAMES = (
     "Lưu trữ", "Chứng khoán", "Kế toán", "Kiểm toán độc lập", "Kiểm toán nhà nước", "Quản lý thuế",
     "Thuế thu nhập cá nhân", "Thuế giá trị gia tăng", "Dự trữ quốc gia", "Xử lý vi phạm hành chính",
     "Bảo hiểm xã hội", "Bảo hiểm y tế", "Hải quan", "Lao động", "Việc làm", "Phí và lệ phí",
+    "Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân", "Tổ chức Tòa án nhân dân", "Tổ chức Toà án nhân dân",
+    "Tổ chức Viện kiểm sát nhân dân", "Viên chức", "Tổ chức Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam",
 )
 _LAW_RE = re.compile(  # the look-ahead on the head's first letter is tested before the look-behind
     r"(?=[BL])(?<!\w)(?P<head>Bộ luật|Luật)\s+(?P<name>(?i:"
     + "|".join(re.escape(n).replace("\\ ", r"\s+") for n in sorted(LAW_NAMES, key=len, reverse=True))
     + r"))(?!\w)(?:(?P<amending>\s+sửa đổi(?:,?\s*bổ sung)?)?\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/]))?"
+)
+
+#: An omnibus law named by its title and year: "Luật sửa đổi, bổ sung một số điều của 37 luật có liên quan đến
+#: quy hoạch 2018" (its key is its title: it amends many laws, none of them named in the title).
+_OMNIBUS_RE = re.compile(
+    r"(?<!\w)Luật\s+(?P<name>(?i:sửa\s+đổi,?\s*bổ\s+sung\s+một\s+số\s+điều\s+của\s+(?:\d+\s+|các\s+)?luật\s+"
+    r"(?:có\s+)?liên\s+quan\s+đến\s+)[^\W\d][^\d(),.;:\n]{1,60}?)\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/])"
 )
 
 #: The year written after a number without one: "Quyết định 957/QĐ-TTg năm 2025" (not "…, năm 2025").
@@ -147,6 +156,25 @@ _IMPLEMENTS_RE = re.compile(
 )
 #: A document that guides the carrying out of the next one: "… hướng dẫn (triển khai) thực hiện".
 _GUIDES_RE = re.compile(r"(?i:hướng dẫn)\s+(?i:triển khai\s+)?(?i:thực hiện|thi hành)\s*$")
+#: A document that details the next one, in the page's prose: "Nghị định 08/2022/NĐ-CP … quy định chi tiết
+#: (thi hành) một số điều (và biện pháp thi hành) (của) Luật …" (not in a list of legal bases, ``Căn cứ …``).
+_DETAILS_RE = re.compile(
+    r"(?i:quy định chi tiết|hướng dẫn chi tiết)(?:\s+(?i:thi hành|thực hiện))?"
+    r"(?:\s+(?i:một số điều|điều\s+\d+|các điều)(?:\s+(?i:và biện pháp thi hành))?)?(?:\s+(?i:của))?\s*$"
+)
+def _in_basis_list(text: str, pos: int) -> bool:
+    """Whether the mention at ``pos`` is an entry of a list of legal bases: it opens its line (a title
+    in a list or a table's column), its line or its sentence opens with ``Căn cứ`` or a list or table
+    mark, or it is the document an entry amends (``… sửa đổi, bổ sung một số điều Nghị định số …``)."""
+    for at in (pos, mentions.sentence_at(text, pos)[0]):
+        line = text.rfind("\n", 0, at) + 1
+        if _LEGAL_BASIS_LINE.match(text, line) or not text[line:pos].strip(" *_\t"):
+            return True
+    return bool(_AMENDED_BEFORE.search(text, max(0, pos - 60), pos))
+
+
+_AMENDED_BEFORE = re.compile(r"(?i:sửa đổi|bổ sung|thay thế)[^.;:\n]{0,30}$")
+_LEGAL_BASIS_LINE = re.compile(r"[\W_]*(?i:căn cứ)\b|\s*[-+•|]")  # a legal basis, a list item, a table row
 
 
 @dataclass
@@ -214,11 +242,19 @@ def _doc_key(d: DocMention, place: str = "") -> str:
     return _key(d.type_code, d.issuer, d.year, d.number, d.number_suffix, place, d.unit)
 
 
+#: Issuer codes of Party bodies: the Central Committee and its organs (``TW``, ``BTCTW``, ``VPTW``), provincial
+#: and district committees (``TU``, ``HU``), Party committees (``ĐU``), Party caucuses (``BCSĐ``), and the
+#: steering committees that review a Party resolution (``BCĐTKNQ18``, also written ``BCDDTKNQ18``).
+_PARTY_ISSUER = re.compile(r"(?:BTC|VP|BTG|BDV|BTGDV|UBKT|QU)?TW|TU|HU|ĐU[A-ZĐ]*|BCSĐ[A-ZĐ]*|BC(?:Đ|DD)TKNQ\d*")
+
+
 def find_documents(text: str, default_year: int | None = None) -> tuple[DocMention, ...]:
     """All legal-document mentions of ``text`` with years resolved and IRI keys set."""
     found: list[DocMention] = []
     for m in CODE_RE.finditer(text):
         issuer = _norm_code(m["issuer"])
+        if _PARTY_ISSUER.fullmatch(issuer):
+            continue  # a Party body's document ("130/KH-BCĐTKNQ18", "15/KH-TU"): not a legal document
         type_code = _type_of(m["type"]) if m["type"] else ""
         before = text[max(0, m.start() - 100) : m.start()]
         head_type, name, start = "", "", m.start()
@@ -339,6 +375,16 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 date=when,
             )
         )
+    for m in _OMNIBUS_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        title = " ".join(m["name"].split()).lower()
+        year = int(m["year"])
+        found.append(DocMention(
+            start=m.start(), end=m.end(), code_start=m.start(), code_end=m.end(), type_code="Luật", issuer="",
+            number=None, number_text="", year=year, id_local="", name=f"{title} năm {year}",
+            key=_law_key(title, year),
+        ))
     found.extend(_amended_titles(text, found))
     _same_law(found)
     found.sort(key=lambda d: d.start)
@@ -547,13 +593,20 @@ def _later_section(doc: CleanDocument) -> int:
     if structure.page_title is None:
         return len(doc.text)
     pos = structure.body.start
-    for heading in structure.headings:
-        if heading.span.start < pos:
+    # a question line of the body (``**Sáp nhập trường học là gì?**``) opens a section as a heading does
+    marks = [(h.span.start, h.span.end) for h in structure.headings]
+    marks += [(m.start(), m.end()) for m in _QUESTION_LINE_RE.finditer(doc.text, pos)]
+    for start, end in sorted(marks):
+        if start < pos:
             continue
-        if _own_prose_in(doc, pos, heading.span.start):
-            return heading.span.start
-        pos = heading.span.end
+        if _own_prose_in(doc, pos, start):
+            return start
+        pos = end
     return len(doc.text)
+
+
+#: A line of the body that is one question, bold or not.
+_QUESTION_LINE_RE = re.compile(r"^[ \t*_]*[^\n?]{3,250}\?[ \t*_]*$", re.MULTILINE)
 
 
 #: A line of questions only (a Q&A page's lead): "Mục tiêu … phải không? Việc … ra sao?".
@@ -795,7 +848,7 @@ def _main_date(text: str, main: DocMention, why: str, default_year: int | None) 
 #: A page's sentence that reports what the quoted decision does, with its date: "Theo đó, Thủ tướng
 #: Chính phủ đã chấp thuận chủ trương đầu tư … ngày 18/5/2025", "… từ 05/03/2024".
 _REPORTED_RE = re.compile(
-    r"(?:^|(?<=[.:]\s))(?i:theo đó),[^.\n]{0,200}?\bđã\s+(?i:chấp thuận|phê duyệt|quyết định|ban hành|thông qua|đồng ý)"
+    r"(?:^|(?<=[.:]\s))(?i:theo đó|như vậy),[^.\n]{0,200}?\bđã\s+(?i:chấp thuận|phê duyệt|quyết định|ban hành|thông qua|đồng ý)"
     r"[^.\n]{0,300}?(?<!\w)(?i:ngày|từ)\s+(?:(?i:ngày)\s+)?",
     re.MULTILINE,
 )
@@ -819,9 +872,18 @@ def _passed_date(text: str, found: tuple[DocMention, ...], main: DocMention) -> 
     m = _PASSED_RE.search(text, first.end, nxt)
     if m is None or m.start() - first.end > 200:
         return None
-    for when in find_dates(text[m.end() : m.end() + 40], None, include_short=False)[:1]:
-        if when.start == 0 and when.precision == "day" and main.year in (None, when.value.year):
-            return DateMention(m.end() + when.start, m.end() + when.end, when.value)
+    return _date_after(text, m, main)
+
+
+def _date_after(text: str, m: re.Match, main: DocMention) -> DateMention | None:
+    """The day the match ``m`` (ending at ``ngày`` or ``từ``) is followed by, read with its ``ngày`` so
+    that ``ngày 18 tháng 4 năm 2025`` is a day, not April; its year must be the document's when the
+    number gives one."""
+    k = m.group().lower().rfind("ngày")
+    at = m.start() + k if k >= 0 else m.end()
+    for when in find_dates(text[at : m.end() + 40], None, include_short=False)[:1]:
+        if at + when.start <= m.end() and when.precision == "day" and main.year in (None, when.value.year):
+            return DateMention(at + when.start, at + when.end, when.value)
     return None
 
 
@@ -831,10 +893,7 @@ def _reported_date(text: str, found: tuple[DocMention, ...], main: DocMention) -
     document's when the number gives one."""
     first = min((d.end for d in found if d.key == main.key), default=main.end)
     for m in _REPORTED_RE.finditer(text, first, min(len(text), first + 2500)):
-        for when in find_dates(text[m.end() : m.end() + 40], None, include_short=False)[:1]:
-            if when.start == 0 and when.precision == "day" and main.year in (None, when.value.year):
-                return DateMention(m.end() + when.start, m.end() + when.end, when.value)
-        return None
+        return _date_after(text, m, main)
     return None
 
 
@@ -1147,7 +1206,8 @@ def _relations(doc: CleanDocument, emitter: Emitter, found: tuple[DocMention, ..
             # "Quyết định số 480/QĐ-UBND ngày … ban hành hướng dẫn triển khai thực hiện Nghị quyết số …"
             # (a list of legal bases, a cell wrapped over lines): the guidance implements the resolution
             between = text[previous.end : d.start]
-            if _GUIDES_RE.search(between) and not re.search(r"[.;:]\s|\n\s*[-+•]", between):
+            details = _DETAILS_RE.search(between) and not _in_basis_list(text, previous.start)
+            if (_GUIDES_RE.search(between) or details) and not re.search(r"[.;:]\s|\n\s*[-+•]", between):
                 emitter.add(doc_iri(previous.key), QH.implements, doc_iri(d.key), Span(previous.start, d.end))
 
 

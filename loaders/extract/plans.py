@@ -62,7 +62,14 @@ _PERIOD_RE = re.compile(
     r"\s*,?\s*(?:thời kỳ|giai đoạn)\s+(?:năm\s+)?(?P<a>(?:19|20)\d{2})\s*[-–—]\s*(?P<b>(?:19|20)\d{2})", re.IGNORECASE
 )
 _VISION_RE = re.compile(r"\s*,?\s*(?:và\s+)?tầm nhìn\s+(?:đến\s+)?(?:năm\s+)?(?P<v>(?:20|21)\d{2})", re.IGNORECASE)
-_APPROVES_GAP = re.compile(r"^[^.;]{0,160}?(?:về việc|về)?\s*phê duyệt\s*$", re.IGNORECASE)
+_APPROVES_GAP = re.compile(
+    r"^[^.;]{0,160}?(?:về việc|về)?\s*phê duyệt\s*$"
+    # "Quyết định X … (có) quy định về mục tiêu tổng quát / phạm vi ranh giới quy hoạch …": the decision that
+    # sets out the plan's aims or extent is the one that approved it
+    r"|^(?:\s+năm\s+\d{4})?\s+(?:có\s+)?quy định (?:về\s+)?(?:các\s+)?(?:mục tiêu|phạm vi|ranh giới|quan điểm|tầm nhìn|"
+    r"định hướng|tính chất)(?:\s+(?:tổng quát|cụ thể|phát triển|ranh giới|và\s+\w+))*\s+(?:của\s+)?$",
+    re.IGNORECASE,
+)
 _ISSUES_GAP = re.compile(r"^[^.;]{0,160}?(?:về việc|về)?\s*ban hành\s*$", re.IGNORECASE)
 _IMPLEMENTS_GAP = re.compile(r"^[^.;]{0,160}?(?:triển khai\s+)?thực hiện(?:\s+có hiệu quả)?\s*$", re.IGNORECASE)
 _BY_AFTER = re.compile(

@@ -60,6 +60,7 @@ as hint; collectives and unknown bodies become flagged nodes ``ID/agency/collect
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -95,7 +96,7 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"báo cáo", "report"),
     (r"công bố|tuyên truyền|phổ biến|công khai", "publish"),
     (r"hướng dẫn", "guide"),
-    (r"thẩm định", "appraise"),
+    (r"(?<!báo cáo )thẩm định", "appraise"),  # not "Báo cáo thẩm định" (the appraisal report)
     (r"(?<!quá )(?<!chương )(?<!tờ )(?<!công )(?<!lộ )(?<!quy )(?<!tiến )trình(?! độ)", "submit"),
     (r"gửi", "submit"),
     (r"kiểm tra, giám sát|giám sát|theo dõi|kiểm tra|đôn đốc", "monitor"),
@@ -110,7 +111,7 @@ _VERB_PHRASES = [(phrase, role) for pattern, role in ROLE_VERBS for phrase in to
 _VERB_RE = alternation([f"\\b(?:{phrase})\\b" for phrase, _ in _VERB_PHRASES], "v", re.IGNORECASE)
 _NOMINAL_BEFORE = re.compile(
     r"(?:\b(?:kế hoạch|kết quả|quá trình|việc|tình hình|đánh giá|được|đã|vừa|mục tiêu|lộ trình|về|các|những|"
-    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ|phạm vi)\s+(?:tổ chức\s+|triển khai\s+)?)$",
+    r"kinh phí|nguồn vốn|hiệu lực|lập|hội đồng|tiến độ|phạm vi|chi tiết|khởi công|động thổ|tiếp thu)\s+(?:tổ chức\s+|triển khai\s+)?)$",
     re.IGNORECASE,
 )
 #: A verb used as a noun: "hướng dẫn của Bộ Tài chính", "theo dõi của …".
@@ -123,7 +124,8 @@ _DIRECTING_BEFORE = re.compile(
 _ADVERBS = re.compile(r"\s*(?:(?:kịp thời|khẩn trương|chủ động|tích cực|sớm)\s+)*", re.IGNORECASE)
 _MEETING_AFTER = re.compile(r"\s*(?:phiên họp|cuộc họp|hội nghị|buổi làm việc|buổi họp)", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
-    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*)$", re.IGNORECASE
+    r"(?:\b(?:của|với|tới|cho|được|bởi|báo cáo|trình|gửi|hướng dẫn|xin|theo|đến|và|giữa|từ|trước|do)\s*"
+    r"(?:(?:Bộ trưởng|Thủ trưởng|Chủ tịch)\s+)?)$", re.IGNORECASE
 )
 _COOP_BEFORE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+với\s+(?:[^;.]{0,80}?(?:,|\s+và)\s*(?:các\s+)?)?$", re.IGNORECASE)
 #: A subject in the past ("Thủ tướng Chính phủ đã chấp thuận …"): a report of an act, not a duty.
@@ -136,6 +138,12 @@ _ASSIGNER_AFTER = re.compile(
     r"\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s+){0,4}(?:vừa\s+|đã\s+)?(?:giao|yêu cầu|đề nghị|ký)\b"
 )
 _PURPOSE = re.compile(r"\b(?:để|nhằm)\b", re.IGNORECASE)
+#: A sentence's opening source phrase up to a body ("Theo báo cáo của Cục Thống kê - "): who reports.
+_SOURCE_OPENING = re.compile(r"\W*Theo\s+(?:báo cáo|số liệu|thông tin|thống kê|công bố)\b[^,;.]*", re.IGNORECASE)
+#: After a subject: a stated intent ("sẽ tiếp tục …"), as news reports it; no duty is assigned.
+_INTENT_AFTER = re.compile(r"\s+sẽ\s+tiếp\s+tục\b", re.IGNORECASE)
+_SUBMIT_BEFORE = re.compile(r"\b(?:trình|gửi|báo cáo)\s*$", re.IGNORECASE)
+_PURPOSE_AFTER = re.compile(r"\s*(?:để|nhằm)\b(?!\s+được)", re.IGNORECASE)  # not "để được hướng dẫn"
 _CONNECTIVES = re.compile(
     r"(?:\W|đồng thời|ngoài ra|bên cạnh đó|trong đó|cụ thể|theo đó|tại quyết định|tại kế hoạch|từ nay đến ngày \d{1,2}/\d{1,2}(?:/\d{4})?)*",
     re.IGNORECASE,
@@ -163,7 +171,14 @@ COLLECTIVES: list[tuple[str, str]] = [
     (r"Ban Cán sự(?: đảng)?(?: Ủy ban nhân dân tỉnh| UBND tỉnh)?", "unresolved"),
 ]
 _COLLECTIVE_RE = alternation([p for p, _ in COLLECTIVES], "c", re.IGNORECASE)
-_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE)
+_HEADING_RE = re.compile(
+    r"^[ \t]*(?:(?P<num>\d{1,2})\.|\((?P<pnum>\d{1,2})\))[ \t]+(?P<h>[^\n]{3,200}?)[ \t]*:[ \t]*$", re.MULTILINE
+)
+#: A duty heading naming a body outside the reference data ("(1) Cục Hàng không Việt Nam có trách nhiệm:").
+_DUTY_HOLDER = re.compile(
+    r"(?P<body>(?:Cục|Tổng cục|Vụ|Viện|Trung tâm|Ban quản lý|Văn phòng|Kho bạc|Thanh tra)\s+[^,;:()\n]{2,80}?)"
+    r"\s+(?:có trách nhiệm|chịu trách nhiệm|có nhiệm vụ)"
+)
 #: A numbered line that is only an agency's name, its duties on the lines below ("1. Sở Tài chính").
 _BARE_HEADING_RE = re.compile(r"^[ \t]*(?P<num>\d{1,2})\.[ \t]+(?P<h>[^\n:;.]{3,120}?)[ \t]*$", re.MULTILINE)
 #: Share of a bare heading an agency name must cover (the rest: "các", commas).
@@ -187,6 +202,7 @@ class AgencyRef:
     iri: URIRef
     label: str
     flagged: bool = False
+    party: bool = False  # a Party body (``Đảng uỷ Chính phủ``): its duties are no State responsibility
 
 
 @dataclass
@@ -206,6 +222,11 @@ class TaskFound:
     recurrence: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1024)
+def _party(label: str) -> AgencyRef:
+    return AgencyRef(ID[f"agency/party/{slugify(label)[:80]}"], label.strip(), flagged=True, party=True)
+
+
 @lru_cache(maxsize=4096)  # the same few phrases recur in every clause (the ref is immutable)
 def _collective(text: str, kind: str) -> AgencyRef:
     phrase = re.sub(r"^Chủ tịch\s+", "", text.strip(), flags=re.IGNORECASE)
@@ -220,14 +241,73 @@ def _collective(text: str, kind: str) -> AgencyRef:
     return AgencyRef(ID[f"agency/{kind}/{slugify(phrase)}"], text.strip(), flagged=True)
 
 
+_U = r"(?:u[ỷy]|ủy)"  # "uỷ" and "ủy"
+#: Bodies of the Party (the Communist Party of Viet Nam), not of the State: its organs by name, its
+#: committees (``Đảng uỷ Chính phủ``, ``Tỉnh uỷ``, ``cấp uỷ``) and a list of them after ``các Đảng uỷ:``.
+#: A State body named inside one (``Chính phủ`` in ``Đảng uỷ Chính phủ``) is not the subject.
+_PARTY_RE = prefiltered(
+    rf"(?P<list>(?:các\s+)?Đảng\s+{_U}\s*:)"
+    rf"|(?P<committee>(?:Ban\s+Thường\s+vụ\s+)?(?:Đảng\s+{_U}|Đảng\s+đoàn)(?=\s+\S))"
+    rf"|(?:Ban\s+Thường\s+vụ\s+)?(?-i:Tỉnh|Thành|Huyện|Quận|Thị|Quân)\s+{_U}(?![^\W\d_]|\s+(?:quyền|thác|nhiệm)\b)(?:\s+Trung\s+ương)?"
+    rf"|Ban\s+Chấp\s+hành\s+Trung\s+ương(?:\s+Đảng)?|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư"
+    rf"|Ban\s+(?:Tổ\s+chức|Tuyên\s+giáo(?:\s+và\s+Dân\s+vận)?|Dân\s+vận|Nội\s+chính|Kinh\s+tế|Đối\s+ngoại)\s+Trung\s+ương"
+    rf"|{_U}\s+ban\s+Kiểm\s+tra\s+Trung\s+ương|Ủy\s+ban\s+Kiểm\s+tra\s+Trung\s+ương|Văn\s+phòng\s+Trung\s+ương\s+Đảng"
+    rf"|(?<![^\W\d_])(?:các\s+)?cấp\s+{_U}(?![^\W\d_]|\s+quyền\b)|tổ\s+chức\s+đảng(?![^\W\d_])",
+    re.IGNORECASE,
+)
+#: Where the name after ``Đảng uỷ`` ends: a stop, a bracket, ``và`` before a lower-case word.
+_PARTY_NAME_END = re.compile(r"[,;:()\n.]|\s+và\s+(?=[a-zđ])|\s+(?:khẩn trương|chủ động|căn cứ|theo)\b")
+#: Where a list after ``các Đảng uỷ:`` ends.
+_PARTY_LIST_END = re.compile(r"[.()\n]|\s+và\s+các\s+cấp\b")
+
+
+@lru_cache(maxsize=16)
+def _party_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, label) of the Party bodies named in ``text`` (one scan per text, memoised)."""
+    if "ảng" not in text and "ỷ" not in text and "ủy" not in text.lower() and "Bộ Chính trị" not in text:
+        return ()
+    out: list[tuple[int, int, str]] = []
+    for m in _PARTY_RE.finditer(text):
+        s, e = m.span()
+        if out and s < out[-1][1]:
+            continue  # inside the list or name of the body before
+        if m.group("list"):
+            stop = _PARTY_LIST_END.search(text, e, e + 400)
+            e = stop.start() if stop else min(len(text), e + 400)
+        elif m.group("committee"):
+            limit = min(len(text), e + 100)
+            stop = _PARTY_NAME_END.search(text, e, limit)
+            verb = _VERB_RE.search(text, e, stop.start() if stop else limit)
+            e = verb.start() if verb else (stop.start() if stop else limit)
+            while e > m.end() and text[e - 1].isspace():
+                e -= 1
+        out.append((s, e, text[s:e]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _party_ends(text: str) -> list[int]:
+    return [e for _s, e, _label in _party_spans(text)]
+
+
 def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[Mention]:
-    """Agency mentions in ``text[start:end]``: resolver hits, collectives, acting provinces."""
+    """Agency mentions in ``text[start:end]``: resolver hits, collectives, acting provinces; Party
+    bodies are mentions too (subjects that take their verbs), flagged ``party``."""
     chunk = text[start:end]
     found: list[Mention] = []
+    party = _party_spans(text)
+    if party:
+        k = bisect_right(_party_ends(text), start)  # the first span ending after ``start``
+        while k < len(party) and party[k][0] < end:
+            s, e, label = party[k]
+            found.append(Mention(max(s, start), min(e, end), _party(label)))
+            k += 1
     # every collective holds a hint word (as in _may_mention): without one the scan finds nothing
     collectives = _COLLECTIVE_RE.finditer(chunk) if hint_in(_COLLECTIVE_HINT_RE, text, start, end) else ()
     for m in collectives:
         s, e = start + m.start(), start + m.end()
+        if any(x.start < e and s < x.end for x in found):
+            continue  # inside a Party body ("Đảng uỷ Bộ Tư pháp và các cơ quan …" stops before "và")
         kind = COLLECTIVES[alternative(m)][1]  # the phrase's own group closes last
         ref = _collective(m.group(), kind)
         if kind == "collective" and re.match(r"(?:các\s+)?địa phương$", m.group().strip(), re.IGNORECASE):
@@ -245,6 +325,8 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
         for s, e, m in hits:
             if any(x.start < e and s < x.end for x in found):
                 continue  # inside a collective ("… cơ quan thuộc Chính phủ")
+            if _IN_DOCUMENT_CODE.search(text, max(0, s - 30), s):
+                continue  # the issuer's code of a document's number ("Thông tư 56/2024/TT-BGTVT"): no one acts
             found.append(Mention(s, e, AgencyRef(m.iri, m.label)))
     # a kind of department named without its province ("Sở Nội vụ tổ chức thẩm định …" in a national
     # decree: each province's department) that the resolver could not place is that kind's collective
@@ -274,6 +356,9 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
     return sorted(found, key=lambda m: m.start)
 
 
+#: The part of a document's number or a standard's code before an issuer's abbreviation
+#: ("56/2024/TT-", "QCVN 45:2024/").
+_IN_DOCUMENT_CODE = re.compile(r"\d[\w:./-]*[/-]$")
 #: A unit named right after a department's name ("Sở Nội vụ tỉnh X"): the resolver's to place, not a collective.
 _PROVINCE_AFTER = re.compile(r"\s+(?:tỉnh|thành phố|TP\.?|huyện|quận|xã|phường)\s", re.IGNORECASE)
 
@@ -365,6 +450,17 @@ def _extend_locality(text: str, s: int, e: int, ctx: ExtractionContext) -> Agenc
     return None
 
 
+#: Before "xây dựng" used as a noun: a kind of plan ("quy hoạch xây dựng", "quy hoạch phân khu xây dựng",
+#: "đồ án quy hoạch chi tiết xây dựng") or the sector ("công nghiệp và xây dựng", "công nghiệp - xây dựng").
+_NOT_BUILDING_BEFORE = re.compile(
+    r"(?:\bquy hoạch(?:\s+(?:chung|phân khu|chi tiết))?|\bcông nghiệp\s*(?:và|-|–|,))\s+$", re.IGNORECASE
+)
+#: A sentence that looks ahead without assigning ("Trong thời gian tới, Bộ X và các bộ, ngành tiếp tục …"):
+#: a report of intentions, unless it holds a word that assigns or obliges.
+_OUTLOOK_OPENING = re.compile(r"\W*(?:trong\s+)?(?:thời gian|năm|giai đoạn)\s+tới\b", re.IGNORECASE)
+_OBLIGING = re.compile(r"\b(?:cần|phải|có trách nhiệm|chịu trách nhiệm|giao|yêu cầu|đề nghị|chỉ đạo)\b", re.IGNORECASE)
+
+
 def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     out = []
     for m in _VERB_RE.finditer(text, start, end):
@@ -374,8 +470,8 @@ def _verbs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             continue
         if _MEETING_AFTER.match(text, m.end()) or _OF_AFTER.match(text, m.end()):
             continue
-        if re.search(r"\bquy hoạch\s+$", before, re.IGNORECASE) and m.group().lower() == "xây dựng":
-            continue  # "quy hoạch xây dựng": a kind of plan, not a duty
+        if m.group().lower() == "xây dựng" and _NOT_BUILDING_BEFORE.search(before):
+            continue  # "quy hoạch (phân khu) xây dựng": a kind of plan; "công nghiệp và xây dựng": a sector
         if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
             continue  # a name in brackets ("(Xây dựng)": a newspaper's credit)
         if role == "report" and re.match(r"\s+(?:chính trị|đánh giá tác động)", text[m.end() : m.end() + 20]):
@@ -477,12 +573,15 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
     explicit: tuple[AgencyRef, ...] | None = None
     for cs, ce in _clauses(text, start, end):
         earlier = explicit  # the subjects of the sentence's previous clauses, if any
+        clause_roles: list[tuple[AgencyRef, str]] = []
         mentions = _mentions(text, cs, ce, ctx)
         verbs = [
             v for v in _verbs(text, cs, ce)
             if not any(mt.start <= v[0] < mt.end for mt in mentions) and not _in_quotes(text, cs, v[0])
         ]
-        purpose = _PURPOSE.search(text, cs, ce)
+        purposes = [m.start() for m in _PURPOSE.finditer(text, cs, ce)]
+        first_purpose = purposes[0] if purposes else None
+        submitted_to: dict[int, AgencyRef] = {}  # purpose clauses of the body submitted to, by their start
         subjects: list[tuple[int, int, AgencyRef]] = []
         recipients: list[tuple[int, AgencyRef]] = []
         directed: list[int] = []  # ends of bodies guided or checked ("hướng dẫn các địa phương")
@@ -490,7 +589,7 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
         for mt in mentions:
             before = text[max(cs, mt.start - 100) : mt.start]
             if _COOP_BEFORE.search(before):
-                roles.append((mt.agency, "cooperate"))
+                clause_roles.append((mt.agency, "cooperate"))
                 continue
             after = text[mt.end : mt.end + 60]
             if _ASSIGNER_AFTER.match(after):
@@ -500,6 +599,9 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             if _PAST_AFTER.match(text, mt.end):
                 continue
             if _DIRECT_OPENING.fullmatch(text, cs, mt.start):
+                if mt.agency.party:  # "chỉ đạo của Bộ Chính trị, Ban Bí thư": whose directions, not a body directed
+                    objects.append(mt.end)
+                    continue
                 directed.append(mt.end)
                 objects.append(mt.end)
                 continue
@@ -520,6 +622,14 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 directed.append(mt.end)
                 objects.append(mt.end)
                 continue
+            if _SOURCE_OPENING.fullmatch(text, start, mt.start):
+                objects.append(mt.end)  # "Theo báo cáo của Cục Thống kê - Bộ Tài chính, …": a source
+                continue
+            if _INTENT_AFTER.match(text, mt.end):
+                continue  # "Bộ Xây dựng sẽ tiếp tục hoàn thiện …": a report of what a body means to do
+            if _SUBMIT_BEFORE.search(before) and (pm := _PURPOSE_AFTER.match(text, mt.end)):
+                # "trình Bộ X để thẩm định": the body submitted to acts in the purpose clause
+                submitted_to[pm.end() - len(pm.group().lstrip())] = mt.agency
             if (_OBJECT_BEFORE.search(before) or any(_COORDINATION.fullmatch(text, o, mt.start) for o in objects)) and not (
                 subjects and _COORDINATION.fullmatch(text, subjects[-1][1], mt.start)
             ):
@@ -544,9 +654,13 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
             if any(d <= vs < e and not any(d <= p < vs for p, _e, _a in subjects) for d, e in directing):
                 continue  # "X chỉ đạo cơ quan chuyên môn lập hồ sơ": the directed body's act; X leads
             agents: tuple[AgencyRef, ...] | None
-            if purpose and vs > purpose.start():
-                own = [k for k, (p, _e, _a) in enumerate(subjects) if p > purpose.start() and p < vs]
-                sent = [a for p, a in recipients if p < purpose.start()]
+            nearest = max((p for p in purposes if p < vs), default=None)
+            purpose = first_purpose if first_purpose is not None and first_purpose < vs else None
+            if nearest in submitted_to and not any(nearest < p < vs for p, _e, _a in subjects):
+                agents = (submitted_to[nearest],)  # "trình Bộ X để thẩm định": Bộ X appraises
+            elif purpose is not None:
+                own = [k for k, (p, _e, _a) in enumerate(subjects) if p > purpose and p < vs]
+                sent = [a for p, a in recipients if p < purpose]
                 if own:
                     agents = _coordinated(text, subjects, own[-1])
                 elif sent:
@@ -554,7 +668,7 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
                 else:
                     continue
             else:
-                prior = [k for k, (p, _e, _a) in enumerate(subjects) if p < vs and (not purpose or p < purpose.start())]
+                prior = [k for k, (p, _e, _a) in enumerate(subjects) if p < vs and (first_purpose is None or p < first_purpose)]
                 agents = _coordinated(text, subjects, prior[-1]) if prior else (earlier or default)
             if not agents:
                 continue
@@ -565,7 +679,11 @@ def analyse(text: str, start: int, end: int, ctx: ExtractionContext,
         for agent, role in attributed:
             if role == "cooperate" and agent.iri in has_lead:
                 continue
-            roles.append((agent, role))
+            clause_roles.append((agent, role))
+        owner = _coordinated(text, subjects, 0) if subjects else (earlier or default)
+        if owner and all(a.party for a in owner):
+            continue  # a duty given to a Party body (and its partners in it): no State responsibility
+        roles += [(a, r) for a, r in clause_roles if not a.party]
     return roles, explicit
 
 
@@ -611,6 +729,9 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[Age
     heads = sorted(heads + bare, key=lambda h: h.start())
     for i, h in enumerate(heads):
         ms = _mentions(text, h.start("h"), h.end("h"), ctx)
+        if not ms and h.start() in colon_starts and (holder := _DUTY_HOLDER.fullmatch(text, h.start("h"), h.end("h"))):
+            # a body the reference data does not hold, named as the holder of the duties below
+            ms = [Mention(holder.start("body"), holder.end("body"), _collective(holder["body"], "unresolved"))]
         if not ms:
             continue
         covered = sum(m.end - m.start for m in ms)
@@ -626,7 +747,10 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[Age
         if roman:
             body_end = roman.start()
         # the next number of the same list ends the section, heading or not ("2. Bộ X cập nhật …")
-        following = re.compile(rf"^[ \t]*{int(h.group('num')) + 1}\.[ \t]", re.MULTILINE).search(text, h.end(), body_end)
+        num = h.groupdict().get("num")
+        nxt = int(num or h.group("pnum")) + 1
+        mark = rf"{nxt}\." if num else rf"\({nxt}\)"
+        following = re.compile(rf"^[ \t]*{mark}[ \t]", re.MULTILINE).search(text, h.end(), body_end)
         if following:
             body_end = following.start()
         group = [ms[0].agency]
@@ -687,7 +811,7 @@ def find_tasks(text: str, ctx: ExtractionContext,
             while e > s and text[e - 1].isspace():
                 e -= 1
             roles, _ = analyse(text, s, e, ctx, agencies)
-            t = TaskFound(Span(s, e), [(agency, "lead") for agency in agencies] + roles)
+            t = TaskFound(Span(s, e), [(agency, "lead") for agency in agencies if not agency.party] + roles)
             t.deadline = _deadline(text, s, e, ctx)
             t.recurrence = _recurrence(text, s, e)
             tasks.append(t)
@@ -695,6 +819,7 @@ def find_tasks(text: str, ctx: ExtractionContext,
     in_section = [(bs, be) for _, _, bs, be in sections] + [(hs, bs) for _, hs, bs, _ in sections] + table_rows
     carry: tuple[AgencyRef, ...] | None = None
     carry_para = -10
+    consulting: str | None = None  # inside the list of bodies a duty consults: the lead's own list mark
     paragraphs = [paragraph_bounds(text, 0)]
     in_a_section = position_test(in_section)
     for ss, se in sentences(text):
@@ -715,9 +840,20 @@ def find_tasks(text: str, ctx: ExtractionContext,
                 default = owner
         if default is None and not _may_mention(text, ss, se, ctx):
             continue  # no agency, collective or province named: no one to hold a task (analyse finds none)
+        item = _LIST_ITEM.match(text, ss, se) if consulting is not None else None
+        if item and item.group().strip() != consulting and (consulted := _leading_group(text, ss, se, ctx)):
+            # "+ Bộ Xây dựng đối với …" under "… lấy ý kiến … của các cơ quan sau đây:": the body consulted
+            tasks.append(TaskFound(Span(ss, se), [(a, "cooperate") for a in consulted]))
+            continue
+        consulting = None
         roles, explicit = analyse(text, ss, se, ctx, default)
+        if (explicit or default) and _CONSULT_LEAD.search(text, ss, se):
+            lead_mark = _LIST_ITEM.match(text, ss, se)  # the items below are of another list than the lead's
+            consulting = lead_mark.group().strip() if lead_mark else ""
         if text[ss:se].rstrip().endswith("?"):
             roles = []  # a question (a Q&A page's heading) asks, it assigns nothing
+        if _OUTLOOK_OPENING.match(text, ss, se) and not _OBLIGING.search(text, ss, se):
+            roles = []  # "Trong thời gian tới, Bộ X tiếp tục …": what bodies mean to do, as news reports it
         if explicit is None and default is None:
             roles = []  # no one to hold the task: objects of "phối hợp với" alone are not tasks
         if not roles:
@@ -729,6 +865,25 @@ def find_tasks(text: str, ctx: ExtractionContext,
         carry = explicit or default
         carry_para = para
     return tasks
+
+
+#: A duty to consult bodies listed below: "… có trách nhiệm lấy ý kiến bằng văn bản … của các cơ quan sau đây:".
+_CONSULT_LEAD = re.compile(r"\blấy ý kiến\b[^.;]{0,300}(?:sau đây|như sau)\s*:\s*$", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"[ \t]*[+\-•][ \t]+")
+
+
+def _leading_group(text: str, start: int, end: int, ctx: ExtractionContext) -> list[AgencyRef]:
+    """The bodies a list item opens with ("+ Bộ Kế hoạch và Đầu tư và Bộ Xây dựng đối với …")."""
+    item = _LIST_ITEM.match(text, start, end)
+    pos = item.end() if item else start
+    out: list[AgencyRef] = []
+    for m in _mentions(text, pos, end, ctx):
+        if m.start != pos and not _COORDINATION.fullmatch(text, pos, m.start):
+            break
+        if not m.agency.party:
+            out.append(m.agency)
+        pos = m.end
+    return out
 
 
 def _table_tasks(text: str, ctx: ExtractionContext, tasks: list[TaskFound]) -> list[tuple[int, int]]:
