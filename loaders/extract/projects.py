@@ -146,7 +146,7 @@ class Found:
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
 _HEADING_RE = re.compile(r"(?m)^#{1,6}[ \t]+")
-_NAME_END_RE = re.compile(r"[;:,(\n\t]|\.(?!\d)|\s[-–—]\s*$")
+_NAME_END_RE = re.compile(r"[;:,(\n\t]|(?<!TP)(?<!TX)\.(?!\d)|\s[-–—]\s*$")
 _WORD_RE = re.compile(r"[\wÀ-ỹ]+")
 
 
@@ -166,6 +166,11 @@ def _kind_at(text: str, pos: int) -> tuple[int, str] | None:
     if word in _vocab().strict and not (words and words[0][0].isupper() and window[:1] == " "):
         return None
     return m.end(), cls
+
+
+def work_at(text: str, pos: int) -> bool:
+    """Whether a named work (a kind word of ``projects.yaml`` and its proper name) starts at ``pos``."""
+    return _kind_at(text, pos) is not None
 
 
 def _strip_lead(text: str, pos: int, end: int) -> int:
@@ -343,6 +348,29 @@ def _section_items(text: str, f: Found, headings: tuple[int, ...] = ()) -> list[
     return [(m.start(), m.end()) for m in _SECTION_ITEM.finditer(text, f.block[1], _block_end(text, f.end, headings=headings))]
 
 
+#: The next numbered item of a list numbered "(1)" or "1." ("(2) Cảng trung chuyển quốc tế Cần Giờ").
+_NEXT_NUMBERED = {"(": re.compile(r"\n[ \t*]*\(\d{1,2}\)"), "": re.compile(r"\n[ \t*]*\d{1,2}[.)][ \t]")}
+
+
+#: A paragraph after a line, and how a sentence paragraph ends.
+_PARAGRAPH = re.compile(r"\n+([^\n]+)")
+_SENTENCE_ENDS = (".", ";", ":", "!", "?", "…")
+
+
+def _heading_item_end(text: str, m: re.Match, name_end: int, line_end: int, headings: tuple[int, ...]) -> int:
+    """Where the block of a list item ends: its line, or, for a numbered item that only names the
+    work (``(2) Cảng trung chuyển quốc tế Cần Giờ``: the heading of its paragraphs), the next item
+    of the same numbering or the next heading."""
+    mark = text[m.start() : m.end()].strip(" \t*")
+    if text[name_end:line_end].strip(" *") or not mark[:1].isdigit() and not mark.startswith("("):
+        return line_end
+    limit = _block_end(text, line_end, headings=headings)
+    nxt = _NEXT_NUMBERED["(" if mark.startswith("(") else ""].search(text, line_end, limit)
+    limit = nxt.start() if nxt else limit
+    end = line_end
+    while (p := _PARAGRAPH.match(text, end, limit)) is not None and p.group(1).rstrip(" *").endswith(_SENTENCE_ENDS):
+        end = p.end()  # its paragraphs: sentences, up to a heading or caption (a line with no closing stop)
+    return end
 #: After a name: what it is to become ("… trở thành động lực tăng trưởng").
 _BECOMES = re.compile(r"\s+(?i:trở thành)\s")
 
@@ -379,7 +407,7 @@ def find_projects(text: str, headings: tuple[int, ...] = ()) -> list[Found]:
         end = _delimited_end(text, k[0], line_end)
         if _BECOMES.search(text, k[0], end):
             continue  # "- Xây dựng Khu kinh tế X trở thành động lực …": an aim for the work, not a listed work
-        add(s, end, k[1], (m.start(), line_end), True)
+        add(s, end, k[1], (m.start(), _heading_item_end(text, m, end, line_end, headings)), True)
     for m in _PROSE_PROJECT_RE.finditer(text):
         s = _strip_lead(text, m.start(), min(len(text), m.start() + 80))
         k = _kind_at(text, s)
@@ -973,7 +1001,23 @@ def _provinces(ctx: ExtractionContext, text: str, day) -> list[URIRef]:
     for _s, _e, m in found:
         if m.level == "province" and m.iri not in out:
             out.append(m.iri)
+    if not out:
+        # only districts named ("thuộc huyện Cần Giờ"): the provinces they lie in
+        for _s, _e, m in found:
+            parent = _parent_province(ctx, m) if m.level == "district" else None
+            if parent is not None and parent not in out:
+                out.append(parent)
     return out
+
+
+def _parent_province(ctx: ExtractionContext, m) -> URIRef | None:
+    """The province a district lies in (from the reference units)."""
+    try:
+        record = ctx.resolver.unit_by_iri.get(m.iri)
+    except AttributeError:
+        return None
+    parent = getattr(record, "parent", None)
+    return parent if parent is not None and "/province" in str(parent) else None
 
 
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
