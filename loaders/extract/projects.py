@@ -888,17 +888,26 @@ def _fold(name: str) -> str:
     return " ".join(_DASHES.sub(" ", name.lower()).split())
 
 
+#: How many first words of a paragraph's opening key the index (a work's name has at least two).
+_KEY_WORDS = (2, 3, 4)
+
+
 def _subject_index(text: str) -> dict[str, list[tuple[int, int, int]]]:
-    """Paragraph openings by their first two words, lower-cased: (opening, paragraph start, end),
-    with and without a lead clause (``Theo đó, …``)."""
+    """Paragraph openings by their first two, three and four words, lower-cased: (opening,
+    paragraph start, end), with and without a lead clause (``Theo đó, …``). A name is looked up by
+    its own first words (at most four), so the lines it can open are few: no scan per work."""
     index: dict[str, list[tuple[int, int, int]]] = {}
     for line in re.finditer(r"[^\n]+", text):
         a, b = line.span()
         for opener in (_SUBJECT_PLAIN, _SUBJECT_OPEN):
             o = opener.match(text, a, b).end()
-            key = " ".join(w.lower() for w in _WORD_RE.findall(text, o, min(b, o + 40))[:2])
-            if key and (not index.get(key) or index[key][-1][1] != a):
-                index.setdefault(key, []).append((o, a, b))
+            words = [w.lower() for w in _WORD_RE.findall(text, o, min(b, o + 60))[:4]]
+            for n in _KEY_WORDS:
+                if len(words) < n:
+                    break
+                key = " ".join(words[:n])
+                if not index.get(key) or index[key][-1][1] != a:
+                    index.setdefault(key, []).append((o, a, b))
     return index
 
 
@@ -921,7 +930,7 @@ def _subject_places(text: str, paragraphs: list[tuple[int, int]], measured: tupl
 def _subject_paragraphs(text: str, label: str, index: dict) -> list[tuple[int, int]]:
     """The paragraphs (with the list items a closing colon introduces) that open with the work as
     their subject (``Cầu Nhơn Trạch là …``, ``Cây cầu Nhơn Trạch có chiều dài …``)."""
-    key = " ".join(w.lower() for w in _WORD_RE.findall(label)[:2])
+    key = " ".join(w.lower() for w in _WORD_RE.findall(label)[: _KEY_WORDS[-1]])
     want = _fold(label)
     out: list[tuple[int, int]] = []
     for o, a, b in index.get(key, ()):
