@@ -143,3 +143,27 @@ def test_a_ring_railway_and_an_economic_zone_given_as_an_example_of_its_kind():
                    "như Dung Quất và cảng biển.", scope="unit/province/51"))
     assert ("Railway", "Đường sắt vành đai phía Tây thành phố Đà Nẵng") in {(k, n) for k, n, _l, _s in got}
     assert ("EconomicZone", "Khu kinh tế Dung Quất") in {(k, n) for k, n, _l, _s in got}
+
+
+# Rules from groups I and J (works and targets): texts of the same kinds, written for these tests.
+
+def test_a_coastal_zone_named_with_its_side_is_one_zone_and_a_board_names_none():
+    got = rows(run("Ban Quản lý Khu kinh tế Quảng Ninh công bố Quy hoạch chung Khu kinh tế ven biển phía Đông Quảng "
+                   "Yên đến năm 2045. Xây dựng Khu kinh tế ven biển Đông Quảng Yên hiện đại, xanh."))
+    zones = {r for r in got if r[0] == "EconomicZone"}
+    assert {r[1] for r in zones} == {"Khu kinh tế ven biển phía Đông Quảng Yên"}
+
+
+def test_a_park_named_in_a_table_cell_is_named_by_the_whole_cell():
+    text = "STT\tTên\tDiện tích (ha)\n1\tCụm công nghiệp Làng nghề Đông Triều (giai đoạn 2)\t30\n"
+    doc = CleanDocument(text=text, path="variant.txt")  # its structure reads the tab-separated rows
+    ctx = ExtractionContext(as_of=date(2024, 6, 1), resolver=get_resolver(), main_document=ID["doc/qd-ttg/2024/8"],
+                            scope_unit=ID["unit/province/22"])
+    emitter = Emitter(doc)
+    infrastructure.extract(doc, emitter, ctx)
+    assert {r[1] for r in rows(emitter.graph) if r[0] == "IndustrialCluster"} == {"Cụm công nghiệp Làng nghề Đông Triều"}
+
+
+def test_an_expressway_named_by_one_stop_is_the_one_named_by_its_ends():
+    got = rows(run("Cầu mới nối với cao tốc Hạ Long - Vân Đồn - Móng Cái, thay vì đi vòng qua cao tốc Vân Đồn như trước."))
+    assert {r[1] for r in got if r[0] == "Expressway"} == {"Cao tốc Hạ Long - Vân Đồn - Móng Cái"}

@@ -350,3 +350,108 @@ def test_the_urban_area_of_a_numbered_segment_plan_keeps_the_ring_road_in_its_na
     area = projects["Khu đô thị phía Nam Vành đai 3"]
     assert (area, RDF.type, QH.UrbanArea) in g
     assert set(g.objects(area, QH.locatedIn)) == {ID["unit/province/79"]}
+
+
+# Rules from groups I and J (works and targets): texts of the same kinds, written for these tests.
+
+def test_rows_of_a_flattened_list_table_take_the_kind_of_their_section_the_captions_province_and_area(tmp_path):
+    text = ("# Quy hoạch các khu công nghiệp tại Khu kinh tế Nghi Sơn\n\n"
+            "Bảng: Danh mục các khu công nghiệp, cụm công nghiệp trong Khu kinh tế Nghi Sơn, tỉnh Thanh Hóa.\n\n"
+            "|\n|\n|\n"
+            "I | KHU CÔNG NGHIỆP | 1.500 - 1.600 |\n"
+            "1 | Sân bay Cũ Khu A | 310 |\n"
+            "2 | Bình Minh 1 | 500 - 600 |\n"
+            "3 | Khu công nghiệp Tĩnh Gia (giai đoạn 1) | 420,5 |\n"
+            "II | CỤM CÔNG NGHIỆP | 120 - 150 |\n"
+            "1 | Cụm công nghiệp Làng nghề Hải Lĩnh | 35,2 |\n"
+            "|\n|\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert set(projects) == {"Sân bay Cũ Khu A", "Bình Minh 1", "Khu công nghiệp Tĩnh Gia",
+                             "Cụm công nghiệp Làng nghề Hải Lĩnh"}
+    assert (projects["Sân bay Cũ Khu A"], RDF.type, QH.IndustrialPark) in g  # a park on an airfield's site
+    assert (projects["Cụm công nghiệp Làng nghề Hải Lĩnh"], RDF.type, QH.IndustrialCluster) in g
+    for p in projects.values():
+        assert set(g.objects(p, QH.locatedIn)) == {ID["unit/province/38"]}  # Thanh Hóa, from the caption
+    assert _scales(g, projects["Sân bay Cũ Khu A"]) == {("area", Decimal("310"), "ha")}
+    assert _scales(g, projects["Khu công nghiệp Tĩnh Gia"]) == {("area", Decimal("420.5"), "ha")}
+    assert _scales(g, projects["Bình Minh 1"]) == set()  # a range of area is an estimate, no scale
+
+
+def test_a_work_in_a_news_title_takes_places_and_scale_from_the_paragraphs_about_it(tmp_path):
+    text = ("# Tiến độ Cầu Rạch Miễu 2 nối Tiền Giang - Bến Tre\n\n"
+            "Cầu Rạch Miễu 2 là hạng mục chính của dự án, dự kiến thông xe vào tháng 9/2025.\n\n"
+            "Tính đến tháng 6/2025, cầu Rạch Miễu 2 đã hoàn thành 80% khối lượng.\n\n"
+            "Cây cầu Rạch Miễu 2 có chiều dài khoảng 3,4km, nối liền huyện Châu Thành (Tiền Giang) với huyện "
+            "Châu Thành (Bến Tre).\n\n"
+            "Cầu Rạch Miễu 2 là điểm nhấn kết nối giữa Tiền Giang - Bến Tre - Vĩnh Long.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    bridge = projects["Cầu Rạch Miễu 2"]
+    assert (bridge, RDF.type, QH.Bridge) in g
+    assert set(g.objects(bridge, QH.locatedIn)) == {ID["unit/province/82"], ID["unit/province/83"]}  # not Vĩnh Long
+    assert _scales(g, bridge) == {("length", Decimal("3.4"), "km")}
+
+
+def test_a_title_work_under_its_other_name_and_a_distance_is_no_scale(tmp_path):
+    text = ("# Đi từ sân bay Côn Đảo về trung tâm\n\n"
+            "Sân bay Côn Đảo hay cảng hàng không Côn Đảo tọa lạc tại huyện Côn Đảo, tỉnh Bà Rịa - Vũng Tàu. "
+            "Sân bay cách trung tâm thị trấn khoảng 14km.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert list(projects) == ["Cảng hàng không Côn Đảo"]
+    airport = projects["Cảng hàng không Côn Đảo"]
+    assert set(g.objects(airport, QH.locatedIn)) == {ID["unit/province/77"]}
+    assert _scales(g, airport) == set()
+
+
+def test_a_fact_sheet_after_a_line_naming_the_project_gives_its_site_area(tmp_path):
+    text = ("# Khởi công Bến xe khách Nam Đà Nẵng\n\n"
+            "Ngày 2/6/2025, thành phố Đà Nẵng khởi công Dự án Bến xe khách Nam Đà Nẵng tại quận Cẩm Lệ.\n\n"
+            "Thông tin tổng quan dự án Bến xe khách Nam Đà Nẵng\n\n"
+            "Chủ đầu tư: Công ty Cổ phần Bến xe Đà Nẵng\n\n"
+            "Tổng diện tích đất: Khoảng 35.000m²\n\n"
+            "Quy mô xây dựng:\n\n"
+            "- Diện tích xây dựng: 4.100m²\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    station = projects["Bến xe khách Nam Đà Nẵng"]
+    assert set(g.objects(station, RDF.type)) == {QH.Project}
+    assert set(g.objects(station, QH.locatedIn)) == {ID["unit/province/48"]}
+    assert _scales(g, station) == {("area", Decimal("3.5"), "ha")}  # the land, not the building
+
+
+def test_a_numbered_park_named_again_with_its_province_is_one_work_measured_by_the_paragraph_after(tmp_path):
+    text = ("# Khu công nghiệp số 02 Bắc Ninh được phê duyệt quy hoạch thế nào?\n\n"
+            "Ngày 3/4/2025, UBND tỉnh Bắc Ninh ban hành Quyết định 512/QĐ-UBND phê duyệt Đồ án Quy hoạch phân khu xây "
+            "dựng tỷ lệ 1/2000 Khu công nghiệp số 02.\n\n"
+            "Theo đó, Khu công nghiệp số 02 Bắc Ninh được phê duyệt như sau:\n\n"
+            "Diện tích quy hoạch khoảng 310 ha, thuộc các xã của huyện Gia Bình.\n\n"
+            "Ngày 1/3/2025, HĐND tỉnh Bắc Ninh thông qua đồ án quy hoạch phân khu xây dựng tỷ lệ 1/2000 Khu công "
+            "nghiệp số 02 Bắc Ninh.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert list(projects) == ["Khu công nghiệp số 02"]
+    park = projects["Khu công nghiệp số 02"]
+    assert set(g.objects(park, QH.locatedIn)) == {ID["unit/province/27"]}
+    assert _scales(g, park) == {("area", Decimal("310"), "ha")}
+
+
+def test_numbered_headings_of_works_read_their_paragraphs_and_an_aim_item_is_no_work(tmp_path):
+    text = ("# 3 dự án lớn tại Long An\n\n"
+            "Sau đây là 3 dự án lớn:\n\n"
+            "*(1) Khu đô thị sinh thái Cần Đước*\n\n"
+            "Khu đô thị sinh thái Cần Đước tọa lạc tại huyện Cần Đước với diện tích 1.200 ha.\n\n"
+            "*(2) Metro TP.HCM - Long An*\n\n"
+            "Tuyến metro dự kiến dài 40 km, điểm đầu tại Quận 8.\n\n"
+            "*Ba dự án lớn tại Long An (Hình từ Internet)*\n\n"
+            "- Xây dựng Khu kinh tế ven biển Long An trở thành động lực tăng trưởng của vùng.\n")
+    g = _text_graph(tmp_path, text)
+    projects = _projects(g)
+    assert set(projects) == {"Khu đô thị sinh thái Cần Đước", "Metro TP.HCM - Long An"}
+    urban = projects["Khu đô thị sinh thái Cần Đước"]
+    assert set(g.objects(urban, QH.locatedIn)) == {ID["unit/province/80"]}  # the district's province
+    assert _scales(g, urban) == {("area", Decimal("1200"), "ha")}
+    metro = projects["Metro TP.HCM - Long An"]
+    assert (metro, RDF.type, QH.UrbanRailway) in g
+    assert ("length", Decimal("40"), "km") in _scales(g, metro)

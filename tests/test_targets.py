@@ -317,3 +317,63 @@ def test_a_capacity_of_one_work_stays_its_scale_for_every_period_of_its_line():
     out, _ = run("- Công suất thiết kế dự kiến: khoảng 4 triệu hành khách/năm thời kỳ 2021-2030; khoảng 9 triệu "
                  "hành khách/năm tầm nhìn đến năm 2050.")
     assert "passenger-throughput" not in out
+
+
+# Rules from groups I and J (works and targets): texts of the same kinds, written for these tests.
+
+def test_items_under_a_lead_naming_a_year_take_that_year_and_zone_indicators_are_read():
+    text = ("Các chỉ tiêu cụ thể đặt ra cho Khu kinh tế Vân Phong như sau:\n\n"
+            "- Đến năm 2030:\n\n"
+            "+ Tỷ lệ lấp đầy các khu công nghiệp đạt 70%;\n\n"
+            "+ Tổng thu hút đầu tư: khoảng 5 tỷ USD;\n\n"
+            "+ Kim ngạch xuất nhập khẩu: 8 tỷ USD;\n\n"
+            "+ Tạo việc làm: trên 60.000 người.\n\n"
+            "- Đến năm 2045:\n\n"
+            "+ Thu ngân sách: 45.000 tỷ đồng;\n\n"
+            "+ Tỷ lệ lấp đầy các khu công nghiệp đạt 95%.\n")
+    out, _ = run(text, plan="plan/provincial/khanh-hoa/2021-2030")
+    got = {(ind, t["value"], t["comp"], t["time"]) for ind, ts in out.items() for t in ts}
+    assert got == {
+        ("industrial-occupancy-rate", "70", None, "2030"), ("investment-attraction", "5", "about", "2030"),
+        ("export-import-value", "8", None, "2030"), ("jobs-created", "60000", "above", "2030"),
+        ("budget-revenue", "45000", None, "2045"), ("industrial-occupancy-rate", "95", None, "2045"),
+    }
+
+
+def test_average_shares_in_grdp_are_the_structure_over_the_plan_period_with_the_manufacturing_part():
+    text = ("b) Mục tiêu cụ thể đến năm 2030\n\n"
+            "+ Tỷ trọng bình quân trong GRDP của khu vực dịch vụ khoảng 45%, khu vực công nghiệp - xây dựng trên 38% "
+            "(trong đó công nghiệp chế biến, chế tạo khoảng 25%), khu vực nông, lâm, thủy sản khoảng 9%;\n")
+    out, _ = run(text, plan="plan/provincial/dien-bien/2021-2030")
+    got = {(ind, t["value"], t["comp"], t["time"]) for ind, ts in out.items() for t in ts}
+    assert got == {
+        ("grdp-structure-services", "45", "about", "2021-2030"),
+        ("grdp-structure-industry-construction", "38", "above", "2021-2030"),
+        ("manufacturing-share", "25", "about", "2021-2030"),
+        ("grdp-structure-agriculture", "9", "about", "2021-2030"),
+    }
+
+
+def test_numbers_of_units_and_the_population_of_one_work_are_not_population_targets():
+    text = ("Mục tiêu sắp xếp đơn vị hành chính đến năm 2030:\n\n"
+            "3. Nhập toàn bộ diện tích tự nhiên, quy mô dân số của Phường 4, Phường 9, Quận 3 thành một đơn vị hành chính.\n\n"
+            "Khu đô thị mới Tây Bắc với diện tích 1.200 ha, quy mô dân số khoảng 150.000 người đã được khởi công.\n")
+    out, _ = run(text, plan="plan/provincial/dien-bien/2021-2030")
+    assert "population" not in out
+
+
+def test_sub_headings_of_an_aims_list_give_the_year_of_its_capacities():
+    text = ("Theo đó, Quyết định nêu rõ mục tiêu quy hoạch cảng hàng không Điện Biên như sau:\n\n"
+            "*(1) Thời kỳ 2021-2030*\n\n"
+            "- Cấp sân bay: 4C.\n\n"
+            "- Công suất: khoảng 3 triệu hành khách/năm và 8.000 tấn hàng hóa/năm.\n\n"
+            "- Loại tàu bay khai thác: A321 và tương đương.\n\n"
+            "*(2) Tầm nhìn đến năm 2050*\n\n"
+            "- Cấp sân bay: 4C.\n\n"
+            "- Công suất: khoảng 5 triệu hành khách/năm và 12.000 tấn hàng hóa/năm.\n")
+    out, _ = run(text)
+    got = {(ind, t["value"], t["time"]) for ind, ts in out.items() for t in ts}
+    assert got == {
+        ("passenger-throughput", "3000000", "2030"), ("cargo-throughput", "8000", "2030"),
+        ("passenger-throughput", "5000000", "2050"), ("cargo-throughput", "12000", "2050"),
+    }

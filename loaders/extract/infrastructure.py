@@ -35,7 +35,7 @@ Rules (general patterns of the genre):
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from rdflib import RDF, Literal, URIRef
@@ -70,6 +70,7 @@ class Item:
     connects: list[Match] = field(default_factory=list)
     route_number: str = ""
     status: str = ""
+    full: bool = False  # written with the full name of its kind ("khu kinh tế ven biển phía Nam X")
 
 
 #: Space inside one line: a kind word never takes its name from the next line (a heading).
@@ -87,7 +88,10 @@ _BGEZ = re.compile(rf"khu kinh tế cửa khẩu{_SP}(?:(?P<at>tại{_SP}cửa k
 #: After "đường sắt": a ring line and the city it rings ("vành đai phía Đông thành phố Hà Nội").
 _RING = re.compile(rf"vành đai(?:{_SP}phía{_SP}(?:Đông|Tây|Nam|Bắc)(?:{_SP}(?:Nam|Bắc))?)?{_SP}(?:(?i:thành phố|TP\.?|Thủ đô){_SP})?(?=[A-ZĐ])")
 #: "khu kinh tế X"; "khu kinh tế ven biển như X" (an example of the kind: zone X).
-_EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)(?:(?:ven biển|biển){_SP})?(?:như{_SP})?", re.IGNORECASE)
+_EZ = re.compile(rf"khu kinh tế{_SP}(?!cửa khẩu)(?:(?P<coast>ven biển|biển){_SP}(?P<side>phía{_SP}(?=Đông|Tây|Nam|Bắc))?)?(?:như{_SP})?",
+                 re.IGNORECASE)
+#: A management board named after a province's zones ("Ban Quản lý Khu kinh tế Hải Phòng"): no zone.
+_BOARD_BEFORE = re.compile(r"(?i:ban quản lý)[ \t]+$")
 _GATE = re.compile(rf"cửa khẩu(?P<kind>{_SP}quốc tế|{_SP}chính|{_SP}phụ|{_SP}song phương)?{_SP}", re.IGNORECASE)
 _PARK = re.compile(rf"(?P<kind>khu|cụm) công nghiệp{_SP}", re.IGNORECASE)
 _PLACE_INTRO = re.compile(r"(?:trên địa bàn|tại|ở)\s+", re.IGNORECASE)
@@ -188,6 +192,12 @@ def _location(text: str, name_start: int, name_end: int, ctx: ExtractionContext)
     return []
 
 
+def _is_province(ctx: ExtractionContext, name: str) -> bool:
+    """Whether ``name`` is a province's name."""
+    u = resolve_unit(ctx, name, level="province")
+    return u is not None
+
+
 def _scope_province(ctx: ExtractionContext) -> list[Match]:
     if province_code(ctx) and ctx.scope_unit is not None:
         return [Match(ctx.scope_unit, "", "province", province_code(ctx) or "")]
@@ -273,6 +283,22 @@ def _routes(text: str, ctx: ExtractionContext, taken: list[tuple[int, int]]) -> 
     return items
 
 
+def _short_writings(items: list[Item]) -> None:
+    """An expressway named by one place (``cao tốc Long Thành``) that is a stop of exactly one
+    expressway the text names by its ends (``cao tốc TPHCM - Long Thành - Dầu Giây``) is that one."""
+    routes = [it for it in items if it.cls == QH.Expressway and " - " in it.label]
+    stops: dict[str, list[Item]] = {}
+    for it in routes:
+        for part in it.label.removeprefix("Cao tốc ").split(" - "):
+            stops.setdefault(part.strip(), []).append(it)
+    for it in items:
+        if it.cls != QH.Expressway or " - " in it.label:
+            continue
+        same = stops.get(it.label.removeprefix("Cao tốc ").strip(), [])
+        if len({s.iri for s in same}) == 1:
+            it.iri, it.label, it.connects = same[0].iri, same[0].label, []
+
+
 def _zone_iri(kind_words: str, name: str) -> URIRef:
     return ID["zone/" + slugify(f"{kind_words} {fold_dashes(name)}")]
 
@@ -297,7 +323,12 @@ def _zones_and_gates(text: str, ctx: ExtractionContext, taken: list[tuple[int, i
             continue
         e = _name_at(text, p)
         name = _clean(text[p:e])
-        it = Item(_zone_iri("khu kinh tế", name), QH.EconomicZone, f"Khu kinh tế {name}", Span(m.start(), e), text[m.start() : e])
+        if _BOARD_BEFORE.search(text, max(0, m.start() - 20), m.start()) and _is_province(ctx, name):
+            continue  # the board of the province's zones, not a zone
+        # "khu kinh tế ven biển phía Nam Hải Phòng" is the zone "Nam Hải Phòng" under its full name
+        label = f"Khu kinh tế {m.group('coast').lower()} phía {name}" if m.group("side") else f"Khu kinh tế {name}"
+        it = Item(_zone_iri("khu kinh tế", name), QH.EconomicZone, label, Span(m.start(), e), text[m.start() : e])
+        it.full = bool(m.group("side"))
         it.locations = _location(text, p, e, ctx) or _scope_province(ctx)
         items.append(it)
         zone_spans.append((m.start(), e))
@@ -325,7 +356,17 @@ _COMPANY_BEFORE = re.compile(r"(?i:công ty|tập đoàn|tổng công ty)[^\n,.;
 _PARK_ALIAS = re.compile(rf"{_SP}?\((?:(?i:KCN|khu công nghiệp)|(?P<c>(?i:CCN|cụm công nghiệp))){_SP}(?P<name>[^()\n]{{2,60}})\)")
 
 
-def _parks(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
+def _cell_end(cells: list[tuple[int, int]], pos: int, text: str) -> int | None:
+    """End of the name in the table cell holding ``pos`` (before a bracket), ``None`` outside cells."""
+    k = bisect_right(cells, (pos, len(text) + 1)) - 1
+    if k < 0 or not cells[k][0] <= pos < cells[k][1]:
+        return None
+    a, b = cells[k]
+    bracket = text.find("(", pos, b)
+    return len(text[a : bracket if bracket >= 0 else b].rstrip(" *")) + a
+
+
+def _parks(text: str, ctx: ExtractionContext, emitter: Emitter, cells: list[tuple[int, int]] = ()) -> list[Item]:
     items: list[Item] = []
     aliases: dict[URIRef, URIRef] = {}  # the IRI of a park's other name -> the park's
     for m in _PARK.finditer(text):
@@ -336,6 +377,9 @@ def _parks(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
             continue  # a company named after the park, not the park
         if text[p : p + 1].isupper():
             e = _name_at(text, p)
+            in_cell = _cell_end(cells, m.start(), text) if cells else None
+            if in_cell is not None and in_cell > e:
+                e = in_cell  # "Cụm công nghiệp Làng nghề Cổ Am": the cell is the name
             name = _clean(text[p:e])
             iri = _zone_iri(kind_words, name)
             it = Item(iri, cls, f"{kind_words.capitalize()} {name}", Span(m.start(), e), text[m.start() : e])
@@ -451,12 +495,16 @@ def _statuses(text: str, items: list[Item]) -> None:
                 after[0].status = "to-be-studied"
 
 
-def find_items(text: str, ctx: ExtractionContext, emitter: Emitter) -> list[Item]:
-    """All infrastructure entities of ``text`` (see the module rules)."""
+def find_items(text: str, ctx: ExtractionContext, emitter: Emitter, structure=None) -> list[Item]:
+    """All infrastructure entities of ``text`` (see the module rules); ``structure``: the document
+    structure (a park named in a table cell is named by the whole cell)."""
     taken: list[tuple[int, int]] = []
     items = _routes(text, ctx, taken)
+    _short_writings(items)
     items += _zones_and_gates(text, ctx, taken)
-    items += _parks(text, ctx, emitter)
+    cells = sorted((c.span.start, c.span.end) for t in (structure.tables if structure is not None else ())
+                   for r in t.rows for c in r.cells)
+    items += _parks(text, ctx, emitter, cells)
     items += _poles_and_centres(text, ctx, emitter)
     _statuses(text, items)
     return items
@@ -466,7 +514,11 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     """Emit routes, zones, gates, parks, poles and centres with location, status and ``qh:listedIn``."""
     g = emitter.triples
     listed_in = ctx.main_plan or ctx.main_document or doc.iri
-    for it in find_items(doc.text, ctx, emitter):
+    items = find_items(doc.text, ctx, emitter, doc.structure)
+    full = {it.iri: it.label for it in items if it.full}
+    for it in items:
+        it.label = full.get(it.iri, it.label)  # one label per zone: its full name where the text gives it
+    for it in items:
         emitter.entity(it.iri, it.cls, it.span, label_vi=it.label)
         if it.written and _clean(it.written) != it.label:
             g.add((it.iri, SKOS.altLabel, Literal(_clean(it.written), lang="vi")))

@@ -66,7 +66,7 @@ import yaml
 from rdflib import RDF, Literal, URIRef
 
 from quyhoach.loaders.extract import mentions
-from quyhoach.loaders.extract._shared import decimal_literal, prefiltered
+from quyhoach.loaders.extract._shared import decimal_literal, prefiltered, province_code
 from quyhoach.loaders.extract.citations import main_mention
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
@@ -138,11 +138,15 @@ class Found:
     place_items: list = field(default_factory=list)  # items past ``place_end`` that say where it is
     scaled: bool = True  # whether the figures of the block are its scale (not for a container)
     planned: bool = False  # the work of an approved plan ("phê duyệt quy hoạch cảng hàng không X")
+    place_fallback: tuple[int, int] | None = None  # where its places are read when its block names none
+    area_cells: list = field(default_factory=list)  # figure cells of a list row: its area in ha
+    titled: bool = False  # named in the page's title (its places and scale: its subject paragraphs)
+    subjects: list = field(default_factory=list)  # the paragraphs that have it as their subject
 
 
 _ITEM_RE = re.compile(r"(?m)^[ \t]*(?:\(\d+\)|\d+[.)]|[a-zđ]\)|[-+•*])[ \t]*")
 _HEADING_RE = re.compile(r"(?m)^#{1,6}[ \t]+")
-_NAME_END_RE = re.compile(r"[;:,(\n\t]|\.(?!\d)|\s[-–—]\s*$")
+_NAME_END_RE = re.compile(r"[;:,(\n\t]|(?<!TP)(?<!TX)\.(?!\d)|\s[-–—]\s*$")
 _WORD_RE = re.compile(r"[\wÀ-ỹ]+")
 
 
@@ -162,6 +166,11 @@ def _kind_at(text: str, pos: int) -> tuple[int, str] | None:
     if word in _vocab().strict and not (words and words[0][0].isupper() and window[:1] == " "):
         return None
     return m.end(), cls
+
+
+def work_at(text: str, pos: int) -> bool:
+    """Whether a named work (a kind word of ``projects.yaml`` and its proper name) starts at ``pos``."""
+    return _kind_at(text, pos) is not None
 
 
 def _strip_lead(text: str, pos: int, end: int) -> int:
@@ -289,6 +298,22 @@ def _introduced_block(text: str, s0: int, s1: int) -> tuple[int, int]:
     return s0, end
 
 
+#: A field line of a fact sheet ("Chủ đầu tư: …", "Tổng diện tích đất: Gần 28.000m²") or an item under one.
+_FACT_LINE = re.compile(r"\n+(?:[ \t]*[^\n:.;]{2,40}:[^\n]*|[ \t]*[-+•][^\n]*)")
+
+
+def _fact_sheet_end(text: str, s0: int, s1: int) -> int:
+    """A line that only names a work (``(*) Thông tin tổng quan dự án X``, no closing stop) followed
+    by field lines: its block runs over the fields."""
+    line = text[s0:s1].rstrip()
+    if not line or line[-1] in ".;:!?" or "\n" in line:
+        return s1
+    end = s1
+    while (m := _FACT_LINE.match(text, end)) is not None:
+        end = m.end()
+    return end
+
+
 def _place_items(text: str, sentence_end: int, block_end: int) -> list[tuple[int, int]]:
     """The items of an introduced list that say where the work is."""
     return [(m.start(), m.end()) for m in _FOLLOWING_ITEM.finditer(text, sentence_end, block_end)
@@ -323,6 +348,33 @@ def _section_items(text: str, f: Found, headings: tuple[int, ...] = ()) -> list[
     return [(m.start(), m.end()) for m in _SECTION_ITEM.finditer(text, f.block[1], _block_end(text, f.end, headings=headings))]
 
 
+#: The next numbered item of a list numbered "(1)" or "1." ("(2) Cảng trung chuyển quốc tế Cần Giờ").
+_NEXT_NUMBERED = {"(": re.compile(r"\n[ \t*]*\(\d{1,2}\)"), "": re.compile(r"\n[ \t*]*\d{1,2}[.)][ \t]")}
+
+
+#: A paragraph after a line, and how a sentence paragraph ends.
+_PARAGRAPH = re.compile(r"\n+([^\n]+)")
+_SENTENCE_ENDS = (".", ";", ":", "!", "?", "…")
+
+
+def _heading_item_end(text: str, m: re.Match, name_end: int, line_end: int, headings: tuple[int, ...]) -> int:
+    """Where the block of a list item ends: its line, or, for a numbered item that only names the
+    work (``(2) Cảng trung chuyển quốc tế Cần Giờ``: the heading of its paragraphs), the next item
+    of the same numbering or the next heading."""
+    mark = text[m.start() : m.end()].strip(" \t*")
+    if text[name_end:line_end].strip(" *") or not mark[:1].isdigit() and not mark.startswith("("):
+        return line_end
+    limit = _block_end(text, line_end, headings=headings)
+    nxt = _NEXT_NUMBERED["(" if mark.startswith("(") else ""].search(text, line_end, limit)
+    limit = nxt.start() if nxt else limit
+    end = line_end
+    while (p := _PARAGRAPH.match(text, end, limit)) is not None and p.group(1).rstrip(" *").endswith(_SENTENCE_ENDS):
+        end = p.end()  # its paragraphs: sentences, up to a heading or caption (a line with no closing stop)
+    return end
+#: After a name: what it is to become ("… trở thành động lực tăng trưởng").
+_BECOMES = re.compile(r"\s+(?i:trở thành)\s")
+
+
 def find_projects(text: str, headings: tuple[int, ...] = ()) -> list[Found]:
     """Project mentions of ``text`` (fields, list items, titles/headings, prose ``Dự án``);
     ``headings``: the starts of the text's headings (a field's block ends at the next)."""
@@ -352,7 +404,10 @@ def find_projects(text: str, headings: tuple[int, ...] = ()) -> list[Found]:
         k = _kind_at(text, s)
         if k is None:
             continue
-        add(s, _delimited_end(text, k[0], line_end), k[1], (m.start(), line_end), True)
+        end = _delimited_end(text, k[0], line_end)
+        if _BECOMES.search(text, k[0], end):
+            continue  # "- Xây dựng Khu kinh tế X trở thành động lực …": an aim for the work, not a listed work
+        add(s, end, k[1], (m.start(), _heading_item_end(text, m, end, line_end, headings)), True)
     for m in _PROSE_PROJECT_RE.finditer(text):
         s = _strip_lead(text, m.start(), min(len(text), m.start() + 80))
         k = _kind_at(text, s)
@@ -360,6 +415,7 @@ def find_projects(text: str, headings: tuple[int, ...] = ()) -> list[Found]:
             continue
         sentence = mentions.sentence_at(text, m.start())
         s0, s1 = _introduced_block(text, *sentence)
+        s1 = _fact_sheet_end(text, s0, s1)
         end = _capitalised_end(text, k[0], min(len(text), k[0] + 120), _unit_named(text, s, k[0]))
         if end > k[0] and not _in_definition(text, m.start()):
             add(s, end, k[1], (s0, s1), False)
@@ -483,24 +539,98 @@ def example_projects(text: str) -> list[Found]:
     return out
 
 
+#: A numbering cell of a table row: an item number (``7``) or a section number (``II``).
+_NUMBER_CELL = re.compile(r"\s*(?:\d{1,3}|[IVX]{1,5})\.?\s*")
+_ROMAN_CELL = re.compile(r"\s*[IVX]{1,5}\.?\s*")
+#: A cell that is only a figure (``256``, ``186,5``), no range and no unit.
+_FIGURE_CELL = re.compile(r"\s*\d{1,3}(?:\.\d{3})*(?:,\d+)?\s*")
+#: Kinds whose size a list gives as an area in hectares (a figure cell without a unit).
+_AREA_KINDS = frozenset({"IndustrialPark", "IndustrialCluster", "UrbanArea", "TourismArea", "TechnologyPark"})
+
+
+def _row_groups(text: str, row) -> list[list]:
+    """The rows of ``row``: itself, or, for a table whose lines were flattened into one row of cells
+    (``I | KHU CÔNG NGHIỆP | 2.810 | 1 | Tên A | 256 | 2 | Tên B | 186,5 …``), the runs of cells that
+    open with a numbering cell (an item number or a section's Roman numeral)."""
+    cells = row.cells
+    starts: list[int] = []
+    expected = 1  # item numbers count 1, 2, 3 … and start again after a section's numeral
+    for i, c in enumerate(cells[:-1]):
+        cell = text[c.span.start : c.span.end].strip().rstrip(".")
+        if not text[cells[i + 1].span.start : cells[i + 1].span.start + 1].isupper():
+            continue
+        if _ROMAN_CELL.fullmatch(cell):
+            starts.append(i)
+            expected = 1
+        elif cell.isdigit() and int(cell) in (expected, 1):
+            starts.append(i)
+            expected = int(cell) + 1
+    if len(starts) < 3 or starts[0] != 0:
+        return [cells]
+    bounds = [*starts, len(cells)]
+    return [cells[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _section_kind(text: str, cells) -> str | None:
+    """The class a section row names (``II | CỤM CÔNG NGHIỆP | 280 - 325``): a Roman numeral, then a
+    cell that is only a kind word (or a plural head of ``group_kinds``)."""
+    if len(cells) < 2 or not _ROMAN_CELL.fullmatch(text, cells[0].span.start, cells[0].span.end):
+        return None
+    word = " ".join(text[cells[1].span.start : cells[1].span.end].lower().split())
+    word = re.sub(r"^(?:các|danh mục)\s+", "", word)
+    return next((c for k, c in _vocab().kinds if k == word), None) or _vocab().groups.get(word)
+
+
+def _caption_span(text: str, table) -> tuple[int, int]:
+    """The paragraph right before a table (its caption: ``Bảng: Danh mục các khu công nghiệp … trong
+    Khu kinh tế ven biển phía Nam Hải Phòng.``)."""
+    end = text.rfind("\n", 0, table.span.start)
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    return text.rfind("\n", 0, end) + 1, max(end, 0)
+
+
 def table_projects(text: str, structure) -> list[Found]:
     """One project per table row whose name cell opens with a kind word (after the lead words);
-    the row is the block its place and scale are read in."""
+    the row is the block its place and scale are read in. Under a section row that names a kind
+    (``I | KHU CÔNG NGHIỆP``) every numbered row is a work of that kind, named by its name cell as
+    written (``Tiên Lãng 1``; a kind word of its own names the site: ``Sân bay Tiên Lãng Khu A`` is a
+    park); a row that names no place takes the places of the table's caption, and a lone figure cell
+    after the name of a park, cluster or area is its area in ha."""
     out: list[Found] = []
     if structure is None:
         return out
     for table in structure.tables:
-        for row in table.body:
-            for cell in row.cells:
-                s = _strip_lead(text, cell.span.start, cell.span.end)
-                while s < cell.span.end and text[s] in " *":
-                    s += 1
-                k = _kind_at(text, s)
-                if k is None:
+        caption = _caption_span(text, table)
+        section: str | None = None
+        for row in table.body or table.rows:
+            groups = _row_groups(text, row)
+            if not table.body and len(groups) == 1:
+                continue  # a lone row is a header, unless it is a flattened table
+            for cells in groups:
+                kind = _section_kind(text, cells)
+                if kind is not None:
+                    section = kind
                     continue
-                end = _delimited_end(text, k[0], cell.span.end)
-                out.append(Found(s, end, k[1], (row.span.start, row.span.end), True))
-                break
+                span = (cells[0].span.start, cells[-1].span.end)
+                for idx, cell in enumerate(cells):
+                    s = _strip_lead(text, cell.span.start, cell.span.end)
+                    while s < cell.span.end and text[s] in " *":
+                        s += 1
+                    k = _kind_at(text, s)
+                    numbered = section is not None and idx == 1 and _NUMBER_CELL.fullmatch(text, cells[0].span.start, cells[0].span.end)
+                    if k is None and not (numbered and text[s : s + 1].isupper()):
+                        continue
+                    end = _delimited_end(text, k[0] if k is not None else s, cell.span.end)
+                    f = Found(s, end, section if numbered else k[1], span, True)
+                    if section is not None:
+                        f.places_in_name = False  # a bare name is often its commune's ("Trấn Dương - Hòa Bình")
+                        f.place_fallback = caption
+                        if f.cls in _AREA_KINDS:
+                            f.area_cells = [(c.span.start, c.span.end) for c in cells[idx + 1 :]
+                                            if _FIGURE_CELL.fullmatch(text, c.span.start, c.span.end)][:1]
+                    out.append(f)
+                    break
     return out
 
 
@@ -510,6 +640,10 @@ _PART_RE = re.compile(r"(?i:trong đó|vốn góp|vốn vay|đoạn qua|rừng|p
 _PERIOD_RE = re.compile(r"(?i:thời kỳ|giai đoạn|tầm nhìn|năm \d{4})")
 #: A later period named between two figures of one measure.
 _VISION_RE = re.compile(r"(?i:tầm nhìn(?: đến)? năm \d{4})")
+
+
+#: Before a distance ("Cách trung tâm phường Dương Đông khoảng 10km").
+_DISTANCE_RE = re.compile(r"(?<![\wÀ-ỹ])(?i:cách)\s")
 
 
 @dataclass
@@ -545,12 +679,14 @@ def _measure(q: Quantity, before: str, after: str) -> tuple[str, str, Decimal] |
     measure = _MEASURES[unit]
     if _PART_RE.search(before[-40:]):
         return None
+    if measure == "length" and _DISTANCE_RE.search(before[-40:]):
+        return None  # "cách trung tâm … khoảng 10km": how far it is, not how long
     if measure == "area" and not re.search(r"(?i:diện tích|quy mô)", near):
         return None
     if unit in ("m²", "m2"):
         # the site of the work ("quy mô dự án … với diện tích khoảng 52.858,7 m²" = 5,28587 ha), not
         # the floor area of one of its buildings ("Diện tích xây dựng nhà ga … 2.668 m2")
-        if not re.search(r"(?i:quy mô)", before) or re.search(r"(?i:xây dựng|sàn|nhà ga|công trình)", near[-40:]):
+        if not re.search(r"(?i:quy mô|diện tích đất)", before) or re.search(r"(?i:xây dựng|sàn|nhà ga|công trình)", near[-40:]):
             return None
         return measure, "ha", Decimal("0.0001")
     factor = Decimal(1000) if unit == "gw" else Decimal(1)
@@ -594,6 +730,16 @@ def _scales(text: str, start: int, end: int, within: list[tuple[int, int]] | Non
     return out
 
 
+def _cell_areas(text: str, cells: list[tuple[int, int]]) -> list[_Scale]:
+    """The area in ha of a list row's lone figure cell (``256``, ``186,5``)."""
+    out: list[_Scale] = []
+    for a, b in cells:
+        for q in find_quantities(text[a:b], a):
+            if q.value is not None and not q.unit.strip():
+                out.append(_Scale("area", "ha", q.value, None, None, q.start, q.end))
+    return out[:1]
+
+
 def _label(text: str, f: Found) -> str:
     name = " ".join((f.label or text[f.start : f.end]).replace("*", "").split())
     return name[:1].upper() + name[1:]
@@ -626,6 +772,31 @@ def _writing_key(f: Found, label: str) -> tuple[str, str]:
     for pattern, writing in _vocab().writings:
         key = pattern.sub(writing, key)
     return f.cls, " ".join(key.split())
+
+
+def _is_province_name(ctx: ExtractionContext, name: str, day) -> bool:
+    """Whether ``name`` is exactly one province's name (``Hưng Yên``, ``tỉnh Hưng Yên``)."""
+    if ctx.resolver is None:
+        return False
+    try:
+        found = ctx.resolver.find_units(name, as_of=day)
+    except Exception:  # noqa: BLE001 - a resolver failure must not stop extraction
+        return False
+    return len(found) == 1 and found[0][2].level == "province" and found[0][0] <= 5 and found[0][1] == len(name)
+
+
+def _drop_trailing_places(ctx: ExtractionContext, text: str, found: list[Found], day) -> None:
+    """A name that is another name of the text followed by a province (``Khu công nghiệp số 01 Hưng
+    Yên`` after ``Khu công nghiệp số 01``) is that work, the province its place."""
+    labels = {(f.cls, _label(text, f)) for f in found}
+    for f in found:
+        label = _label(text, f)
+        words = label.split()
+        for cut in range(max(1, len(words) - 4), len(words)):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            if (f.cls, head) in labels and _is_province_name(ctx, tail, day):
+                f.label = head
+                break
 
 
 def _merge_writings(text: str, found: list[Found]) -> None:
@@ -668,6 +839,12 @@ def _former_provinces(ctx: ExtractionContext, part: str) -> list[URIRef]:
 _SUBJECT_LEAD_RE = re.compile(r"[\s*\-+•]*(?:[^,.;:\n]{0,80},\s*)?")
 
 
+#: A name that is a number within its kind ("Khu công nghiệp số 01").
+_NUMBERED_NAME = re.compile(r"số\s+\d")
+#: The paragraph after a line (blank lines between).
+_NEXT_PARAGRAPH = re.compile(r"\n+[^\n]+")
+
+
 def _later_paragraphs(text: str, f: Found, label: str, headings: tuple[int, ...] = ()) -> list[tuple[int, int]]:
     """Paragraphs of the work's section, after it, that open by naming it again under another
     writing of its kind (``sân bay Ninh Bình`` for ``Cảng hàng không quốc tế Ninh Bình``): their
@@ -677,7 +854,7 @@ def _later_paragraphs(text: str, f: Found, label: str, headings: tuple[int, ...]
         return []
     proper = label[len(kinds[0]) + 1 :].strip()
     proper = re.sub(r"^(?i:quốc tế|quốc gia)\s+", "", proper)
-    if len(proper) < 3 or not proper[:1].isupper():
+    if len(proper) < 3 or not (proper[:1].isupper() or _NUMBERED_NAME.match(proper)):
         return []
     alt = "|".join(re.escape(k) for k, c in _vocab().kinds if c == f.cls)
     named = re.compile(rf"(?i:{alt})\s+(?:(?i:quốc tế|quốc gia)\s+)?{re.escape(proper)}(?![\wÀ-ỹ])")
@@ -689,8 +866,130 @@ def _later_paragraphs(text: str, f: Found, label: str, headings: tuple[int, ...]
             continue  # named in passing, not the paragraph's subject
         line_end = text.find("\n", m.end())
         line_end = end if line_end < 0 else min(line_end, end)
+        if text[line_start:line_end].rstrip().endswith(":"):
+            # "Theo đó, Khu công nghiệp số 01 … như sau:" introduces the paragraph after it
+            nxt = _NEXT_PARAGRAPH.match(text, line_end, end)
+            if nxt is not None:
+                line_end = nxt.end()
         if not out or out[-1][1] < line_start:
             out.append((line_start, line_end))
+    return out
+
+
+#: Before a paragraph's subject: item marks, one lead clause, and a word for the kind of work
+#: ("Tuyến cao tốc X có tổng chiều dài …", "Cây cầu X …", "Tính đến cuối tháng 4/2025, cầu X …").
+_SUBJECT_OPEN = re.compile(r"[ \t*\-+•]*(?:[^,.;:\n]{0,60},[ \t]*)?(?:(?i:tuyến|cây|dự án)[ \t]+)?")
+_SUBJECT_PLAIN = re.compile(r"[ \t*\-+•]*(?:(?i:tuyến|cây|dự án)[ \t]+)?")
+#: A paragraph that says where a work lies or runs.
+_WHERE_RE = re.compile(r"(?i:đi qua|qua địa bàn|nằm (?:tại|ở|trên)|tọa lạc|toạ lạc|nối liền|thuộc địa bàn|địa điểm|vị trí)")
+
+
+def _fold(name: str) -> str:
+    return " ".join(_DASHES.sub(" ", name.lower()).split())
+
+
+#: How many first words of a paragraph's opening key the index (a work's name has at least two).
+_KEY_WORDS = (2, 3, 4)
+
+
+def _subject_index(text: str) -> dict[str, list[tuple[int, int, int]]]:
+    """Paragraph openings by their first two, three and four words, lower-cased: (opening,
+    paragraph start, end), with and without a lead clause (``Theo đó, …``). A name is looked up by
+    its own first words (at most four), so the lines it can open are few: no scan per work."""
+    index: dict[str, list[tuple[int, int, int]]] = {}
+    for line in re.finditer(r"[^\n]+", text):
+        a, b = line.span()
+        for opener in (_SUBJECT_PLAIN, _SUBJECT_OPEN):
+            o = opener.match(text, a, b).end()
+            words = [w.lower() for w in _WORD_RE.findall(text, o, min(b, o + 60))[:4]]
+            for n in _KEY_WORDS:
+                if len(words) < n:
+                    break
+                key = " ".join(words[:n])
+                if not index.get(key) or index[key][-1][1] != a:
+                    index.setdefault(key, []).append((o, a, b))
+    return index
+
+
+def _subject_places(text: str, paragraphs: list[tuple[int, int]], measured: tuple[int, int] | None) -> list[str]:
+    """Where a work's subject paragraphs place it: a paragraph that says where it runs (``… đi qua
+    ba địa phương sau:`` with its items), the one that measures it, and the items that say where."""
+    out: list[str] = []
+    for a, b in paragraphs:
+        line_end = text.find("\n", a, b)
+        line_end = b if line_end < 0 else line_end
+        if _WHERE_RE.search(text, a, line_end):
+            out.append(text[a:b])
+            continue
+        if (a, b) == measured:
+            out.append(text[a:line_end])
+        out += [text[x:y] for x, y in _place_items(text, line_end, b)]
+    return out
+
+
+def _subject_paragraphs(text: str, label: str, index: dict) -> list[tuple[int, int]]:
+    """The paragraphs (with the list items a closing colon introduces) that open with the work as
+    their subject (``Cầu Nhơn Trạch là …``, ``Cây cầu Nhơn Trạch có chiều dài …``)."""
+    key = " ".join(w.lower() for w in _WORD_RE.findall(label)[: _KEY_WORDS[-1]])
+    want = _fold(label)
+    out: list[tuple[int, int]] = []
+    for o, a, b in index.get(key, ()):
+        got = _fold(text[o : min(b, o + len(label) + 8)])
+        if got.startswith(want) and not got[len(want) : len(want) + 1].isalnum():
+            out.append(_introduced_block(text, a, b))
+    return out
+
+
+def _proper(label: str, cls: str) -> str:
+    """A work's name without its kind words (``Gia Bình`` of ``Cảng hàng không quốc tế Gia Bình``)."""
+    low = label.lower()
+    kind = next((k for k, c in _vocab().kinds if c == cls and low.startswith(k + " ")), "")
+    return re.sub(r"^(?:quốc tế|quốc gia)\s+", "", _fold(label[len(kind):]))
+
+
+def _named_otherwise(text: str, f: Found, found: list[Found]) -> bool:
+    """Whether another mention names the same work under another writing of its kind (``sân bay Gia
+    Bình`` in a title, ``Cảng hàng không quốc tế Gia Bình`` in the text)."""
+    proper = _proper(_label(text, f), f.cls)
+    return any(o.cls == f.cls and _proper(_label(text, o), o.cls) == proper for o in found)
+
+
+def _other_name(text: str, label: str, paragraph: tuple[int, int]) -> str | None:
+    """The name a subject paragraph gives as the work's other writing (``Sân bay Phú Quốc hay cảng
+    hàng không quốc tế Phú Quốc tọa lạc …``): its formal name."""
+    m = re.compile(re.escape(label) + r"\s+(?:hay|hoặc|còn gọi là)\s+", re.IGNORECASE).search(text, *paragraph)
+    if m is None:
+        return None
+    k = _kind_at(text, m.end())
+    if k is None:
+        return None
+    end = _capitalised_end(text, k[0], paragraph[1])
+    name = " ".join(text[m.end() : end].split())
+    return name[:1].upper() + name[1:] if end > k[0] else None
+
+
+def title_projects(text: str, structure, index: dict) -> list[Found]:
+    """Works named in the page's title (``Cập nhật tiến độ mới nhất Cầu Nhơn Trạch nối TPHCM - Đồng
+    Nai``) that a paragraph of the page has as its subject: the page is about them."""
+    if structure is None or structure.page_title is None:
+        return []
+    t0, t1 = structure.page_title.span.start, structure.page_title.span.end
+    out: list[Found] = []
+    for m in _vocab().kind_re.finditer(text, t0, t1):
+        if out and m.start() < out[-1].end:
+            continue
+        k = _kind_at(text, m.start())
+        if k is None:
+            continue
+        end = _capitalised_end(text, k[0], t1, _unit_named(text, m.start(), k[0]))
+        if end <= k[0]:
+            continue
+        f = Found(m.start(), end, k[1], (t0, t1), False, places_in_name=False, titled=True)
+        paragraphs = _subject_paragraphs(text, _label(text, f), index)
+        if paragraphs:
+            f.label = _other_name(text, _label(text, f), paragraphs[0]) or ""
+            f.subjects = paragraphs
+            out.append(f)
     return out
 
 
@@ -711,7 +1010,23 @@ def _provinces(ctx: ExtractionContext, text: str, day) -> list[URIRef]:
     for _s, _e, m in found:
         if m.level == "province" and m.iri not in out:
             out.append(m.iri)
+    if not out:
+        # only districts named ("thuộc huyện Cần Giờ"): the provinces they lie in
+        for _s, _e, m in found:
+            parent = _parent_province(ctx, m) if m.level == "district" else None
+            if parent is not None and parent not in out:
+                out.append(parent)
     return out
+
+
+def _parent_province(ctx: ExtractionContext, m) -> URIRef | None:
+    """The province a district lies in (from the reference units)."""
+    try:
+        record = ctx.resolver.unit_by_iri.get(m.iri)
+    except AttributeError:
+        return None
+    parent = getattr(record, "parent", None)
+    return parent if parent is not None and "/province" in str(parent) else None
 
 
 def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> None:
@@ -725,12 +1040,17 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     found += [f for f in table_projects(text, structure) if not any(s <= f.start < e for s, e in taken)]
     taken = [(f.start, f.end) for f in found]
     found += [f for f in example_projects(text) if not any(s <= f.start < e for s, e in taken)]
+    subjects = _subject_index(text)
+    taken = [(f.start, f.end) for f in found]
+    found += [f for f in title_projects(text, structure, subjects)
+              if not any(s <= f.start < e for s, e in taken) and not _named_otherwise(text, f, found)]
     if not found:
         return
-    _join_cut_names(text, found)
-    _merge_writings(text, found)
     main = main_mention(doc, ctx)
     day = main.date.value if main is not None and main.date is not None else ctx.as_of
+    _join_cut_names(text, found)
+    _drop_trailing_places(ctx, text, found, day)
+    _merge_writings(text, found)
     own_province: URIRef | None = None
     if main is not None and main.issuer in {"UBND", "HĐND"}:
         title = structure.title if structure is not None else doc.title
@@ -739,6 +1059,7 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     if day is None and " cũ" in text and _FORMER_UNIT_RE.search(text):
         # an undated page calling a province "tỉnh X cũ" was written after the 2025 merger
         day = MERGER_DAY
+    subject_cache: dict[str, list[tuple[int, int]]] = {}
     for f in found:
         span = Span(f.start, f.end)
         if structure is not None and structure.is_furniture(span):
@@ -755,15 +1076,27 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
         else:
             parts = [text[b0 : f.start], text[f.end : p1]]
         parts += [text[a:b] for a, b in f.place_items]
-        later = [] if f.listed else _later_paragraphs(text, f, label, headings)
+        later = [] if f.listed or f.titled else _later_paragraphs(text, f, label, headings)
         parts += [text[a:b] for a, b in later]
+        own = f.subjects or ([] if f.listed else subject_cache.setdefault(label, _subject_paragraphs(text, label, subjects)))
+        # the paragraphs about it: where it runs, and the one that measures it
+        measured = next(((a, b) for a, b in own if _scales(text, a, b)), None)
+        parts += _subject_places(text, own, measured)
         places = list(dict.fromkeys(u for part in parts for u in _provinces(ctx, part, day)))
         places += [u for part in parts for u in _former_provinces(ctx, part) if u not in places]
+        if not places and f.place_fallback is not None:
+            places = _provinces(ctx, text[f.place_fallback[0] : f.place_fallback[1]], day)
+            if not places and ctx.scope_unit is not None and province_code(ctx):
+                places = [ctx.scope_unit]  # the province the page is about
         if not places and f.listed and own_province is not None:
             places = [own_province]
         for unit in places:
             emitter.add(iri, QH.locatedIn, unit, Span(b0, b1))
         scales = _scales(text, b0, b1) if f.scaled else []
+        if not scales and f.area_cells:
+            scales = _cell_areas(text, f.area_cells)
+        if f.scaled and not scales and measured is not None:
+            scales = _scales(text, *measured)
         if f.scaled and not scales:
             for a, b in later:
                 scales += [sc for sc in _scales(text, a, b) if sc.measure not in {x.measure for x in scales}]

@@ -58,6 +58,7 @@ from quyhoach.loaders.extract.citations import quoted_document
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.extract.mentions import sentence_at
 from quyhoach.loaders.extract.numbers import Quantity, find_quantities
+from quyhoach.loaders.extract.projects import work_at
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import ID, QH, SKOS
 from quyhoach.text import slugify
@@ -94,7 +95,11 @@ SECTORS: list[tuple[str, str, str]] = [
     ("services", r"(?:các ngành )?dịch vụ|thương mại\s*[-–—]\s*dịch vụ", "services"),
     ("product-taxes", r"thuế sản phẩm(?: trừ trợ cấp sản phẩm)?", "product taxes less subsidies"),
 ]
-_STRUCT_RE = re.compile(r"cơ cấu (?:kinh tế|GRDP|ngành kinh tế)", re.IGNORECASE)
+#: Opens an economic-structure statement: "cơ cấu kinh tế …", "Tỷ trọng bình quân trong GRDP của khu vực …".
+_STRUCT_RE = re.compile(r"cơ cấu (?:kinh tế|GRDP|ngành kinh tế)|t[ỷỉ] trọng (?P<avg>bình quân )?(?:trong|trên) (?:GRDP|GDP)(?: của)?",
+                        re.IGNORECASE)
+#: A part of the industry share given in brackets ("(trong đó công nghiệp chế biến chế tạo khoảng 22%)").
+_MANUFACTURING_PART = re.compile(r"(?i:trong đó)[^;()]{0,20}?chế biến,?\s*chế tạo")
 _SECTOR_RE = re.compile(
     "|".join(f"(?P<s{n}>{pat})" for n, (_, pat, _) in enumerate(SECTORS)),
     re.IGNORECASE,
@@ -178,10 +183,14 @@ def _usable(q: Quantity, text: str) -> bool:
         return False
     if _PROVISION_BEFORE.search(text, max(0, q.start - 12), q.start):
         return False  # the number of a provision ("điểm d khoản 3 Điều 9"), not a figure
+    if _UNIT_NUMBER_BEFORE.search(text, max(0, q.start - 10), q.start):
+        return False  # "quy mô dân số của … Quận 12": a unit's number
     return not _RANK_RE.search(text[max(0, q.start - 12) : q.start])
 
 
 _PROVISION_BEFORE = re.compile(r"\b(?:khoản|Điều|Chương|Mục|tiết|Phụ lục)\s+$")
+#: The number of a numbered unit ("Quận 12", "Phường 1"), not a figure.
+_UNIT_NUMBER_BEFORE = re.compile(r"(?<![\wÀ-ỹ])(?i:quận|phường)\s+$")
 
 
 def _clause_end(text: str, pos: int) -> int:
@@ -230,6 +239,10 @@ def _time_for(text: str, q: Quantity, phrase_start: int, phrase_end: int, seg_en
     m = PERIOD_WORD_RE.search(text, q.end, seg_end)
     if m:
         return TimeRef(None, int(m.group(1)), int(m.group(2)), m.start())
+    # 3b. an item of a list led by a time ("- Đến năm 2035:" then "+ Thu ngân sách: 300.000 tỷ đồng;")
+    t = _list_lead_time(text, lo)
+    if t:
+        return t
     # 4. rates: the plan period, or the vision year of the heading above ("(2) Tầm nhìn đến năm 2050")
     if is_rate and plan:
         return _vision(text, lo, plan) or plan
@@ -246,6 +259,40 @@ def _time_for(text: str, q: Quantity, phrase_start: int, phrase_end: int, seg_en
             return prev[-1]
     if plan and plan.end_year:
         return TimeRef(plan.end_year, None, None, -1)
+    return None
+
+
+#: A list item line ("+ Thu ngân sách: …", "- Tạo việc làm …"): its mark.
+_ITEM_MARK_RE = re.compile(r"[ \t]*([-+•*–])[ \t]")
+#: How many lines a list lead may stand above an item.
+LIST_LEAD_REACH = 30
+
+
+def _list_lead_time(text: str, pos: int) -> TimeRef | None:
+    """The time of the lead of the list whose item holds ``pos``: walking up over the items with the
+    same mark (blank lines between), the first line ending with ``:`` that names a year or period
+    (``- Đến năm 2035:``, ``Giai đoạn 2026 - 2030:``); ``None`` when the line is no item or the lead
+    names no time."""
+    start = text.rfind("\n", 0, pos) + 1
+    item = _ITEM_MARK_RE.match(text, start)
+    if item is None:
+        return None
+    mark = item.group(1)
+    for _ in range(LIST_LEAD_REACH):
+        if start <= 0:
+            return None
+        end = start - 1
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip(" \t*")
+        if not line:
+            continue
+        other = _ITEM_MARK_RE.match(text, start)
+        if other is not None and other.group(1) == mark:
+            continue  # an earlier item of the same list
+        if not line.endswith(":") or len(line) > 160:
+            return None
+        refs = [r for r in time_refs(text[start:end], start) if r.year or r.start_year]
+        return refs[-1] if refs else None
     return None
 
 
@@ -356,7 +403,7 @@ _CAPACITY_FIELD_RE = re.compile(r"[ \t*]*[-+•][ \t*]*(?i:công suất|năng l�
 #: The lead of a list of a plan's aims ("… nêu rõ mục tiêu quy hoạch … như sau:", "… tầm nhìn đến năm 2050 như sau:").
 _AIM_LIST_LEAD_RE = re.compile(r"(?i:mục tiêu|tầm nhìn)[^\n]*:[ \t*]*$")
 #: Lines walked up from an item to the lead of its list.
-AIM_LIST_LINES = 12
+AIM_LIST_LINES = 30
 
 
 def _aim_field(text: str, pos: int) -> Span | None:
@@ -366,6 +413,7 @@ def _aim_field(text: str, pos: int) -> Span | None:
     start = text.rfind("\n", 0, pos) + 1
     if not _CAPACITY_FIELD_RE.match(text, start):
         return None
+    period: Span | None = None  # a sub-heading of the list naming its period ("*(2) Tầm nhìn đến năm 2050*")
     for _ in range(AIM_LIST_LINES):
         if start <= 1:
             return None
@@ -375,11 +423,21 @@ def _aim_field(text: str, pos: int) -> Span | None:
         line = text[start:end]
         if not line.strip() or _ITEM_LINE_RE.match(line.lstrip("*")):
             continue
-        return Span(start, end) if _AIM_LIST_LEAD_RE.search(line) else None
+        if _AIM_LIST_LEAD_RE.search(line):
+            return period or Span(start, end)
+        if period is None and _PERIOD_HEADING_RE.fullmatch(line):
+            period = Span(start, end)
+            continue
+        if period is not None and _PERIOD_HEADING_RE.fullmatch(line):
+            continue  # the sub-heading of an earlier period of the same list
+        return None
     return None
 
 
 _LEAD_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+#: A short sub-heading naming a period of an aims list ("*(1) Thời kỳ 2021-2030*", "b) Tầm nhìn đến năm 2050").
+_PERIOD_HEADING_RE = re.compile(r"[ \t*]*(?:\(?\d{1,2}\)|[a-zđ]\)|\d{1,2}\.)?[ \t*]*(?i:thời kỳ|giai đoạn|tầm nhìn|đến năm|năm)"
+                                r"[^\n:]{0,30}?(?:19|20)\d\d[ \t*]*")
 
 
 def _in_aim_list(text: str, f: _Found, lead: Span) -> _Found:
@@ -455,6 +513,14 @@ _SCORE_RE = re.compile(
 )
 
 
+def _of_a_work(text: str, pos: int) -> bool:
+    """Whether the sentence of ``pos`` opens with a named work (``Khu đô thị lấn biển Cần Giờ …``)."""
+    s0, _ = sentence_at(text, pos)
+    while s0 < pos and text[s0] in " \t*-+•":
+        s0 += 1
+    return work_at(text, s0)
+
+
 def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure | None = None) -> list[_Found]:
     """All quantified targets of ``text`` (see the module rules), stated as aims.
 
@@ -470,6 +536,8 @@ def find_targets(text: str, ctx: ExtractionContext, structure: DocumentStructure
             continue
         if _SCORE_RE.search(text, *sentence_at(text, f.quantity.start)):
             continue  # a criterion of a score ("từ 2.000.000 người trở xuống được tính 10 điểm")
+        if f.indicator == "population" and _of_a_work(text, f.quantity.start):
+            continue  # "Khu đô thị X … quy mô dân số gần 230.000 người": the work's size
         base = f.indicator.removesuffix("-growth").removesuffix("-increase")
         aim_lead = _aim_field(text, f.quantity.start) if kinds.get(base) in _THROUGHPUT_KINDS else None
         if aim_lead is not None:
@@ -597,12 +665,19 @@ def _structure_targets(text: str, plan: TimeRef | None, found: list[_Found]) -> 
             continue
         cstart = _clause_start(text, m.start())
         t = _last_time(text, cstart, qs[0].start)
+        if t is None and m.group("avg") and plan and plan.start_year and plan.end_year:
+            t = plan  # an average share ("Tỷ trọng bình quân trong GRDP …"): over the plan period
         if t is None and plan and plan.end_year:
             t = TimeRef(plan.end_year, None, None, -1)
         prev = m.end()
         for q in qs:
             seg = text[prev : q.start]
             sec = None
+            part = _MANUFACTURING_PART.search(seg)
+            if part is not None:
+                found.append(_Found("manufacturing-share", q, t, Span(prev + part.start(), q.end), text[prev + part.start() : q.end]))
+                prev = q.end
+                continue
             for sm in _SECTOR_RE.finditer(seg):
                 for n, (key, _, _) in enumerate(SECTORS):
                     if sm.group(f"s{n}") is not None:
