@@ -315,9 +315,7 @@ def _run_shacl(store, findings: list[Finding], engine: str = "sparql", workers: 
     run = CheckRun("shacl", "Ràng buộc SHACL", "SHACL shapes", "error",
                    "Does the extracted data satisfy the shapes of ontology/shapes.ttl?")
     started, cpu_started = time.perf_counter(), time.process_time()
-    if engine == "sparql" and getattr(getattr(store, "endpoints", None), "engine", None) == "virtuoso":
-        # Virtuoso's SPARQL compiler rejects the compiled shapes' nested sub-selects (error SP031,
-        # "sparp_find_origin_of_external_var"): the shapes run in pySHACL over each source graph.
+    if engine == "sparql" and not getattr(store, "runs_compiled_shapes", True):
         engine = "pyshacl"
     try:
         if engine == "pyshacl":

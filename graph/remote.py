@@ -131,6 +131,9 @@ class RemoteStore(KnowledgeStore):
         self.path = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))  # no password shown
         self.read_only = read_only
         self.while_served = while_served
+        # Virtuoso's SPARQL compiler rejects the compiled shapes' nested sub-selects (error SP031,
+        # "sparp_find_origin_of_external_var"): there the shapes run in pySHACL over each source graph.
+        self.runs_compiled_shapes = self.endpoints.engine != "virtuoso"
         #: Statements per named graph of the last :meth:`import_file` (what to re-derive after it).
         self.last_import: dict[str, int] = {}
         self.timeout = timeout if timeout is not None else float(os.environ.get("QUYHOACH_STORE_TIMEOUT", "300"))

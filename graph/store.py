@@ -187,6 +187,8 @@ class KnowledgeStore:
 
     #: Whether the data lives in another process (a SPARQL engine reached over HTTP).
     remote = False
+    #: Whether the engine runs the shapes compiled to SPARQL (:mod:`quyhoach.graph.shacl_sparql`).
+    runs_compiled_shapes = True
 
     def __new__(cls, path: str | os.PathLike | None = None, *args, **kwargs):
         """Pick the backend: a remote store for an ``http(s)://`` URL, the embedded one otherwise."""
