@@ -160,6 +160,8 @@ class Outcome:
 
     def note(self) -> str:
         """One line for the report: where the results come from."""
+        if not self.kept and not self.validated:
+            return "no source graph to validate"
         if self.mode == "full":
             return (f"every shape validated now on the whole store ({self.validated} source graphs)"
                     + ("; results kept for the next check" if self.saved else ""))
