@@ -25,6 +25,9 @@ def _update_main(store_path: str, text: str, conn: Connection) -> None:
         conn.send(("error", 503, str(exc)))
         return
     try:
+        from quyhoach.graph import shacl_kept
+
+        shacl_kept.forget(store)  # an update may change any source graph: the next check validates all
         store.update(text)
         conn.send(("ok",))
     except SyntaxError as exc:

@@ -109,6 +109,8 @@ class CheckRun:
     sparql: str = ""
     #: Parts of the check timed on their own (the SHACL shapes: one entry per query).
     parts: list[dict] = field(default_factory=list)
+    #: Where the results come from, when not all from this run (SHACL: kept results, and of when).
+    note: str = ""
 
 
 @dataclass
@@ -196,6 +198,7 @@ def run_checks(
     on_progress: Callable[[str], None] | None = None,
     workers: int = 2,
     shacl_engine: str = "sparql",
+    full_shacl: bool = False,
 ) -> CheckReport:
     """Run the check queries (all, or ``names``) and the SHACL shapes over ``store``.
 
@@ -205,7 +208,8 @@ def run_checks(
 
     ``shacl_engine``: ``sparql`` (the shapes compiled to queries run in the engine,
     :mod:`quyhoach.graph.shacl_sparql`) or ``pyshacl`` (one pySHACL validation per source graph,
-    :mod:`quyhoach.graph.shacl_sources`); both give the same results.
+    :mod:`quyhoach.graph.shacl_sources`); both give the same results. With ``sparql`` the kept
+    results of unchanged source graphs are used (:mod:`quyhoach.graph.shacl_kept`) unless ``full_shacl``.
 
     ``params`` are given to every check that declares a parameter of that name (e.g.
     ``today``). A check that fails to run is recorded with its error; the others still run.
@@ -234,7 +238,7 @@ def run_checks(
     if shacl and (names is None or "shacl" in set(names)):
         if on_progress:
             on_progress("shacl")
-        report.checks.append(_run_shacl(store, report.findings, shacl_engine, workers))
+        report.checks.append(_run_shacl(store, report.findings, shacl_engine, workers, full_shacl))
     _attach_details(store, report.findings, options)
     report.seconds = time.perf_counter() - started
     return report
@@ -310,8 +314,13 @@ def fill(template: str, row: dict) -> str:
 SHACL_ENGINES = ("sparql", "pyshacl")
 
 
-def _run_shacl(store, findings: list[Finding], engine: str = "sparql", workers: int = 2) -> CheckRun:
-    """Run the shapes (after the check queries: ``cpu_seconds`` is the process's CPU time, every worker thread's)."""
+def _run_shacl(store, findings: list[Finding], engine: str = "sparql", workers: int = 2,
+               full_shacl: bool = False) -> CheckRun:
+    """Run the shapes (after the check queries: ``cpu_seconds`` is the process's CPU time, every worker thread's).
+
+    Engine ``sparql`` reads the kept results of unchanged source graphs (:mod:`quyhoach.graph.shacl_kept`)
+    unless ``full_shacl``; ``run.note`` says where the results come from.
+    """
     run = CheckRun("shacl", "Ràng buộc SHACL", "SHACL shapes", "error",
                    "Does the extracted data satisfy the shapes of ontology/shapes.ttl?")
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -323,9 +332,10 @@ def _run_shacl(store, findings: list[Finding], engine: str = "sparql", workers: 
 
             results, _validated = validate_sources(store)
         else:
-            from quyhoach.graph.shacl_sparql import validate_store
+            from quyhoach.graph import shacl_kept
 
-            results = validate_store(store, workers=workers, profile=run.parts)
+            outcome = shacl_kept.validate(store, workers=workers, full=full_shacl)
+            results, run.parts, run.note = outcome.results, outcome.parts, outcome.note()
     except Exception as exc:  # a validator failure must not stop the other checks
         run.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
         run.seconds = time.perf_counter() - started

@@ -143,6 +143,9 @@ def check(
     save: Annotated[
         bool, typer.Option("--save/--no-save", help="Also store the findings in the findings graph.")
     ] = True,
+    full_shacl: Annotated[
+        bool, typer.Option("--full-shacl", help="Validate every source graph again (ignore the kept SHACL results).")
+    ] = False,
 ) -> None:
     """Run every consistency check and the SHACL shapes; write a report with evidence.
 
@@ -187,7 +190,7 @@ def check(
                     progress.advance(task)
 
                 report = ck.run_checks(store, params=params, names=names, shacl=not no_shacl, on_progress=step,
-                                       shacl_engine=shacl_engine)
+                                       shacl_engine=shacl_engine, full_shacl=full_shacl)
             if baseline is not None:
                 ck.apply_baseline(report, baseline)
             if save and writable:

@@ -636,14 +636,16 @@ def _result(shape: CompiledShape, b: Branch, focus: str, value: str | None,
 
 
 def validate_store(store, shapes: tuple[CompiledShape, ...] | None = None, workers: int = 2,
-                   profile: list[dict] | None = None) -> list[ShaclResult]:
+                   profile: list[dict] | None = None,
+                   by_graph: dict[str, set[ShaclResult]] | None = None) -> list[ShaclResult]:
     """SHACL results of every source graph of ``store``, computed by SPARQL queries in the engine.
 
     ``shapes``: compiled shapes (default: the project's shapes file, :func:`compiled`).
     ``workers`` queries run at a time on an embedded store (the engine lets go of the GIL); the
     longest queries start first. ``profile``, when given, receives one entry per query: its name
     (``Shape.values``, ``Shape.counts``, ``Shape.sparql``), wall and CPU seconds (of the thread
-    that ran it) and the number of rows.
+    that ran it) and the number of rows. ``by_graph``, when given, receives the results of each
+    source graph that has some (graph IRI: results), what :mod:`quyhoach.graph.shacl_kept` keeps.
     """
     import time
     from concurrent.futures import ThreadPoolExecutor
@@ -673,17 +675,23 @@ def validate_store(store, shapes: tuple[CompiledShape, ...] | None = None, worke
     with ThreadPoolExecutor(max_workers=workers) as pool:
         answers = list(pool.map(run, jobs))
     results: set[ShaclResult] = set()
+
+    def add(row, result: ShaclResult) -> None:
+        results.add(result)
+        if by_graph is not None:
+            by_graph.setdefault(row["g"].value, set()).add(result)
+
     for (shape, kind, _query, extra), rows in zip(jobs, answers, strict=True):
         if kind == "values" or kind == "counts" or kind.startswith("qualified"):
             for row in rows:
                 b = shape.branches[int(row["b"].value)]
                 focus = row["this"].value
                 value = focus if b.value_is_focus else _term(_get(row, "value"))
-                results.add(_result(shape, b, focus, value))
+                add(row, _result(shape, b, focus, value))
         else:
             b, templates = extra
             for row in rows:
                 value = _term(_get(row, "value")) or row["this"].value
                 messages = (_fill(templates["vi"], row), _fill(templates["en"], row))
-                results.add(_result(shape, b, row["this"].value, value, messages))
+                add(row, _result(shape, b, row["this"].value, value, messages))
     return sorted(results, key=lambda r: (r.severity != "Violation", r.focus_node, r.shape, r.path or ""))

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from quyhoach.errors import UserError
+from quyhoach.graph import shacl_kept
 from quyhoach.namespaces import GRAPH
 
 #: Staging graphs are filled first, then swapped in with one SPARQL Update (one transaction).
@@ -320,6 +321,7 @@ class KnowledgeStore:
         leaves the old graph untouched.
         """
         self._require_writable()
+        shacl_kept.forget(self, [graph_iri])  # before the write: a failure after it leaves nothing stale
         if isinstance(data, Graph):
             data = rdflib_to_triples(data)
         target = ox.NamedNode(graph_iri)
@@ -376,6 +378,7 @@ class KnowledgeStore:
         fmt, target = rdf.import_target(path, format, graph)
         target_node = ox.NamedNode(target)
         counts = rdf.validate(path, fmt, target, on_bytes)
+        shacl_kept.forget(self)  # any graph may change: the next check validates the whole store
         replaced = [g for g in counts if self.has_graph(g)]
         if replaced:
             self._store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in replaced))
@@ -394,6 +397,7 @@ class KnowledgeStore:
     def remove_graph(self, graph_iri: str) -> None:
         """Remove one named graph (no error if absent)."""
         self._require_writable()
+        shacl_kept.forget(self, [graph_iri])
         self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
     def _require_writable(self) -> None:

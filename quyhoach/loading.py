@@ -89,6 +89,7 @@ def load_documents(
     if on_planned:
         on_planned(len(sources))
     resolver = get_resolver()
+    written: list[str] = []
     for path, metadata in sources:
         try:
             document = read_source(path, metadata)
@@ -105,5 +106,9 @@ def load_documents(
             graph_iri = source_graph(document.sha256)
             report.graphs[graph_iri] = store.replace_graph(graph_iri, triples)
             report.documents[str(path)] = graph_iri
+            written.append(graph_iri)
         if on_progress:
             on_progress(str(path))
+    from quyhoach.graph import shacl_kept
+
+    shacl_kept.refresh(store, written)  # a store that keeps SHACL results keeps those of the new graphs
