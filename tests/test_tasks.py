@@ -496,3 +496,23 @@ def test_a_heading_naming_two_boards_gives_both_the_items_up_to_the_next_section
     boards = {"agency/unresolved/ban-quan-ly-du-an-thuy-loi-tinh", "agency/unresolved/ban-quan-ly-cac-du-an-nong-nghiep-tinh"}
     assert {(b, "lead") for b in boards} | {("agency/collective/co-quan-don-vi-dia-phuong-co-lien-quan", "cooperate")} <= found
     assert not {(b, "appraise") for b in boards} & found, found  # the next section's "thẩm định" is no duty of theirs
+
+
+def test_field_lines_of_a_planning_task_name_their_bodies_in_office_on_the_decisions_day(tmp_path):
+    from quyhoach.loaders.documents.pipeline import read_source, run_extractors
+
+    # written for the test: an undated page reporting on a provincial decision of December 2025
+    page = tmp_path / "variant.md"
+    page.write_text(
+        "# Quyết định 0457/QĐ-UBND ngày 02/12/2025 phê duyệt nhiệm vụ quy hoạch chung khu du lịch Na Hang\n\n"
+        "Ngày 02/12/2025, UBND tỉnh Tuyên Quang ban hành Quyết định 0457/QĐ-UBND phê duyệt nhiệm vụ quy hoạch "
+        "chung khu du lịch Na Hang đến năm 2045.\n\n"
+        "- Cơ quan phê duyệt: Ủy ban nhân dân tỉnh Tuyên Quang.\n\n"
+        "- Cơ quan thẩm định: Sở Xây dựng tỉnh Tuyên Quang.\n\n"
+        "- Cơ quan tổ chức lập quy hoạch: Sở Nông nghiệp và Môi trường.\n",
+        encoding="utf-8",
+    )
+    found = pairs(run_extractors(read_source(page)).graph)
+    assert ("agency/so-2025/so-xay-dung/08", "appraise") in found, found
+    assert ("agency/so-2025/so-nong-nghiep-va-moi-truong/08", "implement") in found, found
+    assert not any(a.startswith("agency/ubnd") for a, _r in found), found  # the approving body has no duty

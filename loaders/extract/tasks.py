@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -79,7 +79,7 @@ from quyhoach.loaders.extract._shared import (
     sentences,
     top_level_alternatives,
 )
-from quyhoach.loaders.extract.citations import quoted_document
+from quyhoach.loaders.extract.citations import main_mention, quoted_document
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.loaders.reference.agencies import agency_data
@@ -933,6 +933,15 @@ def find_tasks(text: str, ctx: ExtractionContext,
             tasks.append(TaskFound(Span(ss, se), [(a, "cooperate") for a in consulted]))
             continue
         consulting = None
+        field = _FIELD_DUTY.match(text, ss, se)
+        if field is not None:
+            # "- Cơ quan thẩm định: Sở Xây dựng tỉnh X.": the bodies of a field line take its label's role
+            role = _FIELD_ROLES[field.group("label").lower().split()[0]]
+            named = [(m.agency, role) for m in _mentions(text, field.end(), se, ctx) if not m.agency.party]
+            if named:
+                tasks.append(TaskFound(Span(ss, se), named))
+            carry = None
+            continue
         roles, explicit = analyse(text, ss, se, ctx, default)
         if (explicit or default) and _CONSULT_LEAD.search(text, ss, se):
             lead_mark = _LIST_ITEM.match(text, ss, se)  # the items below are of another list than the lead's
@@ -954,6 +963,14 @@ def find_tasks(text: str, ctx: ExtractionContext,
     return tasks
 
 
+#: A field line of a planning task's bodies ("Cơ quan thẩm định: …", "Cơ quan tổ chức lập quy hoạch: …",
+#: "Cơ quan chủ trì: …"); "Cơ quan phê duyệt" approves (no duty) and "Đơn vị tư vấn" is a firm.
+_FIELD_DUTY = re.compile(
+    r"[ \t]*(?:[+\-•][ \t]+|[a-zđ\d]\)[ \t]+)?(?:Cơ quan|Đơn vị)\s+(?P<label>thẩm định|tổ chức lập|chủ trì|phối hợp|trình)"
+    r"[^:\n]{0,40}:\s*",
+    re.IGNORECASE,
+)
+_FIELD_ROLES = {"thẩm": "appraise", "tổ": "implement", "chủ": "lead", "phối": "cooperate", "trình": "submit"}
 #: A duty to consult bodies listed below: "… có trách nhiệm lấy ý kiến bằng văn bản … của các cơ quan sau đây:".
 _CONSULT_LEAD = re.compile(r"\blấy ý kiến\b[^.;]{0,300}(?:sau đây|như sau)\s*:\s*$", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*[+\-•][ \t]+")
@@ -1079,6 +1096,10 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     structure = doc.structure
     articles = duty_articles(structure, text, ctx) if structure is not None else None
     breaks = tuple(sorted(h.span.start for h in structure.headings)) if structure is not None else ()
+    if ctx.as_of is None and (main := main_mention(doc, ctx)) is not None and main.date is not None:
+        # an undated page reporting on a dated document: its bodies are those in office on that day
+        # (a department of a province merged on 1 July 2025 is the merged province's)
+        ctx = replace(ctx, as_of=main.date.value)
     for t in find_tasks(text, ctx, articles, breaks):
         if structure is not None and not _assigning_part(structure, t.span):
             continue
