@@ -737,6 +737,15 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
     if main is not None and main.date is not None and main.year is None:
         main.year, main.year_unknown = main.date.value.year, False
         main.key = _doc_key(main)
+    if main is not None and main.year is not None and main.id_local:
+        # its other mentions without a year ("Tại Điều 2 Quyết định 01906/QĐ-UBND …" after "Ngày 28/11/2025,
+        # UBND tỉnh X ban hành Quyết định 01906/QĐ-UBND"): the year the page dates it by
+        for d in found:
+            if d is not main and d.year is None and (d.type_code, d.issuer, d.number, d.number_suffix) == (
+                main.type_code, main.issuer, main.number, main.number_suffix
+            ):
+                d.year, d.year_unknown = main.year, False
+                d.key = _doc_key(d)
     if main is not None and main.year_unknown and why == "issued" and default_year is not None:
         for d in found:
             if (d.type_code, d.issuer, d.number) == (main.type_code, main.issuer, main.number) and d.year is None:
