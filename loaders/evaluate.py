@@ -96,16 +96,27 @@ def _rows(store, sparql: str) -> tuple[list[str], list[dict[str, str]]]:
     return variables, rows
 
 
+#: Fields compared without regard to letter case: a work's or a person's name is the same name
+#: whether the page writes ``cao tốc X`` or the label ``Cao tốc X`` (the projects query lower-cases
+#: its names for the same reason).
+CASE_FREE_FIELDS = frozenset({"name"})
+
+
+def _field(value: str, name: str) -> str:
+    return value.casefold() if name in CASE_FREE_FIELDS else value
+
+
 def score_category(store, category: str, gold_dir: Path = GOLD_DIR) -> CategoryScore:
-    """Compare the query rows of ``category`` with its gold items."""
+    """Compare the query rows of ``category`` with its gold items (names: :data:`CASE_FREE_FIELDS`)."""
     gold = load_gold(gold_dir / f"{category}.yaml")
     variables, rows = _rows(store, _query_text(category))
     fields = [v for v in variables if v != "file"]
     expected = {
-        (normalise(name), *(normalise(item.get(f, "")) for f in fields)) for name, items in gold.items() for item in items
+        (normalise(name), *(_field(normalise(item.get(f, "")), f) for f in fields))
+        for name, items in gold.items() for item in items
     }
     files = {normalise(name) for name in gold}
-    found = {(row.get("file", ""), *(row.get(f, "") for f in fields)) for row in rows}
+    found = {(row.get("file", ""), *(_field(row.get(f, ""), f) for f in fields)) for row in rows}
     found = {t for t in found if t[0] in files}
     tp = len(found & expected)
     fp = len(found - expected)

@@ -218,3 +218,19 @@ def test_an_omnibus_law_named_by_its_title_amends_the_law_a_portal_note_names():
     omnibus = doc_iri("luat/luat-sua-doi-bo-sung-mot-so-dieu-cua-37-luat-co-lien-quan-den-quy-hoach-2018")
     assert (omnibus, ELI.amends, doc_iri("luat/luat-xay-dung-2014")) in g
     assert (doc_iri("luat/luat-xay-dung-2014"), ELI.amends, omnibus) not in g
+
+
+def test_an_amending_law_named_by_the_laws_of_its_title_amends_each_of_them():
+    # written for the test: three laws in the title, separated by ";", the year after the last one
+    g = _text(
+        "Theo Điều 12 Luật Xây dựng 2014 được sửa đổi bởi khoản 3 Điều 2 Luật sửa đổi Luật Xây dựng; Luật Nhà ở; "
+        "Luật Kinh doanh bất động sản 2024 quy định về giấy phép xây dựng như sau:\n"
+    )
+    law = doc_iri("luat/luat-sua-doi-luat-xay-dung-luat-nha-o-luat-kinh-doanh-bat-dong-san-2024")
+    amended = {str(o).split("/doc/")[-1] for o in g.objects(law, ELI.amends)}
+    assert amended == {"luat/luat-xay-dung-2014", "luat/luat-nha-o", "luat/luat-kinh-doanh-bat-dong-san"}, amended
+    assert (doc_iri("luat/luat-kinh-doanh-bat-dong-san-2024"), None, None) not in g  # the year is the amending law's
+    # with commas, "sửa đổi, bổ sung một số điều của" and "năm"
+    g = _text("Luật sửa đổi, bổ sung một số điều của Luật Đường bộ, Luật Đường sắt năm 2023 có hiệu lực từ ngày 01/01/2024.\n")
+    law = doc_iri("luat/luat-sua-doi-bo-sung-mot-so-dieu-cua-luat-duong-bo-luat-duong-sat-2023")
+    assert {str(o).split("/doc/")[-1] for o in g.objects(law, ELI.amends)} == {"luat/luat-duong-bo", "luat/luat-duong-sat"}

@@ -351,3 +351,17 @@ def test_laws_named_by_title_in_a_list_of_laws_to_amend():
     assert {d.key for d in find_documents(text)} == {
         "luat/luat-to-chuc-toa-an-nhan-dan", "luat/luat-to-chuc-vien-kiem-sat-nhan-dan", "luat/luat-vien-chuc",
         "luat/luat-bau-cu-dai-bieu-quoc-hoi-va-dai-bieu-hoi-dong-nhan-dan"}
+
+
+def test_later_mentions_without_a_year_take_the_year_the_page_dates_its_subject_by():
+    # written for the test: an undated page; the number has a leading zero and its year only in the date
+    _doc, g = _graph_of(
+        "# Phê duyệt nhiệm vụ quy hoạch khu du lịch hồ Thác Bà\n\n"
+        "Ngày 14/10/2025, UBND tỉnh Lào Cai ban hành Quyết định 02315/QĐ-UBND về việc phê duyệt nhiệm vụ quy hoạch "
+        "chung khu du lịch hồ Thác Bà.\n\n"
+        "Tại Điều 2 Quyết định 02315/QĐ-UBND nêu rõ tổ chức thực hiện như sau:\n",
+        published=None,
+    )
+    keys = {str(s).split("/doc/")[-1] for s in g.subjects() if "/doc/" in str(s)}
+    assert any(k.endswith("/2025/2315") for k in keys), keys
+    assert not any(k.endswith("/2315") and "/2025/" not in k for k in keys), keys

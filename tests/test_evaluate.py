@@ -65,3 +65,22 @@ def test_gold_files_list_every_corpus_file():
 def test_empty_store_scores_zero_recall():
     scores = {s.category: s for s in evaluate(ox.Store(), categories=["documents"])}
     assert scores["documents"].tp == 0 and scores["documents"].recall == 0.0
+
+
+def test_names_that_differ_only_in_letter_case_are_one_name(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Tiến độ cao tốc Tuyên Quang - Hà Giang\n\n"
+        "Tỉnh Tuyên Quang ưu tiên đầu tư cao tốc Tuyên Quang - Hà Giang trong giai đoạn 2021-2030.\n",
+        encoding="utf-8",
+    )
+    store = corpus_store([str(page)])
+    (tmp_path / "infrastructure.yaml").write_text("page.md: []\n", encoding="utf-8")
+    found = score_category(store, "infrastructure", tmp_path)  # no gold item: every row is a false positive
+    assert ("page.md", "Expressway", "cao tốc tuyên quang - hà giang", "", "priority") in found.false_positives, found
+    (tmp_path / "infrastructure.yaml").write_text(
+        "page.md:\n  - {kind: Expressway, name: cao tốc Tuyên Quang - Hà Giang, location: '', status: priority}\n",
+        encoding="utf-8",
+    )
+    score = score_category(store, "infrastructure", tmp_path)
+    assert score.tp == 1 and not score.false_negatives, (score.false_positives, score.false_negatives)

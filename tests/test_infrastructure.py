@@ -167,3 +167,22 @@ def test_a_park_named_in_a_table_cell_is_named_by_the_whole_cell():
 def test_an_expressway_named_by_one_stop_is_the_one_named_by_its_ends():
     got = rows(run("Cầu mới nối với cao tốc Hạ Long - Vân Đồn - Móng Cái, thay vì đi vòng qua cao tốc Vân Đồn như trước."))
     assert {r[1] for r in got if r[0] == "Expressway"} == {"Cao tốc Hạ Long - Vân Đồn - Móng Cái"}
+
+
+def test_an_undated_page_stating_the_2025_merger_places_works_in_the_merged_province(tmp_path):
+    from quyhoach.loaders.documents.pipeline import read_source, run_extractors
+    from quyhoach.loaders.extract.dates import MERGER_DAY, merger_day_if_stated
+    from quyhoach.namespaces import QH as _QH
+
+    assert merger_day_if_stated("Tỉnh Hà Nam đã sáp nhập với tỉnh Ninh Bình, lấy tên gọi mới là tỉnh Ninh Bình.") == MERGER_DAY
+    assert merger_day_if_stated("Tỉnh Hà Nam sẽ sáp nhập với tỉnh Ninh Bình.") is None  # a plan, not a fact
+    page = tmp_path / "page.md"  # written for the test: no date anywhere
+    page.write_text(
+        "# Khu công nghiệp Đồng Văn IV ở đâu?\n\n"
+        "Khu công nghiệp Đồng Văn IV (tỉnh Ninh Bình) có diện tích 500 ha.\n\n"
+        "Lưu ý: Tỉnh Hà Nam đã sáp nhập với tỉnh Ninh Bình, lấy tên gọi mới là tỉnh Ninh Bình.\n",
+        encoding="utf-8",
+    )
+    g = run_extractors(read_source(page)).graph
+    places = {str(o).split("/unit/")[-1] for o in g.objects(None, _QH.locatedIn)}
+    assert "province-2025/37" in places and "province/37" not in places, places

@@ -451,3 +451,68 @@ def test_the_bodies_a_duty_consults_in_a_list_below_it_cooperate():
     assert {("agency/bo-tai-chinh", "cooperate"), ("agency/bo-xay-dung", "cooperate"), ("agency/bo-quoc-phong", "cooperate"),
             ("agency/bo-cong-an", "cooperate")} <= got
     assert ("agency/ubnd/11", "cooperate") not in got  # the next item of the lead's own list is no body consulted
+
+
+def test_named_bodies_outside_the_reference_and_groups_of_kinds_of_body_hold_duties():
+    # written for the test (another province, other boards and units than any gold page)
+    text = (
+        "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng tỉnh có trách nhiệm phối hợp với Sở Du lịch và "
+        "Văn hóa, UBND huyện Tân Kỳ, UBND xã Nghĩa Đồng, các cơ quan, đơn vị liên quan hoàn thành giải phóng "
+        "mặt bằng trước ngày 30/6/2026.\n\n"
+        "Hội đồng nghiệm thu xem xét, đánh giá hồ sơ của các nhà thầu.\n\n"
+        "Sở Quy hoạch - Kiến trúc thông báo cho các nhà đầu tư về kết quả tuyển chọn.\n\n"
+        "UBND các xã, thị trấn liên quan tổ chức thực hiện công tác bồi thường.\n"
+    )
+    found = pairs(run(text, scope="unit/province/40"))
+    assert {
+        ("agency/unresolved/so-du-lich-va-van-hoa", "cooperate"),
+        ("agency/unresolved/uy-ban-nhan-dan-huyen-tan-ky", "cooperate"),
+        ("agency/unresolved/uy-ban-nhan-dan-xa-nghia-dong", "cooperate"),
+        ("agency/collective/co-quan-don-vi-lien-quan", "cooperate"),
+        ("agency/unresolved/hoi-dong-nghiem-thu", "appraise"),
+        ("agency/unresolved/so-quy-hoach-kien-truc", "publish"),
+        ("agency/collective/uy-ban-nhan-dan-xa-thi-tran-lien-quan", "implement"),
+    } <= found, found
+    assert not any("ban-quan-ly-du-an" in a and "trach-nhiem" in a for a, _r in found), found
+
+
+def test_a_heading_naming_two_boards_gives_both_the_items_up_to_the_next_section_of_the_page(tmp_path):
+    from quyhoach.loaders.documents.pipeline import read_source
+
+    text = (
+        "# Đẩy nhanh dự án hồ chứa nước Bản Mồng\n\n"
+        "(4) Giao Ban Quản lý dự án Thủy lợi tỉnh và Ban Quản lý các dự án nông nghiệp tỉnh:\n\n"
+        "- Chủ trì, phối hợp với các cơ quan, đơn vị, địa phương có liên quan hoàn thiện hồ sơ tái định cư.\n\n"
+        "## Chính sách của dự án\n\n"
+        "(1) Trình tự, thủ tục thẩm định dự án thực hiện theo pháp luật về đầu tư công.\n"
+    )
+    page = tmp_path / "variant.md"
+    page.write_text(text, encoding="utf-8")
+    doc = read_source(page)  # the page's "##" headings are the reader's
+    ctx = ExtractionContext(as_of=date(2025, 12, 1), resolver=get_resolver(), scope_unit=ID["unit/province-2025/40"])
+    emitter = Emitter(doc)
+    tasks.extract(doc, emitter, ctx)
+    found = pairs(emitter.graph)
+    boards = {"agency/unresolved/ban-quan-ly-du-an-thuy-loi-tinh", "agency/unresolved/ban-quan-ly-cac-du-an-nong-nghiep-tinh"}
+    assert {(b, "lead") for b in boards} | {("agency/collective/co-quan-don-vi-dia-phuong-co-lien-quan", "cooperate")} <= found
+    assert not {(b, "appraise") for b in boards} & found, found  # the next section's "thẩm định" is no duty of theirs
+
+
+def test_field_lines_of_a_planning_task_name_their_bodies_in_office_on_the_decisions_day(tmp_path):
+    from quyhoach.loaders.documents.pipeline import read_source, run_extractors
+
+    # written for the test: an undated page reporting on a provincial decision of December 2025
+    page = tmp_path / "variant.md"
+    page.write_text(
+        "# Quyết định 0457/QĐ-UBND ngày 02/12/2025 phê duyệt nhiệm vụ quy hoạch chung khu du lịch Na Hang\n\n"
+        "Ngày 02/12/2025, UBND tỉnh Tuyên Quang ban hành Quyết định 0457/QĐ-UBND phê duyệt nhiệm vụ quy hoạch "
+        "chung khu du lịch Na Hang đến năm 2045.\n\n"
+        "- Cơ quan phê duyệt: Ủy ban nhân dân tỉnh Tuyên Quang.\n\n"
+        "- Cơ quan thẩm định: Sở Xây dựng tỉnh Tuyên Quang.\n\n"
+        "- Cơ quan tổ chức lập quy hoạch: Sở Nông nghiệp và Môi trường.\n",
+        encoding="utf-8",
+    )
+    found = pairs(run_extractors(read_source(page)).graph)
+    assert ("agency/so-2025/so-xay-dung/08", "appraise") in found, found
+    assert ("agency/so-2025/so-nong-nghiep-va-moi-truong/08", "implement") in found, found
+    assert not any(a.startswith("agency/ubnd") for a, _r in found), found  # the approving body has no duty

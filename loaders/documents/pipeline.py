@@ -24,7 +24,7 @@ from quyhoach.loaders.documents.clean import clean_text
 from quyhoach.loaders.documents.errors import DocumentError
 from quyhoach.loaders.documents.read import DEFAULT_MAX_BYTES, read_raw
 from quyhoach.loaders.documents.structure import is_furniture_text
-from quyhoach.loaders.extract.dates import find_dates, parse_iso
+from quyhoach.loaders.extract.dates import find_dates, merger_day_if_stated, parse_iso
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.namespaces import DCTERMS
 
@@ -158,7 +158,8 @@ def run_extractors(doc: CleanDocument, resolver=None, extractors: tuple[str | Ex
             emitter.triples.add((doc.iri, DCTERMS.date, Literal(f"{approx:%Y-%m}", datatype=XSD.gYearMonth)))
         elif precision == "year":
             emitter.triples.add((doc.iri, DCTERMS.date, Literal(f"{approx:%Y}", datatype=XSD.gYear)))
-    ctx = ExtractionContext(as_of=doc.published or approx, resolver=resolver)
+    # an undated page saying the 2025 merger has happened speaks of the merged provinces
+    ctx = ExtractionContext(as_of=doc.published or approx or merger_day_if_stated(doc.text), resolver=resolver)
     with _cycle_collector_paused():
         for item in extractors:
             name = item if isinstance(item, str) else getattr(item, "__name__", "extractor")

@@ -329,6 +329,9 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     found, main, why = resolve_documents(doc, ctx)
     numbered = tuple(d for d in found if d.key)
     seen: set = set()
+    for d in numbered:  # "Luật sửa đổi Luật A; Luật B … 2025": the amending law amends each law of its title
+        for law in d.amended:
+            _emit(emitter, seen, d, ELI.amends, law, Span(d.start, d.end))
     _pairwise(doc.text, numbered, main, emitter, seen)
     regions = quote_regions(doc, found, main, why)
     _change_items(doc.text, numbered, main, emitter, seen, regions)

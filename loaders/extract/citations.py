@@ -133,6 +133,35 @@ _OMNIBUS_RE = re.compile(
     r"(?:có\s+)?liên\s+quan\s+đến\s+)[^\W\d][^\d(),.;:\n]{1,60}?)\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/])"
 )
 
+#: An amending law named by the laws of its title: "Luật sửa đổi Luật Đấu thầu; Luật Hải quan; …; Luật Quản lý,
+#: sử dụng tài sản công 2025", "Luật sửa đổi, bổ sung một số điều của Luật A, Luật B năm 2024" (two laws at least;
+#: the year after the last title is the amending law's).
+_AMENDING_TITLE_RE = re.compile(
+    r"(?<!\w)Luật\s+(?P<name>(?i:sửa\s+đổi(?:,?\s*bổ\s+sung)?(?:\s+một\s+số\s+điều(?:\s+của)?)?)\s+"  # name: the whole title
+    r"(?P<laws>(?:Bộ\s+luật|Luật)\s+[^\W\d][^\n.()\d]{2,400}?))\s+(?:năm\s+)?(?P<year>(?:19|20)\d{2})(?![\d/])"
+)
+#: Where one title of that list ends: "; Luật …" (or ", Luật …" in a list without semicolons).
+_TITLE_SEP = {";": re.compile(r"\s*;\s*(?=(?:Bộ\s+luật|Luật)\s)"), ",": re.compile(r"\s*(?:,|\s+và)\s*(?=(?:Bộ\s+luật|Luật)\s)")}
+
+
+def _amending_titles(text: str) -> list[tuple[re.Match, list[tuple[int, int]]]]:
+    """The amending laws named by their titles' laws, each with the spans of the laws it names."""
+    out = []
+    if "sửa đổi" not in text:
+        return out
+    for m in _AMENDING_TITLE_RE.finditer(text):
+        laws = m.group("laws")
+        sep = _TITLE_SEP[";" if ";" in laws else ","]
+        parts, pos = [], m.start("laws")
+        for cut in sep.finditer(text, m.start("laws"), m.end("laws")):
+            parts.append((pos, cut.start()))
+            pos = cut.end()
+        parts.append((pos, m.end("laws")))
+        if len(parts) >= 2:
+            out.append((m, parts))
+    return out
+
+
 #: The year written after a number without one: "Quyết định 957/QĐ-TTg năm 2025" (not "…, năm 2025").
 _YEAR_AFTER_RE = re.compile(r"[ \t]+(?i:năm)[ \t]+(?P<year>(?:19|20)\d{2})(?![\d/\w])")
 
@@ -199,6 +228,7 @@ class DocMention:
     province: URIRef | None = None  # the issuing province of a provincial body's document
     unit: str = ""  # the drafting unit of an official letter's code: "VTLT" of "4368/SNV-VTLT"
     aliases: list[str] = field(default_factory=list)
+    amended: list[DocMention] = field(default_factory=list)  # the laws an amending law's title names
 
     @property
     def cls(self) -> str:
@@ -340,8 +370,27 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
             d.aliases.append(_law_key(d.name, None))
     # named laws without a number
     taken = [(d.start, d.end) for d in found]
+    amending = [(m, parts) for m, parts in _amending_titles(text) if not any(a <= m.start() < b for a, b in taken)]
+    in_titles = {}  # start of a law named in an amending law's title -> its end
+    for m, parts in amending:
+        title = " ".join(m["name"].split()).lower()  # the whole title, its laws included
+        law = DocMention(
+            start=m.start(), end=m.end(), code_start=m.start(), code_end=m.end(), type_code="Luật", issuer="",
+            number=None, number_text="", year=int(m["year"]), id_local="", name=f"{title} năm {m['year']}",
+            key=_law_key(title, int(m["year"])),
+        )
+        for a, b in parts:
+            head = re.match(r"(?:Bộ\s+luật|Luật)\s+", text[a:b])
+            name = _law_title(" ".join(text[a + head.end() : b].split()))
+            item = DocMention(
+                start=a, end=b, code_start=a, code_end=b, type_code="Luật", issuer="", number=None,
+                number_text="", year=None, id_local="", name=name, key=_law_key(name, None),
+            )
+            in_titles[a] = item
+            law.amended.append(item)
+        found.append(law)
     for m in _LAW_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if any(a <= m.start() < b for a, b in taken) or m.start() in in_titles:
             continue
         title = _law_title(m["name"])
         if m["amending"]:
@@ -375,6 +424,7 @@ def find_documents(text: str, default_year: int | None = None) -> tuple[DocMenti
                 date=when,
             )
         )
+    found.extend(in_titles.values())
     for m in _OMNIBUS_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -687,6 +737,15 @@ def resolve_documents(doc: CleanDocument, ctx: ExtractionContext) -> tuple[tuple
     if main is not None and main.date is not None and main.year is None:
         main.year, main.year_unknown = main.date.value.year, False
         main.key = _doc_key(main)
+    if main is not None and main.year is not None and main.id_local:
+        # its other mentions without a year ("Tại Điều 2 Quyết định 01906/QĐ-UBND …" after "Ngày 28/11/2025,
+        # UBND tỉnh X ban hành Quyết định 01906/QĐ-UBND"): the year the page dates it by
+        for d in found:
+            if d is not main and d.year is None and (d.type_code, d.issuer, d.number, d.number_suffix) == (
+                main.type_code, main.issuer, main.number, main.number_suffix
+            ):
+                d.year, d.year_unknown = main.year, False
+                d.key = _doc_key(d)
     if main is not None and main.year_unknown and why == "issued" and default_year is not None:
         for d in found:
             if (d.type_code, d.issuer, d.number) == (main.type_code, main.issuer, main.number) and d.year is None:

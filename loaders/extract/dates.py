@@ -121,3 +121,20 @@ def parse_iso(value) -> tuple[date | None, str]:
         value = _make(y, mo, d)
         return value, "day" if m[3] else ("month" if m[2] else "year")
     return parse_date(text), "day"
+
+
+#: The day the merged provinces of 2025 took office (Nghị quyết 202/2025/QH15).
+MERGER_DAY = date(2025, 7, 1)
+#: A statement that the 2025 merger has happened: "Tỉnh X đã sáp nhập với tỉnh Y, lấy tên gọi mới là tỉnh Y",
+#: "sau sáp nhập", "sau khi sáp nhập" (not "sẽ sáp nhập", "trước sáp nhập": a plan or the old map).
+_AFTER_MERGER_RE = re.compile(
+    r"(?i:đã\s+(?:được\s+)?sáp\s+nhập\s+(?:với|vào)|sau\s+(?:khi\s+)?sáp\s+nhập|lấy\s+tên\s+(?:gọi\s+)?mới\s+là)"
+)
+
+
+def merger_day_if_stated(text: str) -> date | None:
+    """:data:`MERGER_DAY` when ``text`` says the 2025 merger of provinces has happened, else ``None``:
+    an undated page saying so was written after it, so its units and bodies are the merged ones."""
+    if "sáp nhập" not in text.lower() and "tên" not in text:
+        return None
+    return MERGER_DAY if _AFTER_MERGER_RE.search(text) else None

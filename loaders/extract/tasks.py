@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -79,7 +79,7 @@ from quyhoach.loaders.extract._shared import (
     sentences,
     top_level_alternatives,
 )
-from quyhoach.loaders.extract.citations import quoted_document
+from quyhoach.loaders.extract.citations import main_mention, quoted_document
 from quyhoach.loaders.extract.dates import find_dates
 from quyhoach.loaders.model import CleanDocument, Emitter, ExtractionContext, Span
 from quyhoach.loaders.reference.agencies import agency_data
@@ -94,9 +94,10 @@ ROLE_VERBS: list[tuple[str, str]] = [
     (r"(?<!ban )(?<!kiến )(?<!bản )(?<!sự )(?<!lãnh đạo, )chỉ đạo(?! điều hành)", "lead"),
     (r"phối hợp|(?<=có trách nhiệm )giúp", "cooperate"),
     (r"báo cáo", "report"),
-    (r"công bố|tuyên truyền|phổ biến|công khai", "publish"),
+    # "thông báo cho / tới / đến …" (a notice sent), not the noun ("Thông báo số …", "theo thông báo của …")
+    (r"công bố|tuyên truyền|phổ biến|công khai|thông báo(?=\s+(?:cho|tới|đến)\b)", "publish"),
     (r"hướng dẫn", "guide"),
-    (r"(?<!báo cáo )thẩm định", "appraise"),  # not "Báo cáo thẩm định" (the appraisal report)
+    (r"(?<!báo cáo )thẩm định|xem xét,\s*đánh giá", "appraise"),  # not "Báo cáo thẩm định" (the appraisal report)
     (r"(?<!quá )(?<!chương )(?<!tờ )(?<!công )(?<!lộ )(?<!quy )(?<!tiến )trình(?! độ)", "submit"),
     (r"gửi", "submit"),
     (r"kiểm tra, giám sát|giám sát|theo dõi|kiểm tra|đôn đốc", "monitor"),
@@ -158,6 +159,12 @@ COLLECTIVES: list[tuple[str, str]] = [
     (rf"(?:các\s+)?bộ,\s*cơ quan(?:\s+{_GROUP_QUALIFIER}){{0,2}}(?![^\W\d_]|,\s*(?:tổ chức|cá nhân|doanh nghiệp))", "collective"),
     (r"các\s+bộ\s+quản lý\s+(?:chuyên ngành|ngành)(?:\s+khác)?", "collective"),
     (r"(?:các\s+)?cơ quan\s+(?:có liên quan|liên quan)(?![^\W\d_])", "collective"),
+    # kinds of body listed together and qualified as a group: "các cơ quan, đơn vị(, địa phương) (có) liên quan"
+    (r"(?:các\s+)?(?:cơ quan|đơn vị)(?:,\s*(?:các\s+)?(?:cơ quan|đơn vị|địa phương|tổ chức))+\s+(?:có\s+)?liên quan(?![^\W\d_])",
+     "collective"),
+    # the committees of the lower units a text names as a group: "UBND các xã, phường liên quan"
+    (r"(?:Ủy ban nhân dân|UBND)\s+các\s+(?:xã|phường|quận|huyện|thị xã|thị trấn)"
+     r"(?:,\s*(?:xã|phường|quận|huyện|thị xã|thị trấn|thành phố))*(?:\s+(?:có\s+)?liên quan)?(?![^\W\d_])", "collective"),
     (r"(?:Chủ tịch\s+)?(?:Ủy ban nhân dân|UBND)\s+(?:cấp (?:tỉnh|huyện|xã)|các cấp|"
      r"các tỉnh,\s*thành phố(?:\s+trực thuộc\s+[Tt]rung ương)?)", "collective"),
     (r"(?:các|từng)\s+sở,\s*(?:ban,\s*)?ngành(?:,\s*địa phương)?(?:\s+(?:liên quan|có liên quan))?", "collective"),
@@ -239,6 +246,13 @@ def _collective(text: str, kind: str) -> AgencyRef:
     phrase = re.sub(r"^(?:các|những|từng)\s+", "", phrase.strip(), flags=re.IGNORECASE)
     phrase = re.sub(r"\b(?:các|những|từng)\s+", "", phrase, flags=re.IGNORECASE)
     return AgencyRef(ID[f"agency/{kind}/{slugify(phrase)}"], text.strip(), flagged=True)
+
+
+@lru_cache(maxsize=1024)
+def _unresolved(name: str) -> AgencyRef:
+    """A named body outside the reference data, keyed by its name as written (``UBND`` written out)."""
+    phrase = re.sub(r"^UBND\b", "Ủy ban nhân dân", " ".join(name.split()))
+    return AgencyRef(ID[f"agency/unresolved/{slugify(phrase)[:120]}"], name.strip(), flagged=True)
 
 
 _U = r"(?:u[ỷy]|ủy)"  # "uỷ" and "ủy"
@@ -336,6 +350,13 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
             if any(x.start < e and s < x.end for x in found) or _PROVINCE_AFTER.match(text, e):
                 continue
             found.append(Mention(s, e, _collective(m.group(), "collective")))
+    # a named body the reference data does not hold ("Ban Quản lý dự án …", "UBND quận X", "Sở X" of a
+    # city's own kind, "Hội đồng tuyển chọn"): an unresolved node named as written
+    if hint_in(_OUTSIDE_HEAD, text, start, end):
+        for s, e in _outside_bodies(text, start, end):
+            if any(x.start < e and s < x.end for x in found):
+                continue
+            found.append(Mention(s, e, _unresolved(text[s:e])))
     # a province acting as subject ("tỉnh Lạng Sơn sẽ thực hiện …") stands for its People's Committee
     if ctx.resolver is not None:
         try:
@@ -354,6 +375,63 @@ def _mentions(text: str, start: int, end: int, ctx: ExtractionContext) -> list[M
             if agency is not None:
                 found.append(Mention(s, e, AgencyRef(agency.iri, agency.label)))
     return sorted(found, key=lambda m: m.start)
+
+
+_UP = f"[{VI_UPPER}]"
+#: The opening of a named body outside the reference data: a project management board, the committee
+#: of a district or ward named with its place, a department named by its own words, a council named by
+#: its task (not the appraisal council, which :data:`_NOMINAL_BEFORE` reads as a name, nor the HĐND).
+_OUTSIDE_HEAD = prefiltered(
+    r"(?<![^\W\d_])(?:(?P<board>Ban\s+[Qq]uản\s+lý\s+(?:các\s+)?dự\s+án)"
+    rf"|(?P<unit>(?:Ủy ban nhân dân|UBND)\s+(?:quận|huyện|thị xã|thị trấn|phường|xã))(?=\s+{_UP})"
+    rf"|(?P<dept>Sở)(?=\s+{_UP})"
+    r"|(?P<council>Hội\s+đồng)(?=\s+(?!thẩm định|nhân dân|quản trị)[a-zđ]))"
+)
+#: One word of a body's name (no stop, bracket or quote inside).
+_NAME_WORD = re.compile(r"\s+(?P<w>[^\s,;:.()\[\]\"“”]+)")
+#: Words a name never runs into: the duty that follows it, or another body after "và".
+_NAME_STOP = re.compile(
+    r"(?:có|chịu)\s+trách\s+nhiệm|có\s+nhiệm\s+vụ|phải|cần|khẩn\s+trương|chủ\s+động|sẽ|đã|đang|vừa|là|được|theo|tại"
+    r"|với|về|để|trong|trên|thuộc|của|làm|nhận|gồm|và\s+(?:các\s+)?(?:Ban|Sở|Ủy ban|UBND|Hội đồng|Bộ|Chủ|Cục|Trung tâm|cơ quan|đơn vị|địa phương)\b",
+    re.IGNORECASE,
+)
+#: Most words of a body's name after its opening.
+NAME_WORDS = {"board": 14, "dept": 8, "council": 4}
+
+
+def _outside_bodies(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the named bodies of :data:`_OUTSIDE_HEAD` in ``text[start:end]``: a board's name runs
+    to the duty that follows (a role verb, ``có trách nhiệm``, a stop, another body after ``và``;
+    ``đầu tư xây dựng`` is part of it), and so do a department's (``Sở Quy hoạch - Kiến trúc``) and a
+    council's (its lower-case words); a unit's committee runs to the last capitalised word of the
+    place (``và``, ``-`` between two)."""
+    out: list[tuple[int, int]] = []
+    for m in _OUTSIDE_HEAD.finditer(text, start, end):
+        kind = m.lastgroup
+        pos = name_end = m.end()
+        for _ in range(NAME_WORDS.get(kind, 6)):
+            w = _NAME_WORD.match(text, pos, end)
+            if w is None:
+                break
+            word, ws = w.group("w"), w.start("w")
+            if _NAME_STOP.match(text, ws, end):
+                break
+            verb = _VERB_RE.match(text, ws, end)
+            if verb is not None and not (word.lower() == "xây" and text[max(start, ws - 7) : ws].lower().strip() == "đầu tư"):
+                break
+            upper = word[0].isupper() or word[0].isdigit()
+            if kind == "unit":  # a place's name: capitalised words
+                if not upper and not (word in ("và", "-", "–") and (n := _NAME_WORD.match(text, w.end(), end))
+                                      and n.group("w")[0].isupper()):
+                    break
+            elif kind == "council" and upper:
+                break
+            pos = w.end()
+            if word not in ("và", "-", "–"):
+                name_end = pos
+        if name_end > m.end():
+            out.append((m.start(), name_end))
+    return out
 
 
 #: The part of a document's number or a standard's code before an issuer's abbreviation
@@ -416,6 +494,8 @@ def _may_mention(text: str, start: int, end: int, ctx: ExtractionContext) -> boo
     if hint_in(_COLLECTIVE_HINT_RE, text, start, end) or _MINISTRY_LIST.search(text, start, end):
         return True
     if "Sở" in text[start:end] and _department_re().search(text, start, end):
+        return True
+    if hint_in(_OUTSIDE_HEAD, text, start, end):
         return True
     if ctx.resolver is None:
         return False
@@ -720,8 +800,10 @@ def _starts_with_verb(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[AgencyRef, ...], int, int, int]]:
-    """(agencies, heading start, body start, body end) of numbered agency headings."""
+def _heading_sections(text: str, ctx: ExtractionContext, breaks: tuple[int, ...] = ()
+                      ) -> list[tuple[tuple[AgencyRef, ...], int, int, int]]:
+    """(agencies, heading start, body start, body end) of numbered agency headings; a section ends at
+    the first of ``breaks`` (the starts of the page's own headings) after its heading, too."""
     out = []
     heads = list(_HEADING_RE.finditer(text))
     colon_starts = {h.start() for h in heads}
@@ -746,6 +828,9 @@ def _heading_sections(text: str, ctx: ExtractionContext) -> list[tuple[tuple[Age
         roman = _ROMAN_RE.search(text, h.end(), body_end)
         if roman:
             body_end = roman.start()
+        k = bisect_right(breaks, h.end())
+        if k < len(breaks) and breaks[k] < body_end:
+            body_end = breaks[k]  # a new section of the page ("## Chính sách …") ends the duties
         # the next number of the same list ends the section, heading or not ("2. Bộ X cập nhật …")
         num = h.groupdict().get("num")
         nxt = int(num or h.group("pnum")) + 1
@@ -791,14 +876,16 @@ def duty_articles(structure, text: str, ctx: ExtractionContext) -> list[tuple[in
 
 
 def find_tasks(text: str, ctx: ExtractionContext,
-               articles: list[tuple[int, int, tuple[AgencyRef, ...]]] | None = None) -> list[TaskFound]:
+               articles: list[tuple[int, int, tuple[AgencyRef, ...]]] | None = None,
+               breaks: tuple[int, ...] = ()) -> list[TaskFound]:
     """All tasks of ``text``: heading sections first, then prose outside them.
 
     ``articles`` (from :func:`duty_articles`) give the subject of the subjectless clauses of a
-    duty article ("Điều 5. Trách nhiệm của Bộ Xây dựng" / "1. Chủ trì …").
+    duty article ("Điều 5. Trách nhiệm của Bộ Xây dựng" / "1. Chủ trì …"); ``breaks`` are the starts
+    of the page's headings (sorted), where a numbered agency heading's section ends at the latest.
     """
     tasks: list[TaskFound] = []
-    sections = _heading_sections(text, ctx)
+    sections = _heading_sections(text, ctx, breaks)
     for agencies, _hs, bs, be in sections:
         items = [m.start() for m in _ITEM_RE.finditer(text, bs, be)]
         if items:
@@ -846,6 +933,15 @@ def find_tasks(text: str, ctx: ExtractionContext,
             tasks.append(TaskFound(Span(ss, se), [(a, "cooperate") for a in consulted]))
             continue
         consulting = None
+        field = _FIELD_DUTY.match(text, ss, se)
+        if field is not None:
+            # "- Cơ quan thẩm định: Sở Xây dựng tỉnh X.": the bodies of a field line take its label's role
+            role = _FIELD_ROLES[field.group("label").lower().split()[0]]
+            named = [(m.agency, role) for m in _mentions(text, field.end(), se, ctx) if not m.agency.party]
+            if named:
+                tasks.append(TaskFound(Span(ss, se), named))
+            carry = None
+            continue
         roles, explicit = analyse(text, ss, se, ctx, default)
         if (explicit or default) and _CONSULT_LEAD.search(text, ss, se):
             lead_mark = _LIST_ITEM.match(text, ss, se)  # the items below are of another list than the lead's
@@ -867,6 +963,14 @@ def find_tasks(text: str, ctx: ExtractionContext,
     return tasks
 
 
+#: A field line of a planning task's bodies ("Cơ quan thẩm định: …", "Cơ quan tổ chức lập quy hoạch: …",
+#: "Cơ quan chủ trì: …"); "Cơ quan phê duyệt" approves (no duty) and "Đơn vị tư vấn" is a firm.
+_FIELD_DUTY = re.compile(
+    r"[ \t]*(?:[+\-•][ \t]+|[a-zđ\d]\)[ \t]+)?(?:Cơ quan|Đơn vị)\s+(?P<label>thẩm định|tổ chức lập|chủ trì|phối hợp|trình)"
+    r"[^:\n]{0,40}:\s*",
+    re.IGNORECASE,
+)
+_FIELD_ROLES = {"thẩm": "appraise", "tổ": "implement", "chủ": "lead", "phối": "cooperate", "trình": "submit"}
 #: A duty to consult bodies listed below: "… có trách nhiệm lấy ý kiến bằng văn bản … của các cơ quan sau đây:".
 _CONSULT_LEAD = re.compile(r"\blấy ý kiến\b[^.;]{0,300}(?:sau đây|như sau)\s*:\s*$", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*[+\-•][ \t]+")
@@ -991,7 +1095,12 @@ def extract(doc: CleanDocument, emitter: Emitter, ctx: ExtractionContext) -> Non
     assigned_by = ctx.main_document or doc.iri
     structure = doc.structure
     articles = duty_articles(structure, text, ctx) if structure is not None else None
-    for t in find_tasks(text, ctx, articles):
+    breaks = tuple(sorted(h.span.start for h in structure.headings)) if structure is not None else ()
+    if ctx.as_of is None and (main := main_mention(doc, ctx)) is not None and main.date is not None:
+        # an undated page reporting on a dated document: its bodies are those in office on that day
+        # (a department of a province merged on 1 July 2025 is the merged province's)
+        ctx = replace(ctx, as_of=main.date.value)
+    for t in find_tasks(text, ctx, articles, breaks):
         if structure is not None and not _assigning_part(structure, t.span):
             continue
         if _DOCUMENT_ITEM.match(text, t.span.start):
