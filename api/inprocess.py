@@ -144,14 +144,19 @@ class LocalExecutor(Executor):
 
     def _evaluate(self, job: Job | list[Job]) -> list[tuple]:
         text = job[0].query if isinstance(job, list) and job else getattr(job, "query", "")
+        return self.guarded(text, run_job, self.pool.store, job)
+
+    def guarded(self, text: str, call, *args):
+        """``call(*args)``, the evaluation of query ``text``, under the watchdog's deadline;
+        ``QueryFailed(503)`` if it ended past the deadline (between two looks of the watchdog)."""
         deadline = self.watchdog.begin(text, self.STARTUP_TIMEOUT if self.starting else None)
         try:
-            messages = run_job(self.pool.store, job)
+            value = call(*args)
         finally:
             self.watchdog.end()
         if time.monotonic() > deadline:  # ended between two looks of the watchdog, but late
             raise _timeout_error(self.timeout)
-        return messages
+        return value
 
     async def _first(self, job: Job | list[Job]) -> tuple[None, tuple]:
         messages = self._evaluate(job)

@@ -239,11 +239,11 @@ def run_job(store, job: Job | list[Job]) -> list[tuple]:
     return collect.messages
 
 
-def _run(store, job: Job, conn: Connection) -> None:
+def query_options(store, job: Job) -> dict:
+    """The engine's options for ``job`` (``Store.query`` keyword arguments): its dataset (default
+    and named graphs, staging graphs never), the ``qhfn:`` functions, the library's prefixes."""
     import pyoxigraph as ox
 
-    from quyhoach.api import negotiation, results
-    from quyhoach.api.terms import Term
     from quyhoach.graph import named_queries as nq
     from quyhoach.namespaces import PREFIXES
 
@@ -262,6 +262,17 @@ def _run(store, job: Job, conn: Connection) -> None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs if "/graph/staging/" not in g]
     elif _READABLE is not None:
         kwargs["named_graphs"] = [g for g in _READABLE if not isinstance(g, ox.DefaultGraph)]
+    return kwargs
+
+
+def _run(store, job: Job, conn: Connection) -> None:
+    import pyoxigraph as ox
+
+    from quyhoach.api import negotiation, results
+    from quyhoach.api.terms import Term
+    from quyhoach.namespaces import PREFIXES
+
+    kwargs = query_options(store, job)
     result = store.query(job.query, **kwargs)
     if isinstance(result, ox.QueryBoolean):
         kind = "boolean"
@@ -380,13 +391,25 @@ def _engine_serialised(result, choice, cap: int | None, conn) -> bool:
         result.serialize(writer, format=fmt)
         writer.finish(None)
         return True
-    buffer = _Bounded(cap, *results.ROW_MARKERS[choice.name], ENGINE_BUFFER)
-    try:
-        result.serialize(buffer, format=fmt)
-    except _OverBudget:
+    whole = engine_bytes(result, choice.name, cap)
+    if whole is None:
         return False
-    conn.send(("whole", head, b"".join(buffer.parts), None))
+    conn.send(("whole", head, whole, None))
     return True
+
+
+def engine_bytes(result, name: str, cap: int) -> bytes | None:
+    """SELECT ``result`` serialised by the engine in format ``name`` (one of
+    :data:`results.ENGINE_FORMATS`), or ``None`` if it may hold more than ``cap`` rows by the
+    format's row marker or outgrows :data:`ENGINE_BUFFER` (the serialisation stops there)."""
+    from quyhoach.api import results
+
+    buffer = _Bounded(cap, *results.ROW_MARKERS[name], ENGINE_BUFFER)
+    try:
+        result.serialize(buffer, format=results.ENGINE_FORMATS[name])
+    except _OverBudget:
+        return None
+    return b"".join(buffer.parts)
 
 
 _DATA_GRAPHS: dict[int, dict] = {}

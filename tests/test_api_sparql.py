@@ -378,3 +378,20 @@ def test_a_query_url_over_64_kib_is_answered(server):
         answer = _raw(base, f"GET {path}?{urlencode(params)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n"
                             "Connection: close\r\n\r\n".encode(), timeout=30)
         assert answer.startswith(b"HTTP/1.1 200") and expected in answer, answer[:300]
+
+
+def test_a_query_sent_again_gets_the_same_answer(server):
+    """Both serving processes answer a GET again by its plan (api/fastpath.py): same status,
+    headers (but the date) and body as the first time; a truncated result stays truncated."""
+    base, _ = server
+    everything = f"SELECT * WHERE {{ GRAPH <{EX}graph> {{ ?s ?p ?o }} }}"
+    for query, accept in ((LABELS, "application/sparql-results+json"), (LABELS, "text/csv"),
+                          (everything, "application/sparql-results+json")):
+        answers = [httpx.get(base + "/sparql", params={"query": query}, headers={"Accept": accept}) for _ in range(8)]
+        first = answers[0]
+        assert first.status_code == 200
+        for again in answers[1:]:
+            assert again.status_code == 200 and again.content == first.content
+            assert {k: v for k, v in again.headers.items() if k != "date"} == \
+                   {k: v for k, v in first.headers.items() if k != "date"}
+    assert answers[-1].headers["x-result-truncated"] == "true"
