@@ -48,36 +48,48 @@ def is_source(graph_iri: str) -> bool:
     return graph_iri.startswith(SOURCE_PREFIX)
 
 
-def _path(store) -> Path | None:
-    """The kept file of an embedded store, None for a remote one (or one without a folder)."""
+def store_file(store, name: str) -> Path | None:
+    """The file ``name`` in an embedded store's folder; None for a remote store (or one without a folder)."""
     if getattr(store, "remote", False):
         return None
     path = getattr(store, "path", None)
-    return Path(path) / KEPT_FILE if path is not None and Path(path).is_dir() else None
+    return Path(path) / name if path is not None and Path(path).is_dir() else None
 
 
-def version() -> str:
-    """What the kept results depend on: the validation, the shapes, the ontology and the concepts."""
+def _path(store) -> Path | None:
+    """The kept file of an embedded store, None for a remote one (or one without a folder)."""
+    return store_file(store, KEPT_FILE)
+
+
+def files_digest(tag: str) -> str:
+    """sha256 of ``tag`` and the shapes, ontology and concepts files (what SHACL results depend on)."""
     from quyhoach.graph.resources import concepts_path, ontology_path, shapes_path
 
-    digest = hashlib.sha256(f"kept {KEPT_VERSION}".encode())
+    digest = hashlib.sha256(tag.encode())
     for path in (shapes_path(), ontology_path(), concepts_path()):
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
 
 
-def read(store) -> dict[str, dict]:
-    """The kept entries (source graph IRI: ``{"at": ISO time, "results": [...]}``); empty when none or stale."""
-    path = _path(store)
+def read_versioned(path: Path | None, version: str, key: str) -> dict:
+    """``data[key]`` of the JSON file at ``path`` when its ``version`` is ``version``; empty otherwise."""
     if path is None or not path.is_file():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if data.get("version") != version():
-        return {}
-    return data.get("sources", {})
+    return data.get(key, {}) if data.get("version") == version else {}
+
+
+def version() -> str:
+    """What the kept results depend on: the validation, the shapes, the ontology and the concepts."""
+    return files_digest(f"kept {KEPT_VERSION}")
+
+
+def read(store) -> dict[str, dict]:
+    """The kept entries (source graph IRI: ``{"at": ISO time, "results": [...]}``); empty when none or stale."""
+    return read_versioned(_path(store), version(), "sources")
 
 
 def _write(path: Path, sources: dict[str, dict]) -> None:

@@ -12,13 +12,12 @@ store) validates every graph on each run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict
 from pathlib import Path
 
-from quyhoach.graph.resources import concepts_path, ontology_path, shapes_path
 from quyhoach.graph.shacl import ShaclResult, validate
+from quyhoach.graph.shacl_kept import files_digest, read_versioned, store_file
 from quyhoach.namespaces import GRAPH
 
 #: The cache file inside the store folder.
@@ -49,25 +48,15 @@ def _graph_data(store, graph: str):
 
 def _version() -> str:
     """What the cached results depend on: the validation, the shapes, the ontology and concepts."""
-    digest = hashlib.sha256(str(CACHE_VERSION).encode())
-    for path in (shapes_path(), ontology_path(), concepts_path()):
-        digest.update(Path(path).read_bytes())
-    return digest.hexdigest()
+    return files_digest(str(CACHE_VERSION))
 
 
 def _cache_path(store) -> Path | None:
-    path = getattr(store, "path", None)
-    return Path(path) / CACHE_FILE if path is not None and Path(path).is_dir() else None
+    return store_file(store, CACHE_FILE)
 
 
 def _read_cache(path: Path | None) -> dict:
-    if path is None or not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data.get("graphs", {}) if data.get("version") == _version() else {}
+    return read_versioned(path, _version(), "graphs")
 
 
 def validate_sources(store) -> tuple[list[ShaclResult], int]:
